@@ -1,0 +1,64 @@
+// Options + target directory -> one frozen Context. Every derived name is
+// computed here, once; templates and features only read it.
+import path from 'node:path';
+import { UsageError } from './errors.js';
+import type { Options } from './options.js';
+import { invalidNameMessage, packageNameProblem } from './util/package-name.js';
+import { installCommand, runScriptCommand } from './util/package-manager.js';
+import { generatorVersion } from './util/package-info.js';
+
+export interface Context {
+  readonly name: string; // npm package name (from the directory's basename)
+  readonly targetDir: string; // absolute path
+  readonly framework: 'fastify' | 'express' | 'hono';
+  readonly database: 'sqlite' | 'postgres' | 'mysql';
+  readonly auth: 'jwt' | 'none';
+  readonly pagination: 'cursor' | 'offset';
+  readonly example: boolean;
+  readonly packageManager: 'npm' | 'pnpm' | 'yarn' | 'bun';
+  readonly install: boolean;
+  readonly git: boolean;
+  readonly dryRun: boolean;
+  readonly force: boolean;
+  readonly runScript: string; // how to run a package.json script: 'npm run' | 'pnpm' | 'yarn' | 'bun run'
+  readonly installCommand: string; // 'npm install' | 'pnpm install' | 'yarn' | 'bun install'
+  readonly generatorVersion: string; // our package.json version
+  /** The target as the user should `cd` to it: relative to cwd, '.' when it is cwd. */
+  readonly displayDir: string;
+}
+
+/** The package name a directory gives: its basename ('.' means the current directory). */
+export function nameFromDirectory(directory: string, cwd: string): string {
+  return path.basename(path.resolve(cwd, directory));
+}
+
+/** Refuses (UsageError) a directory whose basename is not a valid npm package name. */
+export function assertValidName(name: string): void {
+  if (packageNameProblem(name) !== undefined) throw new UsageError(invalidNameMessage(name));
+}
+
+export function createContext(options: Options, directory: string, cwd: string = process.cwd()): Context {
+  const targetDir = path.resolve(cwd, directory);
+  const name = path.basename(targetDir);
+  assertValidName(name);
+  const relative = path.relative(cwd, targetDir);
+  return Object.freeze({
+    name,
+    targetDir,
+    framework: options.framework,
+    database: options.database,
+    auth: options.auth,
+    pagination: options.pagination,
+    example: options.example,
+    packageManager: options.packageManager,
+    install: options.install,
+    git: options.git,
+    dryRun: options.dryRun,
+    force: options.force,
+    runScript: runScriptCommand(options.packageManager),
+    installCommand: installCommand(options.packageManager),
+    generatorVersion: generatorVersion(),
+    // A target outside cwd reads better absolute than as ../../..
+    displayDir: relative === '' ? '.' : relative.startsWith('..') ? targetDir : relative,
+  });
+}

@@ -1,0 +1,258 @@
+// THE option table. Commander flags, clack prompts, defaults, help text and
+// validation are all derived from the rows below, so adding an option means
+// adding one row (and, if it changes the output, a feature).
+import { Option as CommanderOption, type Command } from 'commander';
+import { UsageError } from './errors.js';
+import { PACKAGE_MANAGERS, detectPackageManager } from './util/package-manager.js';
+
+export interface Choice<V extends string = string> {
+  readonly value: V;
+  readonly label: string;
+  readonly hint?: string;
+  /** False for values announced but not implemented yet: refused, shown disabled. */
+  readonly available: boolean;
+}
+
+/** "This option only makes sense when `option` is `equals`", and why. */
+export interface Requirement {
+  readonly option: string;
+  readonly equals: string;
+  readonly why: string;
+}
+
+interface BaseDef<Id extends string> {
+  readonly id: Id;
+  /** Long flag without dashes; commander camel-cases it back to `id`. */
+  readonly flag: string;
+  readonly short?: string;
+  readonly description: string;
+  /** Options without a question are never prompted for (flag or default only). */
+  readonly question?: string;
+  readonly requires?: Requirement;
+}
+
+export interface SelectDef<Id extends string = string, V extends string = string> extends BaseDef<Id> {
+  readonly kind: 'select';
+  /** Placeholder in `--flag <valueName>`. */
+  readonly valueName: string;
+  readonly choices: readonly Choice<V>[];
+  readonly default: V | ((env: NodeJS.ProcessEnv) => V);
+  /** Help text for a computed default. */
+  readonly defaultHelp?: string;
+}
+
+export interface ToggleDef<Id extends string = string> extends BaseDef<Id> {
+  readonly kind: 'toggle';
+  /** Also accept `--no-<flag>`. */
+  readonly negatable: boolean;
+  /** Default when the requirement holds; false otherwise. */
+  readonly default: boolean;
+}
+
+export type OptionDef = SelectDef | ToggleDef;
+
+// Helpers that keep the literal types of ids and values, so `Options` below
+// is exact without repeating any value.
+function select<const Id extends string, const V extends string>(def: Omit<SelectDef<Id, V>, 'kind'>): SelectDef<Id, V> {
+  return { kind: 'select', ...def };
+}
+function toggle<const Id extends string>(def: Omit<ToggleDef<Id>, 'kind'>): ToggleDef<Id> {
+  return { kind: 'toggle', ...def };
+}
+
+const SOON = 'coming soon';
+
+export const OPTION_TABLE = [
+  select({
+    id: 'framework',
+    flag: 'framework',
+    valueName: 'name',
+    description: 'HTTP framework (only the adapter differs)',
+    question: 'Which HTTP framework?',
+    choices: [
+      { value: 'fastify', label: 'Fastify', available: true },
+      { value: 'express', label: 'Express', hint: SOON, available: false },
+      { value: 'hono', label: 'Hono', hint: SOON, available: false },
+    ],
+    default: 'fastify',
+  }),
+  select({
+    id: 'database',
+    flag: 'database',
+    valueName: 'name',
+    description: 'database',
+    question: 'Which database?',
+    choices: [
+      { value: 'sqlite', label: 'SQLite', hint: 'a file, nothing to run', available: true },
+      { value: 'postgres', label: 'PostgreSQL', hint: SOON, available: false },
+      { value: 'mysql', label: 'MySQL', hint: SOON, available: false },
+    ],
+    default: 'sqlite',
+  }),
+  select({
+    id: 'auth',
+    flag: 'auth',
+    valueName: 'kind',
+    description: 'authentication',
+    question: 'Authentication?',
+    choices: [
+      { value: 'jwt', label: 'JWT', hint: 'access + rotating refresh tokens', available: true },
+      { value: 'none', label: 'None', hint: 'every route public', available: true },
+    ],
+    default: 'jwt',
+  }),
+  select({
+    id: 'pagination',
+    flag: 'pagination',
+    valueName: 'kind',
+    description: 'default list pagination for new resources',
+    question: 'Default pagination for new resources?',
+    choices: [
+      { value: 'cursor', label: 'Cursor', hint: 'stable under inserts', available: true },
+      { value: 'offset', label: 'Limit/offset', hint: 'page numbers', available: true },
+    ],
+    default: 'cursor',
+  }),
+  toggle({
+    id: 'example',
+    flag: 'example',
+    negatable: true,
+    description: 'add the products/orders example resources',
+    question: 'Add the example resources (products and orders)?',
+    default: true,
+    requires: { option: 'auth', equals: 'jwt', why: "the example's orders belong to users" },
+  }),
+  select({
+    id: 'packageManager',
+    flag: 'package-manager',
+    valueName: 'name',
+    description: 'package manager for install and scripts',
+    choices: PACKAGE_MANAGERS.map((value) => ({ value, label: value, available: true })),
+    default: (env) => detectPackageManager(env.npm_config_user_agent),
+    defaultHelp: 'the one that ran us, else npm',
+  }),
+  toggle({
+    id: 'install',
+    flag: 'install',
+    negatable: true,
+    description: 'install dependencies',
+    question: 'Install dependencies?',
+    default: true,
+  }),
+  toggle({
+    id: 'git',
+    flag: 'git',
+    negatable: true,
+    description: 'git init and a first commit',
+    question: 'Initialize a git repository?',
+    default: true,
+  }),
+  toggle({ id: 'yes', flag: 'yes', short: 'y', negatable: false, description: 'take defaults for everything not given', default: false }),
+  toggle({ id: 'dryRun', flag: 'dry-run', negatable: false, description: 'print the files it would write, write nothing', default: false }),
+  toggle({ id: 'force', flag: 'force', negatable: false, description: 'write into a non-empty directory (never deletes)', default: false }),
+] as const;
+
+type Row = (typeof OPTION_TABLE)[number];
+type ValueOf<D> = D extends SelectDef<string, infer V> ? V : D extends ToggleDef ? boolean : never;
+
+/** Every option, resolved. */
+export type Options = { -readonly [D in Row as D['id']]: ValueOf<D> };
+export type OptionId = keyof Options;
+/** What flags settled; undefined means "not given". */
+export type GivenOptions = Partial<Options>;
+
+export const OPTION_DEFS: readonly OptionDef[] = OPTION_TABLE;
+
+export function findOption(id: string): OptionDef | undefined {
+  return OPTION_DEFS.find((def) => def.id === id);
+}
+
+function flagOf(def: OptionDef): string {
+  return `--${def.flag}`;
+}
+
+export function availableValues(def: SelectDef): string[] {
+  return def.choices.filter((c) => c.available).map((c) => c.value);
+}
+
+export function defaultValue(def: OptionDef, env: NodeJS.ProcessEnv): string | boolean {
+  return typeof def.default === 'function' ? def.default(env) : def.default;
+}
+
+/** The help line suffix, e.g. "(default: fastify; coming soon: express, hono)". */
+export function helpSuffix(def: OptionDef): string {
+  const parts: string[] = [];
+  if (def.kind === 'select') {
+    parts.push(`default: ${def.defaultHelp ?? String(def.default)}`);
+    const soon = def.choices.filter((c) => !c.available).map((c) => c.value);
+    if (soon.length > 0) parts.push(`coming soon: ${soon.join(', ')}`);
+  } else if (def.negatable) {
+    parts.push(`default: ${def.default ? 'on' : 'off'}`);
+  }
+  if (def.requires) parts.push(`needs --${findOption(def.requires.option)?.flag} ${def.requires.equals}`);
+  return parts.length > 0 ? `(${parts.join('; ')})` : '';
+}
+
+/** Whether the option applies given the values known so far; undefined while its input is unknown. */
+export function requirementHolds(def: OptionDef, values: GivenOptions): boolean | undefined {
+  if (!def.requires) return true;
+  const actual = values[def.requires.option as OptionId];
+  return actual === undefined ? undefined : actual === def.requires.equals;
+}
+
+function requirementError(def: OptionDef): UsageError {
+  const req = def.requires!;
+  const reqFlag = `--${findOption(req.option)?.flag}`;
+  return new UsageError(
+    `${flagOf(def)} needs ${reqFlag} ${req.equals}: ${req.why}. Drop ${flagOf(def)} or use ${reqFlag} ${req.equals}.`,
+  );
+}
+
+/**
+ * Checks the values settled so far (flags, or flags plus answers): every
+ * chosen value is available, and no option is turned on without what it needs.
+ * Called before prompting, so a bad flag fails before any question.
+ */
+export function validateOptions(values: GivenOptions): void {
+  for (const def of OPTION_DEFS) {
+    const value = values[def.id as OptionId];
+    if (value === undefined) continue;
+    if (def.kind === 'select') {
+      const choice = def.choices.find((c) => c.value === value);
+      if (!choice) {
+        throw new UsageError(`${flagOf(def)} ${String(value)} is not valid; allowed: ${def.choices.map((c) => c.value).join(', ')}.`);
+      }
+      if (!choice.available) {
+        throw new UsageError(`${flagOf(def)} ${choice.value} is not available yet; available: ${availableValues(def).join(', ')}.`);
+      }
+    }
+    if (value === true && requirementHolds(def, values) === false) throw requirementError(def);
+  }
+}
+
+/**
+ * The value an option takes when nobody answers it: its default, or off when
+ * its requirement does not hold (`--auth none` means no example).
+ */
+export function fallbackValue(def: OptionDef, values: GivenOptions, env: NodeJS.ProcessEnv): string | boolean {
+  if (requirementHolds(def, values) === false) return false;
+  return defaultValue(def, env);
+}
+
+/**
+ * Registers every row as a commander flag. No commander defaults: an option
+ * missing from `opts()` was not given, which is what prompts need to know.
+ */
+export function addOptionFlags(command: Command): Command {
+  for (const def of OPTION_DEFS) {
+    const names = def.short ? `-${def.short}, ${flagOf(def)}` : flagOf(def);
+    const description = [def.description, helpSuffix(def)].filter(Boolean).join(' ');
+    if (def.kind === 'select') {
+      command.addOption(new CommanderOption(`${names} <${def.valueName}>`, description).choices(def.choices.map((c) => c.value)));
+    } else {
+      command.addOption(new CommanderOption(names, description));
+      if (def.negatable) command.addOption(new CommanderOption(`--no-${def.flag}`, `skip ${flagOf(def)}`));
+    }
+  }
+  return command;
+}
