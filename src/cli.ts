@@ -1,0 +1,68 @@
+// The program and its ONE error boundary: exit codes live here and nowhere
+// else. 0 ok, 1 failure, 2 usage, 130 cancelled.
+import { Command, CommanderError } from 'commander';
+import { runCreate } from './commands/create.js';
+import { CancelledError, StepFailedError, UsageError } from './errors.js';
+import { addOptionFlags, type GivenOptions } from './options.js';
+import { generatorVersion } from './util/package-info.js';
+
+const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+
+/** Registered so help lists them and their names are reserved; they arrive in a later version. */
+function notYet(program: Command, name: string, args: string): void {
+  program
+    .command(`${name} ${args}`)
+    .description('(not available yet)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new UsageError(`${name} is not available yet in this version of create-prod-api`);
+    });
+}
+
+function buildProgram(): Command {
+  const program = new Command('create-prod-api')
+    .description('Scaffold a production-grade TypeScript API.')
+    .version(generatorVersion(), '-v, --version')
+    .argument('[directory]', "where to create the project ('.' for the current directory)")
+    // Root flags belong to create; without this they would swallow subcommand flags.
+    .enablePositionalOptions()
+    .exitOverride()
+    .action(async (directory: string | undefined, flags: GivenOptions) => {
+      await runCreate({ directory, given: flags });
+    });
+  addOptionFlags(program);
+  notYet(program, 'add-resource', '[name]');
+  notYet(program, 'add-version', '[version]');
+  return program;
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander printed its message already (help and --version exit 0).
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    console.error(`error: ${error.message}`);
+    return EXIT.usage;
+  }
+  if (error instanceof CancelledError) {
+    console.error(error.message);
+    return EXIT.cancelled;
+  }
+  if (error instanceof StepFailedError) {
+    console.error(`error: ${error.message}`);
+    return EXIT.failure;
+  }
+  // Anything else is a bug in the generator: show where.
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  return EXIT.failure;
+}
+
+let code: number = EXIT.ok;
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  code = exitCodeFor(error);
+}
+process.exit(code);

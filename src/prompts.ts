@@ -1,0 +1,128 @@
+// Asks for whatever the flags left open, and nothing else. Non-interactive
+// runs (--yes, CI, piped stdin) take the defaults instead.
+import * as clack from '@clack/prompts';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { assertValidName, nameFromDirectory } from './context.js';
+import { CancelledError, UsageError } from './errors.js';
+import {
+  OPTION_DEFS,
+  fallbackValue,
+  requirementHolds,
+  validateOptions,
+  type GivenOptions,
+  type OptionDef,
+  type OptionId,
+  type Options,
+} from './options.js';
+import { assertTargetUsable } from './plan/commit.js';
+
+export interface PromptStreams {
+  readonly input?: Readable;
+  readonly output?: Writable;
+}
+
+export interface PromptRequest extends PromptStreams {
+  /** The positional argument, if given. */
+  readonly directory?: string;
+  readonly given: GivenOptions;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+export interface Answers {
+  readonly directory: string;
+  readonly options: Options;
+}
+
+const DEFAULT_DIRECTORY = 'my-api';
+
+/** Ask only a person at a terminal, and never with --yes. */
+export function isInteractive(yes: boolean | undefined, input: Readable = process.stdin): boolean {
+  return !yes && (input as Partial<NodeJS.ReadStream>).isTTY === true;
+}
+
+export function missingDirectoryError(): UsageError {
+  return new UsageError('Missing the project directory: create-prod-api <directory> [options] (it is only asked for in a terminal).');
+}
+
+function unlessCancelled<T>(answer: T | symbol): Exclude<T, symbol> {
+  if (clack.isCancel(answer)) throw new CancelledError();
+  return answer as Exclude<T, symbol>;
+}
+
+/** Refuses (UsageError) a directory whose name is invalid or that is non-empty without --force. */
+export function checkDirectory(directory: string, cwd: string, force: boolean): void {
+  assertValidName(nameFromDirectory(directory, cwd));
+  assertTargetUsable(path.resolve(cwd, directory), force);
+}
+
+async function askDirectory(cwd: string, force: boolean, streams: PromptStreams): Promise<string> {
+  const answer = await clack.text({
+    ...streams,
+    message: 'Where should the project go?',
+    placeholder: DEFAULT_DIRECTORY,
+    defaultValue: DEFAULT_DIRECTORY,
+    // Same checks as for the argument, but here the user can simply retype.
+    validate: (value) => {
+      try {
+        checkDirectory(value || DEFAULT_DIRECTORY, cwd, force);
+        return undefined;
+      } catch (error) {
+        if (error instanceof UsageError) return error.message;
+        throw error;
+      }
+    },
+  });
+  return unlessCancelled(answer);
+}
+
+async function askOption(def: OptionDef, initial: string | boolean, streams: PromptStreams): Promise<string | boolean> {
+  const message = def.question!;
+  if (def.kind === 'toggle') {
+    return unlessCancelled(await clack.confirm({ ...streams, message, initialValue: initial === true }));
+  }
+  const answer = await clack.select<string>({
+    ...streams,
+    message,
+    initialValue: initial as string,
+    // Announced values are shown, greyed out, so users see what is coming.
+    options: def.choices.map((c) => ({ value: c.value, label: c.label, hint: c.hint, disabled: !c.available })),
+  });
+  return unlessCancelled(answer);
+}
+
+/**
+ * Fills every option and the directory: flags win, then answers (interactive)
+ * or defaults (non-interactive). Throws CancelledError on Ctrl-C and
+ * UsageError for what no answer can fix (e.g. no directory in CI).
+ */
+export async function askForMissing(request: PromptRequest): Promise<Answers> {
+  const { given, env = process.env, cwd = process.cwd() } = request;
+  const streams: PromptStreams = { input: request.input, output: request.output };
+  const interactive = isInteractive(given.yes, request.input ?? process.stdin);
+
+  let directory = request.directory;
+  if (directory === undefined) {
+    if (!interactive) throw missingDirectoryError();
+    directory = await askDirectory(cwd, given.force ?? false, streams);
+  }
+
+  // Table order matters: an option's requirement (example needs auth) is
+  // always settled before the option itself.
+  const values: Record<string, string | boolean> = {};
+  for (const def of OPTION_DEFS) {
+    const flagged = given[def.id as OptionId];
+    if (flagged !== undefined) {
+      values[def.id] = flagged;
+    } else if (interactive && def.question && requirementHolds(def, values as GivenOptions) !== false) {
+      values[def.id] = await askOption(def, fallbackValue(def, values as GivenOptions, env), streams);
+    } else {
+      values[def.id] = fallbackValue(def, values as GivenOptions, env);
+    }
+  }
+  const options = values as Options;
+  // Answers can contradict flags (--example, then "None" for auth).
+  validateOptions(options);
+  return { directory, options };
+}

@@ -1,0 +1,22 @@
+import type { Context } from '../context.js';
+import type { Ui } from '../ui.js';
+import { run } from '../util/exec.js';
+import { installInvocation } from '../util/package-manager.js';
+
+/** Installs dependencies with the chosen package manager. Throws CommandError. */
+export async function installDependencies(
+  ctx: Pick<Context, 'targetDir' | 'packageManager' | 'installCommand'>,
+  ui: Pick<Ui, 'spinner'>,
+): Promise<void> {
+  const cancel = new AbortController();
+  const spin = ui.spinner(() => cancel.abort());
+  spin.start(`Installing dependencies (${ctx.installCommand})`);
+  try {
+    const [file, args] = installInvocation(ctx.packageManager);
+    await run(file, args, { cwd: ctx.targetDir, signal: cancel.signal });
+  } catch (error) {
+    if (!spin.isCancelled) spin.error(`${ctx.installCommand} failed`);
+    throw error;
+  }
+  spin.stop('Installed dependencies');
+}
