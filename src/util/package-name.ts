@@ -7,7 +7,7 @@ export function suggestPackageName(name: string): string {
     .toLowerCase()
     .replace(/\s+/g, '-')
     .replace(/^[._]+/, '')
-    .replace(/[^a-z\d\-~.]+/g, '-')
+    .replace(/[^a-z\d\-~._]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
   // Core module names ("http") and blacklisted names stay invalid after

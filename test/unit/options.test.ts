@@ -1,0 +1,93 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  OPTION_DEFS,
+  availableValues,
+  fallbackValue,
+  findOption,
+  validateOptions,
+  type Options,
+} from '../../src/options.js';
+import { UsageError } from '../../src/errors.js';
+
+describe('the option table', () => {
+  it('has unique ids and flags', () => {
+    const ids = OPTION_DEFS.map((d) => d.id);
+    const flags = OPTION_DEFS.map((d) => d.flag);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(flags).size).toBe(flags.length);
+  });
+
+  it('has flags that commander camel-cases back to the ids', () => {
+    for (const def of OPTION_DEFS) {
+      expect(def.flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())).toBe(def.id);
+    }
+  });
+
+  it('defaults only to available values', () => {
+    for (const def of OPTION_DEFS) {
+      if (def.kind !== 'select') continue;
+      const value = typeof def.default === 'function' ? def.default({}) : def.default;
+      expect(availableValues(def), def.id).toContain(value);
+    }
+  });
+
+  it('makes only fastify and sqlite available among the announced values', () => {
+    const unavailable = OPTION_DEFS.flatMap((def) =>
+      def.kind === 'select' ? def.choices.filter((c) => !c.available).map((c) => `${def.id}=${c.value}`) : [],
+    );
+    expect(unavailable.sort()).toEqual(['database=mysql', 'database=postgres', 'framework=express', 'framework=hono']);
+  });
+
+  it('states requirements on an earlier option and one of its values', () => {
+    for (const [index, def] of OPTION_DEFS.entries()) {
+      if (!def.requires) continue;
+      const target = findOption(def.requires.option);
+      expect(target && OPTION_DEFS.indexOf(target)).toBeLessThan(index);
+      expect(target?.kind === 'select' && target.choices.map((c) => c.value)).toContain(def.requires.equals);
+    }
+  });
+
+  it('derives the Options type from the rows', () => {
+    expectTypeOf<Options['framework']>().toEqualTypeOf<'fastify' | 'express' | 'hono'>();
+    expectTypeOf<Options['packageManager']>().toEqualTypeOf<'npm' | 'pnpm' | 'yarn' | 'bun'>();
+    expectTypeOf<Options['example']>().toEqualTypeOf<boolean>();
+    expectTypeOf<Options['dryRun']>().toEqualTypeOf<boolean>();
+  });
+});
+
+describe('validateOptions', () => {
+  it('accepts available values and nothing given', () => {
+    expect(() => validateOptions({})).not.toThrow();
+    expect(() => validateOptions({ framework: 'fastify', database: 'sqlite', auth: 'none', example: false })).not.toThrow();
+  });
+
+  it('refuses an unavailable value in one line listing what is available', () => {
+    expect(() => validateOptions({ framework: 'express' })).toThrow(
+      new UsageError('--framework express is not available yet; available: fastify.'),
+    );
+    expect(() => validateOptions({ database: 'postgres' })).toThrow('--database postgres is not available yet; available: sqlite.');
+  });
+
+  it('refuses --example with --auth none and says why', () => {
+    expect(() => validateOptions({ auth: 'none', example: true })).toThrow(/--example needs --auth jwt: the example's orders belong to users/);
+  });
+
+  it('waits for auth before judging --example', () => {
+    expect(() => validateOptions({ example: true })).not.toThrow();
+  });
+});
+
+describe('fallbackValue', () => {
+  const example = findOption('example')!;
+  const pm = findOption('packageManager')!;
+
+  it('turns example off when auth is none, on otherwise', () => {
+    expect(fallbackValue(example, { auth: 'none' }, {})).toBe(false);
+    expect(fallbackValue(example, { auth: 'jwt' }, {})).toBe(true);
+  });
+
+  it('takes the package manager from the user agent, else npm', () => {
+    expect(fallbackValue(pm, {}, { npm_config_user_agent: 'pnpm/9.1.0 npm/? node/v20.12.0 linux x64' })).toBe('pnpm');
+    expect(fallbackValue(pm, {}, {})).toBe('npm');
+  });
+});
