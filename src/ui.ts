@@ -22,8 +22,8 @@ export interface Ui {
   warn(message: string): void;
   success(message: string): void;
   message(message: string): void;
-  /** A spinner that shows elapsed time; `onCancel` runs on Ctrl-C while it spins. */
-  spinner(onCancel?: () => void): Spinner;
+  /** A spinner that shows elapsed time (and "Canceled" on Ctrl-C). */
+  spinner(): Spinner;
 }
 
 export function createUi(output: Writable = process.stdout): Ui {
@@ -39,6 +39,6 @@ export function createUi(output: Writable = process.stdout): Ui {
     warn: (message) => clack.log.warn(message, opts),
     success: (message) => clack.log.success(message, opts),
     message: (message) => clack.log.message(message, opts),
-    spinner: (onCancel) => clack.spinner({ output, indicator: 'timer', accessible: !tty, onCancel }),
+    spinner: () => clack.spinner({ output, indicator: 'timer', accessible: !tty }),
   };
 }

@@ -83,7 +83,7 @@ async function runPostSteps(ctx: Context, ui: Ui, fileCount: number): Promise<vo
         ...(ctx.displayDir === '.' ? [] : [`cd ${shellQuote(ctx.displayDir)}`]),
         ...steps.slice(index).map((s) => s.byHand),
       ];
-      const kept = `The project's ${plural(fileCount, 'file')} are written in ${ctx.targetDir} and stay there.`;
+      const kept = `The project (${plural(fileCount, 'file')}) is written in ${ctx.targetDir} and stays there.`;
       const byHand = `Finish by hand:\n${finish.map((line) => `  ${line}`).join('\n')}`;
       if (error.reason === 'cancelled') throw new CancelledError(`Cancelled. ${kept}\n${byHand}`);
       const output = tail(error.output);

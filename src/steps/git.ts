@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import type { Ui } from '../ui.js';
 import { commandExists, run } from '../util/exec.js';
+import { interruptible } from '../util/interrupt.js';
 
 const COMMIT_MESSAGE = 'Initial commit from create-prod-api';
 
@@ -46,14 +47,15 @@ export async function initGit(ctx: Pick<Context, 'targetDir'>, ui: Pick<Ui, 'spi
     ? undefined
     : { GIT_AUTHOR_NAME: 'create-prod-api', GIT_AUTHOR_EMAIL: 'create-prod-api@users.noreply.github.com', GIT_COMMITTER_NAME: 'create-prod-api', GIT_COMMITTER_EMAIL: 'create-prod-api@users.noreply.github.com' };
 
-  const cancel = new AbortController();
-  const spin = ui.spinner(() => cancel.abort());
+  const spin = ui.spinner();
   spin.start('Creating a git repository');
   try {
-    const options = { cwd, signal: cancel.signal, env };
-    await run('git', ['init'], options);
-    await run('git', ['add', '-A'], options);
-    await run('git', ['commit', '-m', COMMIT_MESSAGE], options);
+    await interruptible(async (signal) => {
+      const options = { cwd, signal, env };
+      await run('git', ['init'], options);
+      await run('git', ['add', '-A'], options);
+      await run('git', ['commit', '-m', COMMIT_MESSAGE], options);
+    });
   } catch (error) {
     if (!spin.isCancelled) spin.error('git failed');
     throw error;

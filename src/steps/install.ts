@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import type { Ui } from '../ui.js';
 import { run } from '../util/exec.js';
+import { interruptible } from '../util/interrupt.js';
 import { installInvocation } from '../util/package-manager.js';
 
 /** Installs dependencies with the chosen package manager. Throws CommandError. */
@@ -8,12 +9,11 @@ export async function installDependencies(
   ctx: Pick<Context, 'targetDir' | 'packageManager' | 'installCommand'>,
   ui: Pick<Ui, 'spinner'>,
 ): Promise<void> {
-  const cancel = new AbortController();
-  const spin = ui.spinner(() => cancel.abort());
+  const spin = ui.spinner();
   spin.start(`Installing dependencies (${ctx.installCommand})`);
   try {
     const [file, args] = installInvocation(ctx.packageManager);
-    await run(file, args, { cwd: ctx.targetDir, signal: cancel.signal });
+    await interruptible((signal) => run(file, args, { cwd: ctx.targetDir, signal }));
   } catch (error) {
     if (!spin.isCancelled) spin.error(`${ctx.installCommand} failed`);
     throw error;

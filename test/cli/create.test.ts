@@ -1,0 +1,237 @@
+// Spawns the built binary, non-interactively (stdin is not a TTY).
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ANSI, assertBuilt, cleanEnv, fakeBin, runCli, tempDir } from './helpers.js';
+
+beforeAll(assertBuilt);
+
+describe('create: success', () => {
+  it('--yes --no-install --no-git writes a project and prints next steps, without ANSI codes', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['shop-api', '--yes', '--no-install', '--no-git'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(path.join(cwd, 'shop-api/README.md'))).toBe(true);
+    expect(existsSync(path.join(cwd, 'shop-api/.git'))).toBe(false);
+    expect(result.stdout).toContain('Next steps');
+    expect(result.stdout).toContain('cd shop-api');
+    expect(result.stdout).toContain('npm install');
+    expect(result.stdout).toContain('npm run dev');
+    expect(result.stdout).toContain('npm run test');
+    expect(result.stdout).not.toMatch(ANSI);
+    expect(result.stderr).toBe('');
+  });
+
+  it('uses the package manager that ran it in the next steps', async () => {
+    const cwd = await tempDir();
+    const env = cleanEnv({ npm_config_user_agent: 'pnpm/9.1.0 npm/? node/v20.12.0 linux x64' });
+    const result = await runCli(['api', '--yes', '--no-install', '--no-git'], { cwd, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('pnpm install');
+    expect(result.stdout).toContain('pnpm dev');
+  });
+
+  it('"." writes into the current directory, named after it', async () => {
+    const cwd = path.join(await tempDir(), 'dot-api');
+    await mkdir(cwd);
+    const result = await runCli(['.', '--yes', '--no-install', '--no-git'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(await readFile(path.join(cwd, 'README.md'), 'utf8')).toContain('dot-api');
+    expect(result.stdout).not.toContain('cd .');
+  });
+
+  it('--dry-run lists the plan and writes nothing', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['shop-api', '--yes', '--dry-run'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/README\.md\s+\d+ B/);
+    expect(result.stdout).toContain('Nothing was written');
+    expect(result.stdout).toContain('npm install');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('--dry-run --force shows what would be overwritten and changes nothing', async () => {
+    const cwd = await tempDir();
+    await mkdir(path.join(cwd, 'api'));
+    await writeFile(path.join(cwd, 'api/README.md'), 'mine');
+    const result = await runCli(['api', '--yes', '--dry-run', '--force'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/README\.md\s+\d+ B\s+\(overwrite\)/);
+    expect(await readFile(path.join(cwd, 'api/README.md'), 'utf8')).toBe('mine');
+  });
+
+  it('--force writes into a non-empty directory, listing overwrites and deleting nothing', async () => {
+    const cwd = await tempDir();
+    await mkdir(path.join(cwd, 'api'));
+    await writeFile(path.join(cwd, 'api/README.md'), 'mine');
+    await writeFile(path.join(cwd, 'api/notes.txt'), 'keep me');
+    const result = await runCli(['api', '--yes', '--force', '--no-install', '--no-git'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Overwriting 1 existing file: README.md');
+    expect(await readFile(path.join(cwd, 'api/notes.txt'), 'utf8')).toBe('keep me');
+    expect(await readFile(path.join(cwd, 'api/README.md'), 'utf8')).not.toBe('mine');
+  });
+
+  it('--version prints the package version; --help lists the options and exits 0', async () => {
+    const cwd = await tempDir();
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const version = await runCli(['--version'], { cwd });
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout.trim()).toBe(pkg.version);
+    const help = await runCli(['--help'], { cwd });
+    expect(help.exitCode).toBe(0);
+    for (const flag of ['--framework', '--database', '--auth', '--pagination', '--no-example', '--package-manager', '--no-install', '--no-git', '--yes', '--dry-run', '--force']) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('create: usage errors exit 2 and write nothing', () => {
+  async function refused(args: string[], setup?: (cwd: string) => Promise<void>) {
+    const cwd = await tempDir();
+    await setup?.(cwd);
+    const before = await readdir(cwd);
+    const result = await runCli(args, { cwd });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(2);
+    expect(await readdir(cwd)).toEqual(before);
+    expect(result.stderr).not.toMatch(ANSI);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    return result;
+  }
+
+  it('a bad value lists the allowed values', async () => {
+    const { stderr } = await refused(['api', '--yes', '--framework', 'koa']);
+    expect(stderr).toContain('fastify, express, hono');
+  });
+
+  it('an unavailable value is one line naming what is available', async () => {
+    const { stderr } = await refused(['api', '--yes', '--framework', 'express']);
+    expect(stderr.trim()).toBe('error: --framework express is not available yet; available: fastify.');
+    const db = await refused(['api', '--yes', '--database', 'postgres']);
+    expect(db.stderr.trim()).toBe('error: --database postgres is not available yet; available: sqlite.');
+  });
+
+  it('--example with --auth none says why', async () => {
+    const { stderr } = await refused(['api', '--yes', '--auth', 'none', '--example']);
+    expect(stderr).toContain('--example needs --auth jwt');
+    expect(stderr).toContain('orders belong to users');
+  });
+
+  it('an invalid package name gives the reason and a suggestion', async () => {
+    const { stderr } = await refused(['My API', '--yes']);
+    expect(stderr).toContain('capital letters');
+    expect(stderr).toContain('try "my-api"');
+  });
+
+  it('a non-empty directory without --force names the directory and --force', async () => {
+    const { stderr } = await refused(['api', '--yes'], async (cwd) => {
+      await mkdir(path.join(cwd, 'api'));
+      await writeFile(path.join(cwd, 'api/keep.txt'), 'x');
+    });
+    expect(stderr).toMatch(/api is not empty/);
+    expect(stderr).toContain('--force');
+  });
+
+  it('an unknown flag', async () => {
+    const { stderr } = await refused(['api', '--yes', '--fraemwork', 'fastify']);
+    expect(stderr).toContain("unknown option '--fraemwork'");
+  });
+
+  it('no directory when nothing can ask for one', async () => {
+    const { stderr } = await refused(['--yes']);
+    expect(stderr).toContain('Missing the project directory');
+  });
+
+  it.each(['add-resource', 'add-version'])('%s is registered but not available yet', async (command) => {
+    const { stderr } = await refused([command, 'thing']);
+    expect(stderr.trim()).toBe(`error: ${command} is not available yet in this version of create-prod-api`);
+  });
+});
+
+describe('create: post steps', () => {
+  it('a failed install exits 1, keeps the files and says how to finish', async () => {
+    const cwd = await tempDir();
+    const bin = await fakeBin('pnpm', 'echo "ERR_PNPM_FAKE the registry is on fire" >&2\nexit 1');
+    const env = cleanEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    const result = await runCli(['api', '--yes', '--package-manager', 'pnpm', '--no-git'], { cwd, env });
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(path.join(cwd, 'api/README.md'))).toBe(true);
+    expect(result.stderr).toContain('Dependencies were not installed: pnpm install failed (exit code 1)');
+    expect(result.stderr).toContain('the registry is on fire');
+    expect(result.stderr).toMatch(/Finish by hand:\n\s+cd api\n\s+pnpm install/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a failed install also lists the git step still to do', async () => {
+    const cwd = await tempDir();
+    const bin = await fakeBin('yarn', 'exit 3');
+    const env = cleanEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    const result = await runCli(['api', '--yes', '--package-manager', 'yarn'], { cwd, env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/\n\s+yarn\n\s+git init && git add -A && git commit/);
+  });
+
+  it('Ctrl-C during install exits 130 with "Cancelled." and keeps the files', async () => {
+    const cwd = await tempDir();
+    const bin = await fakeBin('bun', 'exec sleep 30');
+    const env = cleanEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    const child = runCli(['api', '--yes', '--package-manager', 'bun', '--no-git'], { cwd, env });
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('Installing dependencies')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toMatch(/^Cancelled\./);
+    expect(result.stderr).toContain('bun install');
+    expect(existsSync(path.join(cwd, 'api/README.md'))).toBe(true);
+  });
+
+  it('installs with the chosen package manager, with a timed step', async () => {
+    const cwd = await tempDir();
+    const bin = await fakeBin('pnpm', 'echo installed > installed.txt');
+    const env = cleanEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    const result = await runCli(['api', '--yes', '--package-manager', 'pnpm', '--no-git'], { cwd, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(path.join(cwd, 'api/installed.txt'))).toBe(true);
+    expect(result.stdout).toMatch(/Installed dependencies \[\d+s\]/);
+    // Installed: the next steps no longer say to install.
+    expect(result.stdout).not.toMatch(/^\W*pnpm install\W*$/m);
+    expect(result.stdout).not.toMatch(ANSI);
+  });
+
+  it('git init + first commit, even without a configured git identity', async () => {
+    const cwd = await tempDir();
+    const home = await tempDir('cpa-home-');
+    const env = cleanEnv({ HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: '1' });
+    const result = await runCli(['api', '--yes', '--no-install'], { cwd, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const log = await execa('git', ['log', '--oneline'], { cwd: path.join(cwd, 'api'), env });
+    expect(log.stdout).toContain('Initial commit from create-prod-api');
+    const status = await execa('git', ['status', '--porcelain'], { cwd: path.join(cwd, 'api'), env });
+    expect(status.stdout).toBe('');
+  });
+
+  it('skips git, with a note, inside an existing repository', async () => {
+    const cwd = await tempDir();
+    await execa('git', ['init', '-q'], { cwd });
+    const result = await runCli(['api', '--yes', '--no-install'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('already inside a git repository');
+    expect(existsSync(path.join(cwd, 'api/.git'))).toBe(false);
+  });
+
+  it('skips git, with a note, when git is not installed', async () => {
+    const cwd = await tempDir();
+    const emptyBin = await tempDir('cpa-nobin-');
+    const result = await runCli(['api', '--yes', '--no-install'], { cwd, env: cleanEnv({ PATH: emptyBin }) });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('git is not installed');
+  });
+});
