@@ -1,8 +1,101 @@
-// TEMPORARY stand-in until the real plan lands (it will overwrite this file):
-// the smallest project create.ts can commit.
+// Context -> the whole project as an in-memory FileTree. Nothing here touches
+// the target directory: create commits the tree afterwards, or prints it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
+import { databaseFeature } from '../features/database.js';
+import { featuresFor, type Feature } from '../features/index.js';
+import { readTemplateDir, templateToOutput, type View } from './render.js';
 import { FileTree } from './tree.js';
 
+/** templates/ beside dist/ (installed package) or src/ (tests run from source). */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+
+export const MANIFEST_FILE = 'create-prod-api.json';
+
 export async function planProject(ctx: Context): Promise<FileTree> {
-  return new FileTree().set('README.md', `# ${ctx.name}\n`);
+  const features = featuresFor(ctx);
+  const view = viewFor(ctx, features);
+  const tree = new FileTree();
+
+  for (const feature of features) {
+    for (const folder of feature.templates) {
+      for (const file of await readTemplateDir(path.join(TEMPLATES_DIR, folder))) {
+        const output = templateToOutput(file.path, file.content, view);
+        tree.set(output.path, file.mode & 0o111 ? { content: output.content, mode: 0o755 } : output.content);
+      }
+    }
+  }
+  await addMigrations(tree, features, view.dialect);
+  tree.set('package.json', `${JSON.stringify(packageJson(ctx, features, tree), null, 2)}\n`);
+  tree.set(MANIFEST_FILE, `${JSON.stringify(manifest(ctx), null, 2)}\n`);
+  return tree;
+}
+
+/** Everything a template may read: the context, plus the named slots the features fill. */
+function viewFor(ctx: Context, features: Feature[]): View & { dialect: string } {
+  const routes = features.flatMap((feature) => feature.routes ?? []);
+  const versions = [...new Set(['v1', ...routes.map((route) => route.version)])].sort();
+  return {
+    ...ctx,
+    jwt: ctx.auth === 'jwt',
+    dialect: databaseFeature(ctx.database).dialect,
+    tables: features.flatMap((feature) => feature.tables ?? []),
+    migrations: features.flatMap((feature) => feature.migrations ?? []),
+    registry: {
+      imports: routes.map(({ name, from }) => ({ name, from })),
+      versions: versions.map((name) => ({ name, routes: routes.filter((route) => route.version === name).map((route) => route.name) })),
+    },
+    ci: continuousIntegration(ctx.packageManager),
+  };
+}
+
+/** Each feature's committed drizzle-kit output for this dialect: the SQL and the schema snapshot it leaves. */
+async function addMigrations(tree: FileTree, features: Feature[], dialect: string): Promise<void> {
+  for (const feature of features) {
+    if (!feature.migrations?.length) continue;
+    const folder = path.join(TEMPLATES_DIR, 'migrations', dialect, feature.id);
+    for (const file of await readTemplateDir(folder)) tree.set(`drizzle/${file.path}`, file.content);
+  }
+}
+
+function packageJson(ctx: Context, features: Feature[], tree: FileTree): Record<string, unknown> {
+  const template = JSON.parse(String(tree.get('package.json')?.content ?? '{}')) as Record<string, unknown>;
+  const merge = (key: 'dependencies' | 'devDependencies' | 'scripts') =>
+    sortKeys(Object.assign({}, template[key] as object, ...features.map((feature) => feature[key] ?? {})));
+  return { ...template, name: ctx.name, scripts: merge('scripts'), dependencies: merge('dependencies'), devDependencies: merge('devDependencies') };
+}
+
+/** Read by later subcommands (add-resource, add-version) to know what the project was made with. */
+function manifest(ctx: Context): Record<string, unknown> {
+  return {
+    generator: 'create-prod-api',
+    generatorVersion: ctx.generatorVersion,
+    options: {
+      framework: ctx.framework,
+      database: ctx.database,
+      auth: ctx.auth,
+      pagination: ctx.pagination,
+      example: ctx.example,
+      packageManager: ctx.packageManager,
+    },
+  };
+}
+
+/** The generated CI workflow's install step for the chosen package manager. */
+function continuousIntegration(packageManager: Context['packageManager']): { setup: string[]; install: string } {
+  switch (packageManager) {
+    case 'pnpm':
+      return { setup: ['- uses: pnpm/action-setup@v4'], install: 'pnpm install --frozen-lockfile' };
+    case 'yarn':
+      return { setup: ['- run: corepack enable'], install: 'yarn install --immutable' };
+    case 'bun':
+      return { setup: ['- uses: oven-sh/setup-bun@v2'], install: 'bun install --frozen-lockfile' };
+    default:
+      return { setup: [], install: 'npm ci' };
+  }
+}
+
+function sortKeys(object: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -1,0 +1,10 @@
+import type { Feature } from './types.js';
+import { pick } from './versions.js';
+
+/** What every project has: the framework-agnostic core, config, logging, tests, tooling. */
+export const base: Feature = {
+  id: 'base',
+  templates: ['base'],
+  dependencies: pick('drizzle-orm', 'pino', 'zod'),
+  devDependencies: pick('@types/node', 'drizzle-kit', 'tsx', 'typescript', 'vitest'),
+};

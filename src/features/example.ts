@@ -1,0 +1,14 @@
+import type { Feature } from './types.js';
+
+/** The reference design's products and orders, live: v1 and v2 products, user-owned orders. Needs auth. */
+export const example: Feature = {
+  id: 'example',
+  templates: ['features/example'],
+  tables: ['../resources/products/table.js', '../resources/orders/table.js'],
+  routes: [
+    { version: 'v1', name: 'productsV1', from: '../resources/products/v1/routes.js' },
+    { version: 'v1', name: 'ordersV1', from: '../resources/orders/v1/routes.js' },
+    { version: 'v2', name: 'productsV2', from: '../resources/products/v2/routes.js' },
+  ],
+  migrations: [{ tag: '0001_examples', when: 1795783146703 }],
+};

@@ -1,0 +1,18 @@
+import type { Context } from '../context.js';
+import type { Feature } from './types.js';
+import { pick } from './versions.js';
+
+/** The HTTP adapter: the only code in a project that imports the web framework. */
+const frameworks: Partial<Record<Context['framework'], Feature>> = {
+  fastify: {
+    id: 'framework-fastify',
+    templates: ['features/framework/fastify'],
+    dependencies: pick('fastify', '@fastify/cors'),
+  },
+};
+
+export function frameworkFeature(framework: Context['framework']): Feature {
+  const feature = frameworks[framework];
+  if (!feature) throw new Error(`No templates for framework "${framework}"`);
+  return feature;
+}

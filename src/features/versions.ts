@@ -1,0 +1,27 @@
+/**
+ * Every dependency range a generated project can get, in one place. TypeScript
+ * stays on 6.x: 7.x breaks tools that import the compiler API (drizzle-kit,
+ * ts-morph). better-sqlite3 stays on 12: 13 crashes on Node 20.
+ */
+export const VERSIONS = {
+  '@fastify/cors': '^11.1.0',
+  '@types/better-sqlite3': '^7.6.13',
+  '@types/node': '^20.19.0',
+  'better-sqlite3': '^12.9.0',
+  'drizzle-kit': '^0.31.11',
+  'drizzle-orm': '^0.45.4',
+  fastify: '^5.12.8',
+  jose: '^6.2.18',
+  pino: '^10.4.0',
+  tsx: '^4.23.15',
+  typescript: '~6.0.3',
+  vitest: '^4.1.12',
+  zod: '^4.6.7',
+} as const;
+
+export type PackageName = keyof typeof VERSIONS;
+
+/** `pick('zod', 'pino')` -> `{ zod: '^4…', pino: '^10…' }` */
+export function pick(...names: PackageName[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, VERSIONS[name]]));
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { renderDocsPage } from '../core/docs.js';
+import { ServiceUnavailable } from '../core/errors.js';
+import { buildOpenApi } from '../core/openapi.js';
+import { defineRoute, HttpResult, type MountedRoute } from '../core/routes.js';
+import { API_PREFIX, type VersionRegistry } from '../core/versioning.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+const status = z.object({ status: z.literal('ok') });
+
+/**
+ * Health, OpenAPI and docs: served beside the API, never throttled, so a load
+ * balancer's probes and a client's docs never compete with real traffic.
+ */
+export function operationsRoutes(options: {
+  title: string;
+  registry: VersionRegistry;
+  apiRoutes: MountedRoute[];
+  readiness: ReadinessCheck[];
+}): MountedRoute[] {
+  const { registry, apiRoutes, readiness, title } = options;
+  const unversioned = apiRoutes.filter((mounted) => mounted.version === null);
+  const documents = Object.fromEntries(
+    Object.keys(registry.versions).map((version) => [
+      version,
+      buildOpenApi({ title, version, routes: [...unversioned, ...apiRoutes.filter((mounted) => mounted.version === version)] }),
+    ]),
+  );
+
+  const live = defineRoute({
+    method: 'GET',
+    path: '/health/live',
+    access: 'public',
+    throttle: false,
+    response: status,
+    summary: 'The process is up',
+    handler: async () => ({ status: 'ok' }),
+  });
+  const ready = defineRoute({
+    method: 'GET',
+    path: '/health/ready',
+    access: 'public',
+    throttle: false,
+    response: status,
+    summary: 'The process can serve: its database (and Redis, if configured) answer',
+    handler: async ({ log }) => {
+      for (const dependency of readiness) {
+        try {
+          await dependency.check();
+        } catch (error) {
+          log.warn({ err: error, dependency: dependency.name }, 'readiness check failed');
+          throw new ServiceUnavailable(`${dependency.name} is unavailable.`);
+        }
+      }
+      return { status: 'ok' };
+    },
+  });
+  const docs = defineRoute({
+    method: 'GET',
+    path: '/docs',
+    access: 'public',
+    throttle: false,
+    summary: 'Human-readable API docs',
+    handler: async () => new HttpResult(200, renderDocsPage(title, documents), { 'Content-Type': 'text/html; charset=utf-8' }),
+  });
+
+  const openapi = Object.entries(documents).map(([version, document]) => ({
+    version,
+    path: `${API_PREFIX}/${version}/openapi.json`,
+    route: defineRoute({
+      method: 'GET',
+      path: '/openapi.json',
+      access: 'public',
+      throttle: false,
+      summary: `OpenAPI 3.1 document of ${version}`,
+      handler: async () => document,
+    }),
+  }));
+
+  return [
+    { route: live, path: live.path, version: null },
+    { route: ready, path: ready.path, version: null },
+    { route: docs, path: docs.path, version: null },
+    ...openapi,
+  ];
+}

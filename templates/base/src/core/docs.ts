@@ -1,0 +1,31 @@
+/** A small self-contained HTML page over the OpenAPI documents: no CDN, no script. */
+export function renderDocsPage(title: string, documents: Record<string, Record<string, unknown>>): string {
+  const sections = Object.entries(documents)
+    .map(([version, document]) => {
+      const paths = (document.paths ?? {}) as Record<string, Record<string, { summary?: string; security?: unknown[] }>>;
+      const rows = Object.entries(paths)
+        .flatMap(([path, operations]) =>
+          Object.entries(operations).map(
+            ([method, op]) =>
+              `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escape(path)}</code></td><td>${escape(op.summary ?? '')}</td><td>${op.security ? 'token' : ''}</td></tr>`,
+          ),
+        )
+        .join('\n');
+      return `<section id="${escape(version)}"><h2>${escape(version)}</h2>
+<p>OpenAPI 3.1: <a href="/api/${escape(version)}/openapi.json">/api/${escape(version)}/openapi.json</a></p>
+<table><thead><tr><th>method</th><th>path</th><th>what</th><th>auth</th></tr></thead><tbody>
+${rows}
+</tbody></table></section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(title)} API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}</style>
+</head><body><h1>${escape(title)} API</h1>
+${sections}
+</body></html>`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,146 @@
+/**
+ * Every error the API can answer, and the ONE mapping from an error to a status
+ * and the envelope `{ status: "error", code, errors }`. Adapters translate their
+ * framework's own errors into these types and call `toErrorResponse`; nothing
+ * else decides what an error looks like on the wire.
+ */
+
+export type FieldErrors = Record<string, string[]>;
+export type ErrorDetail = { detail: string; code?: string };
+export type ErrorBody = FieldErrors | ErrorDetail;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: ErrorBody,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super('detail' in errors && typeof errors.detail === 'string' ? errors.detail : `HTTP ${status}`);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends ApiError {
+  constructor(errors: FieldErrors) {
+    super(400, errors);
+  }
+
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError({ [field]: [message] });
+  }
+}
+
+export class ParseError extends ApiError {
+  constructor(reason: string) {
+    super(400, { detail: `JSON parse error - ${reason}` });
+  }
+}
+
+export class BadRequest extends ApiError {
+  constructor(detail: string) {
+    super(400, { detail });
+  }
+}
+
+export class NotAuthenticated extends ApiError {
+  constructor(detail = 'Authentication credentials were not provided.') {
+    super(401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
+  }
+}
+
+export class AuthenticationFailed extends ApiError {
+  constructor(detail: string, code?: string) {
+    super(401, code ? { detail, code } : { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
+  }
+}
+
+/** A token that is bad, expired, of the wrong type or blacklisted. */
+export class InvalidToken extends AuthenticationFailed {
+  constructor(detail = 'Given token not valid for any token type') {
+    super(detail, 'token_not_valid');
+  }
+}
+
+export class PermissionDenied extends ApiError {
+  constructor(detail = 'You do not have permission to perform this action.') {
+    super(403, { detail });
+  }
+}
+
+export class NotFound extends ApiError {
+  constructor(detail = 'Not found.') {
+    super(404, { detail });
+  }
+}
+
+export class InvalidVersion extends NotFound {
+  constructor() {
+    super('Invalid version in URL path.');
+  }
+}
+
+export class MethodNotAllowed extends ApiError {
+  constructor(method: string, allowed: string[]) {
+    super(405, { detail: `Method "${method}" not allowed.` }, { Allow: allowed.join(', ') });
+  }
+}
+
+export class PayloadTooLarge extends ApiError {
+  constructor(limitBytes: number) {
+    super(413, { detail: `Request body is larger than the limit of ${limitBytes} bytes.` });
+  }
+}
+
+export class UnsupportedMediaType extends ApiError {
+  constructor(mediaType: string) {
+    super(415, { detail: `Unsupported media type "${mediaType}" in request.` });
+  }
+}
+
+export class Throttled extends ApiError {
+  constructor(waitSeconds: number) {
+    super(
+      429,
+      { detail: `Request was throttled. Expected available in ${waitSeconds} second${waitSeconds === 1 ? '' : 's'}.` },
+      { 'Retry-After': String(waitSeconds) },
+    );
+  }
+}
+
+export class ServiceUnavailable extends ApiError {
+  constructor(detail = 'Service temporarily unavailable, try again later.') {
+    super(503, { detail });
+  }
+}
+
+export const SERVER_ERROR_DETAIL = 'A server error occurred.';
+
+export interface ErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { status: 'error'; code: number; errors: ErrorBody };
+  /** true when the error is ours (a bug or an outage), so it must be logged in full */
+  unexpected: boolean;
+}
+
+/**
+ * Known errors keep their status and message; anything else is a 500 whose
+ * message never reaches the client (it may hold SQL or a stack): the full
+ * error goes to the log with the request id instead.
+ */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof ApiError) {
+    return {
+      status: error.status,
+      headers: error.headers,
+      body: { status: 'error', code: error.status, errors: error.errors },
+      unexpected: error.status >= 500,
+    };
+  }
+  return {
+    status: 500,
+    headers: {},
+    body: { status: 'error', code: 500, errors: { detail: SERVER_ERROR_DETAIL } },
+    unexpected: true,
+  };
+}

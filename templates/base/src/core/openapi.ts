@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { MountedRoute, RouteDef } from './routes.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const envelope: JsonSchema = {
+  type: 'object',
+  required: ['status', 'code', 'errors'],
+  properties: {
+    status: { const: 'error' },
+    code: { type: 'integer' },
+    errors: {
+      description: 'field -> messages, or { detail, code? } for errors not tied to a field',
+      type: 'object',
+      additionalProperties: true,
+    },
+  },
+};
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+function responseSchema(route: RouteDef): JsonSchema | undefined {
+  if (!route.response || route.responseShape === 'empty') return undefined;
+  const item = schemaOf(route.response, 'output');
+  const link = { type: ['string', 'null'], format: 'uri' };
+  switch (route.responseShape) {
+    case 'cursor-page':
+      return { type: 'object', required: ['next', 'previous', 'results'], properties: { next: link, previous: link, results: { type: 'array', items: item } } };
+    case 'offset-page':
+      return {
+        type: 'object',
+        required: ['count', 'next', 'previous', 'results'],
+        properties: { count: { type: 'integer' }, next: link, previous: link, results: { type: 'array', items: item } },
+      };
+    default:
+      return item;
+  }
+}
+
+function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonSchema[] {
+  if (!schema) return [];
+  const json = schemaOf(schema, 'input');
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || required.has(name),
+    schema: property,
+  }));
+}
+
+function operation(mounted: MountedRoute): JsonSchema {
+  const { route } = mounted;
+  const status = String(route.status ?? (route.responseShape === 'empty' ? 204 : 200));
+  const body = responseSchema(route);
+  const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const op: JsonSchema = {
+    summary: route.summary,
+    tags: route.tags ?? [],
+    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+    responses: {
+      [status]: body ? { description: 'OK', content: { 'application/json': { schema: body } } } : { description: 'No content' },
+      default: errorResponse,
+    },
+  };
+  if (route.body) {
+    op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } };
+  }
+  if (route.access === 'user') op.security = [{ bearerAuth: [] }];
+  return op;
+}
+
+/** One OpenAPI 3.1 document for a version, built from the same route definitions that serve it. */
+export function buildOpenApi(options: { title: string; version: string; routes: MountedRoute[] }): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const mounted of options.routes) {
+    const path = mounted.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    (paths[path] ??= {})[mounted.route.method.toLowerCase()] = operation(mounted);
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: options.title, version: options.version },
+    paths,
+    components: {
+      schemas: { Error: envelope },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

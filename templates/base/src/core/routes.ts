@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route. `public`: anyone; `user`: an authenticated user.
+ * Object-level rules (a user sees only their own orders) live in the service,
+ * which answers 404 for an object the caller may not see.
+ */
+export type Access = 'public' | 'user';
+
+/** The authenticated caller, as the auth layer resolved it from a token. */
+export interface AuthUser {
+  id: number;
+  username: string;
+}
+
+/** What a handler sees of the request: already authenticated, validated and typed. */
+export interface RouteContext<Body = unknown, Query = unknown, Params = unknown> {
+  body: Body;
+  query: Query;
+  params: Params;
+  user: AuthUser | null;
+  /** the API version the route was called under (`v1`), or null for unversioned routes */
+  version: string | null;
+  requestId: string;
+  /** the absolute URL of the request, for building links such as `next` */
+  url: URL;
+  headers: Record<string, string | undefined>;
+  cookies: Record<string, string>;
+  log: Logger;
+}
+
+/** A handler returns the body to serialize, or an HttpResult to choose status and headers. */
+export class HttpResult {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string | string[]> = {},
+  ) {}
+}
+
+export interface ThrottleRule {
+  scope: string;
+  /** `N/second|minute|hour|day`; defaults to the scope's configured rate */
+  rate?: string;
+}
+
+export interface RouteDef<
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+> {
+  method: HttpMethod;
+  /** relative to its mount point: `/products/:id` under `/api/v1` */
+  path: string;
+  access: Access;
+  /** defaults to the anon / user scopes; a route may name its own (`login`) */
+  throttle?: ThrottleRule | false;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** the read schema: what the client receives (the list item schema for paginated lists) */
+  response?: z.ZodType;
+  /** how the response wraps `response`: a single object (default) or a page of them */
+  responseShape?: 'object' | 'cursor-page' | 'offset-page' | 'empty';
+  status?: number;
+  summary: string;
+  tags?: string[];
+  handler: (ctx: RouteContext<z.output<B>, z.output<Q>, z.output<P>>) => Promise<unknown>;
+}
+
+/** Typed helper: infers body/query/params types for the handler from the schemas. */
+export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(
+  route: RouteDef<B, Q, P>,
+): RouteDef {
+  return route as unknown as RouteDef;
+}
+
+/** A route placed at its full path, ready for an adapter to mount. */
+export interface MountedRoute {
+  route: RouteDef;
+  /** full path: `/api/v1/products/:id` */
+  path: string;
+  version: string | null;
+}

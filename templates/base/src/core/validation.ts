@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ValidationError, type FieldErrors } from './errors.js';
+
+/**
+ * Zod's issues, said the way the reference design (Django REST framework) says
+ * them. A message written on the schema itself (`.min(1, 'Quantity must be at
+ * least 1.')`) always wins over these defaults.
+ */
+const messageFor: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.input === undefined) return 'This field is required.';
+      if (issue.input === null) return 'This field may not be null.';
+      const format = (issue.inst as { _zod?: { def?: { format?: string } } } | undefined)?._zod?.def?.format;
+      if (issue.expected === 'int' || format === 'safeint' || format === 'int32') return 'A valid integer is required.';
+      if (issue.expected === 'number') return 'A valid number is required.';
+      if (issue.expected === 'string') return 'Not a valid string.';
+      if (issue.expected === 'boolean') return 'Must be a valid boolean.';
+      if (issue.expected === 'array') return `Expected a list of items but got type "${typeName(issue.input)}".`;
+      if (issue.expected === 'object') return `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
+      return 'Invalid value.';
+    }
+    case 'too_small':
+      if (issue.origin === 'string') {
+        return Number(issue.minimum) <= 1
+          ? 'This field may not be blank.'
+          : `Ensure this field has at least ${issue.minimum} characters.`;
+      }
+      if (issue.origin === 'array') return `Ensure this field has at least ${issue.minimum} elements.`;
+      return `Ensure this value is greater than or equal to ${issue.minimum}.`;
+    case 'too_big':
+      if (issue.origin === 'string') return `Ensure this field has no more than ${issue.maximum} characters.`;
+      if (issue.origin === 'array') return `Ensure this field has no more than ${issue.maximum} elements.`;
+      return `Ensure this value is less than or equal to ${issue.maximum}.`;
+    case 'invalid_value':
+      return `"${String(issue.input)}" is not a valid choice.`;
+    case 'invalid_format':
+      if (issue.format === 'email') return 'Enter a valid email address.';
+      if (issue.format === 'uuid') return 'Must be a valid UUID.';
+      if (issue.format === 'datetime') return 'Datetime has wrong format. Use ISO 8601.';
+      if (issue.format === 'date') return 'Date has wrong format. Use YYYY-MM-DD.';
+      return 'Enter a valid value.';
+    default:
+      return undefined;
+  }
+};
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'dict' : typeof value === 'string' ? 'str' : typeof value;
+}
+
+/** Zod issues -> `{ "items.0.quantity": ["..."] }`; issues on the whole body go under non_field_errors. */
+export function toFieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : 'non_field_errors';
+    (errors[key] ??= []).push(issue.message);
+  }
+  return errors;
+}
+
+/** Validates input against a schema; throws the 400 ValidationError the envelope expects. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input, { error: messageFor });
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error));
+  return result.data;
+}
+
+/** A decimal with a fixed scale, accepted as a string or a number, normalised to a string (`"12.50"`). */
+export function decimal(options: { places: number; maxDigits: number; min?: number; max?: number }) {
+  const { places, maxDigits } = options;
+  const pattern = /^-?\d+(\.\d+)?$/;
+  return z
+    .union([z.string(), z.number()], { error: 'A valid number is required.' })
+    .transform((value, ctx) => {
+      const text = typeof value === 'number' ? String(value) : value.trim();
+      if (!pattern.test(text) || !Number.isFinite(Number(text))) {
+        ctx.addIssue({ code: 'custom', message: 'A valid number is required.' });
+        return z.NEVER;
+      }
+      const [whole = '', fraction = ''] = text.replace('-', '').split('.');
+      if (fraction.length > places) {
+        ctx.addIssue({ code: 'custom', message: `Ensure that there are no more than ${places} decimal places.` });
+        return z.NEVER;
+      }
+      if (whole.replace(/^0+(?=\d)/, '').length > maxDigits - places) {
+        ctx.addIssue({ code: 'custom', message: `Ensure that there are no more than ${maxDigits - places} digits before the decimal point.` });
+        return z.NEVER;
+      }
+      const number = Number(text);
+      if (options.min !== undefined && number < options.min) {
+        ctx.addIssue({ code: 'custom', message: `Ensure this value is greater than or equal to ${options.min}.` });
+        return z.NEVER;
+      }
+      if (options.max !== undefined && number > options.max) {
+        ctx.addIssue({ code: 'custom', message: `Ensure this value is less than or equal to ${options.max}.` });
+        return z.NEVER;
+      }
+      // built from the digits, not through a float, so no value is ever rounded
+      const sign = text.startsWith('-') && Number(text) !== 0 ? '-' : '';
+      const digits = whole.replace(/^0+(?=\d)/, '') || '0';
+      return places > 0 ? `${sign}${digits}.${fraction.padEnd(places, '0')}` : `${sign}${digits}`;
+    })
+    .meta({ description: `decimal with ${places} places, as a string or a number` });
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { InvalidToken, ValidationError } from '../core/errors.js';
+import { defineRoute, HttpResult, type RouteDef } from '../core/routes.js';
+import type { AuthService, TokenPair } from './service.js';
+
+const pair = z.object({ access: z.string(), refresh: z.string() });
+const refreshBody = z.object({ refresh: z.string().optional() });
+
+export interface CookieSettings {
+  enabled: boolean;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+const ACCESS_COOKIE = 'access_token';
+const REFRESH_COOKIE = 'refresh_token';
+
+function cookie(name: string, value: string, path: string, maxAge: number): string {
+  return `${name}=${encodeURIComponent(value)}; Path=${path}; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Strict`;
+}
+
+/** POST /api/token, /api/token/refresh and /api/token/blacklist, as simplejwt serves them. */
+export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDef[] {
+  const withCookies = (tokens: TokenPair) =>
+    cookies.enabled
+      ? new HttpResult(200, tokens, {
+          'Set-Cookie': [
+            cookie(ACCESS_COOKIE, tokens.access, '/', cookies.accessTtlSeconds),
+            cookie(REFRESH_COOKIE, tokens.refresh, '/api/token', cookies.refreshTtlSeconds),
+          ],
+        })
+      : tokens;
+
+  // A browser client sends its refresh token as a cookie; an API client in the body.
+  const refreshTokenOf = (body: { refresh?: string }, jar: Record<string, string>): string => {
+    const token = body.refresh ?? (cookies.enabled ? jar[REFRESH_COOKIE] : undefined);
+    if (token === undefined) throw ValidationError.field('refresh', 'This field is required.');
+    return token;
+  };
+
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/token',
+      access: 'public',
+      throttle: { scope: 'login' },
+      body: z.object({ username: z.string(), password: z.string() }),
+      response: pair,
+      summary: 'Obtain an access and a refresh token',
+      tags: ['auth'],
+      handler: async ({ body }) => withCookies(await auth.login(body.username, body.password)),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/token/refresh',
+      access: 'public',
+      throttle: { scope: 'login' },
+      body: refreshBody,
+      response: pair,
+      summary: 'Exchange a refresh token for a new pair; the one sent is blacklisted',
+      tags: ['auth'],
+      handler: async ({ body, cookies: jar, log }) => withCookies(await auth.refresh(refreshTokenOf(body, jar), log)),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/token/blacklist',
+      access: 'public',
+      body: refreshBody,
+      response: z.object({}),
+      summary: 'Log out: blacklist a refresh token',
+      tags: ['auth'],
+      handler: async ({ body, cookies: jar }) => {
+        await auth.logout(refreshTokenOf(body, jar));
+        if (!cookies.enabled) return {};
+        return new HttpResult(200, {}, {
+          'Set-Cookie': [cookie(ACCESS_COOKIE, '', '/', 0), cookie(REFRESH_COOKIE, '', '/api/token', 0)],
+        });
+      },
+    }),
+  ];
+}
+
+/** Resolves the caller from `Authorization: Bearer <access>` (or, with cookies on, the access cookie). */
+export function bearerAuthenticator(auth: AuthService, cookiesEnabled: boolean) {
+  return async ({ headers, cookies }: { headers: Record<string, string | undefined>; cookies: Record<string, string> }) => {
+    const header = headers.authorization;
+    if (header) {
+      const [scheme, token, ...rest] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer') return null;
+      if (!token || rest.length > 0) throw new InvalidToken('Authorization header must contain two space-delimited values');
+      return auth.authenticate(token);
+    }
+    const cookie = cookiesEnabled ? cookies[ACCESS_COOKIE] : undefined;
+    return cookie ? auth.authenticate(cookie) : null;
+  };
+}

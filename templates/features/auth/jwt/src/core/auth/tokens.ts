@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { errors, importPKCS8, importSPKI, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+
+export type TokenType = 'access' | 'refresh';
+
+export interface TokenSettings {
+  algorithm: 'HS256' | 'RS256' | 'EdDSA';
+  secret: string;
+  privateKeyFile?: string;
+  publicKeyFile?: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+export interface TokenClaims {
+  sub: string;
+  jti: string;
+  token_type: TokenType;
+  iat: number;
+  exp: number;
+  /** refresh tokens only: the login this token descends from */
+  family?: string;
+}
+
+export class TokenError extends Error {}
+
+/** Signs and verifies access and refresh tokens. Stateless: rotation and the blacklist live in the token store. */
+export class TokenSigner {
+  private readonly keys: Promise<{ sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array }>;
+
+  constructor(private readonly settings: TokenSettings) {
+    this.keys = loadKeys(settings);
+  }
+
+  async sign(type: TokenType, userId: number, family?: string): Promise<{ token: string; claims: TokenClaims }> {
+    const now = Math.floor(Date.now() / 1000);
+    const ttl = type === 'access' ? this.settings.accessTtlSeconds : this.settings.refreshTtlSeconds;
+    const claims: TokenClaims = { sub: String(userId), jti: randomUUID(), token_type: type, iat: now, exp: now + ttl };
+    if (family) claims.family = family;
+    const token = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: this.settings.algorithm, typ: 'JWT' })
+      .sign((await this.keys).sign);
+    return { token, claims };
+  }
+
+  /**
+   * Verifies signature, expiry and type. Only the configured algorithm is
+   * accepted, so `alg: none` and algorithm-confusion tokens fail like a bad signature.
+   */
+  async verify(token: string, type: TokenType): Promise<TokenClaims> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, (await this.keys).verify, { algorithms: [this.settings.algorithm] }));
+    } catch (error) {
+      if (error instanceof errors.JOSEError || error instanceof TypeError) throw new TokenError(error.message);
+      throw error;
+    }
+    const claims = payload as Partial<TokenClaims>;
+    if (claims.token_type !== type) throw new TokenError(`expected a ${type} token`);
+    if (typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
+      throw new TokenError('token lacks required claims');
+    }
+    return claims as TokenClaims;
+  }
+}
+
+async function loadKeys(settings: TokenSettings) {
+  if (settings.algorithm === 'HS256') {
+    const key = new TextEncoder().encode(settings.secret);
+    return { sign: key, verify: key };
+  }
+  const read = (file: string | undefined) => readFileSync(file ?? '', 'utf8');
+  return {
+    sign: await importPKCS8(read(settings.privateKeyFile), settings.algorithm),
+    verify: await importSPKI(read(settings.publicKeyFile), settings.algorithm),
+  };
+}

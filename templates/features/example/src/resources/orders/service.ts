@@ -1,0 +1,41 @@
+import { NotAuthenticated, NotFound } from '../../core/errors.js';
+import { cursorPage, type CursorPage, type CursorRequest } from '../../core/pagination.js';
+import type { AuthUser } from '../../core/routes.js';
+import type { OrderInput, OrderRepository, OrderWithProduct } from './repository.js';
+
+/** A user sees and changes only their own orders; anyone else's is a 404, so its existence does not leak. */
+export class OrderService {
+  constructor(private readonly orders: OrderRepository) {}
+
+  async list(request: CursorRequest, url: URL, user: AuthUser | null): Promise<CursorPage<OrderWithProduct>> {
+    const rows = await this.orders.list(owner(user), request);
+    return cursorPage(rows, request, (row) => ({ createdAt: row.createdAt.getTime(), id: row.id }), url);
+  }
+
+  async get(id: number, user: AuthUser | null): Promise<OrderWithProduct> {
+    return found(await this.orders.get(owner(user), id));
+  }
+
+  create(input: OrderInput, user: AuthUser | null): Promise<OrderWithProduct> {
+    return this.orders.create(owner(user), input);
+  }
+
+  async update(id: number, input: Partial<OrderInput>, user: AuthUser | null): Promise<OrderWithProduct> {
+    return found(await this.orders.update(owner(user), id, input));
+  }
+
+  async remove(id: number, user: AuthUser | null): Promise<void> {
+    if (!(await this.orders.delete(owner(user), id))) throw new NotFound();
+  }
+}
+
+function owner(user: AuthUser | null): number {
+  // the routes require a user; this guards a route registered without that rule
+  if (!user) throw new NotAuthenticated();
+  return user.id;
+}
+
+function found<T>(row: T | undefined): T {
+  if (!row) throw new NotFound();
+  return row;
+}

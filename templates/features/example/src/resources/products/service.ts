@@ -1,0 +1,34 @@
+import { NotFound } from '../../core/errors.js';
+import { cursorPage, type CursorPage, type CursorRequest } from '../../core/pagination.js';
+import type { ProductInput, ProductRepository } from './repository.js';
+import type { ProductRow } from './table.js';
+
+/** What every version of the products API does; versions differ only in their schemas. */
+export class ProductService {
+  constructor(private readonly products: ProductRepository) {}
+
+  async list(request: CursorRequest, url: URL): Promise<CursorPage<ProductRow>> {
+    const rows = await this.products.list(request);
+    return cursorPage(rows, request, (row) => ({ createdAt: row.createdAt.getTime(), id: row.id }), url);
+  }
+
+  async get(id: number): Promise<ProductRow> {
+    const row = await this.products.get(id);
+    if (!row) throw new NotFound();
+    return row;
+  }
+
+  create(input: ProductInput): Promise<ProductRow> {
+    return this.products.create(input);
+  }
+
+  async update(id: number, input: Partial<ProductInput>): Promise<ProductRow> {
+    const row = await this.products.update(id, input);
+    if (!row) throw new NotFound();
+    return row;
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.products.delete(id))) throw new NotFound();
+  }
+}

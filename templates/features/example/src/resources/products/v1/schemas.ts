@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { decimal } from '../../../core/validation.js';
+import type { ProductRow } from '../table.js';
+
+/** v1 read schema: what a client receives. Released: fields may be added, never removed or retyped. */
+export const productRead = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  price: z.string().meta({ description: 'decimal with two places, e.g. "12.50"' }),
+  stock: z.number().int(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+/** v1 write schema: what a client may send. Unknown fields are dropped. */
+export const productWrite = z.object({
+  name: z.string().trim().min(1).max(200),
+  price: decimal({ places: 2, maxDigits: 10, min: 0 }),
+  stock: z.int().min(0),
+});
+
+export const productPatch = productWrite.partial();
+
+export function present(row: ProductRow): z.input<typeof productRead> {
+  return {
+    id: row.id,
+    name: row.name,
+    price: row.price,
+    stock: row.stock,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,16 @@
+import { resourceRoutes } from '../../../core/resource-routes.js';
+import type { RouteFactory } from '../../../core/versioning.js';
+import type { RouteDeps } from '../../../api/deps.js';
+import { ProductRepository } from '../repository.js';
+import { ProductService } from '../service.js';
+import * as schemas from './schemas.js';
+
+/** /api/v2/products: reads are public, writes need a user. */
+export const productsV2: RouteFactory<RouteDeps> = ({ db }) =>
+  resourceRoutes({
+    path: '/products',
+    tag: 'products',
+    access: { read: 'public', write: 'user' },
+    service: new ProductService(new ProductRepository(db)),
+    schemas: { read: schemas.productRead, write: schemas.productWrite, patch: schemas.productPatch, present: schemas.present },
+  });

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { decimal } from '../../../core/validation.js';
+import type { ProductRow } from '../table.js';
+
+/** v2 read schema: `price` became an object with its currency, a change v1 clients never see. */
+export const productRead = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  price: z.object({ amount: z.string(), currency: z.string().length(3) }),
+  stock: z.number().int(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+export const productWrite = z.object({
+  name: z.string().trim().min(1).max(200),
+  price: decimal({ places: 2, maxDigits: 10, min: 0 }),
+  stock: z.int().min(0),
+});
+
+export const productPatch = productWrite.partial();
+
+export function present(row: ProductRow): z.input<typeof productRead> {
+  return {
+    id: row.id,
+    name: row.name,
+    price: { amount: row.price, currency: 'USD' },
+    stock: row.stock,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,129 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
+import { parseCookies, requestIdFrom, type HttpApp, type HttpAppOptions } from '../../../core/http.js';
+import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { unmatchedRequestError } from '../../../core/versioning.js';
+
+/**
+ * The only file that knows Fastify: it mounts the framework-agnostic route
+ * definitions as native routes and turns Fastify's own errors (bad JSON, body
+ * too large, unknown media type, no route) into the API's error types.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: ReturnType<typeof Fastify> } {
+  const { routes, pipeline, logger } = options;
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
+    // a hop count is supported at runtime (proxy-addr) though Fastify's types omit it
+    trustProxy: options.trustProxy as boolean | string[],
+    bodyLimit: options.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true },
+    forceCloseConnections: 'idle',
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    requestTimeout: 30_000,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  // Our own JSON parser, so a malformed body says what was wrong in the contract's words.
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const body = String(text);
+    if (body.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch (error) {
+      done(new ParseError((error as Error).message), undefined);
+    }
+  });
+
+  if (options.corsOrigins.length > 0) {
+    void app.register(cors, { origin: options.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] });
+  }
+
+  app.setErrorHandler((error, request, reply) => sendError(fromFastifyError(error, options.bodyLimit), request, reply));
+
+  const mountedRoutes = routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path }));
+  app.setNotFoundHandler((request, reply) => {
+    const { pathname } = new URL(request.url, 'http://localhost');
+    sendError(unmatchedRequestError(request.method, pathname, mountedRoutes, pipeline.registry), request, reply);
+  });
+
+  for (const mounted of routes) {
+    const handle = createRouteHandler(mounted, pipeline);
+    app.route({
+      method: mounted.route.method,
+      url: mounted.path,
+      handler: async (request, reply) => {
+        const response = await handle({
+          url: absoluteUrl(request),
+          headers: request.headers as Record<string, string | undefined>,
+          cookies: parseCookies(request.headers.cookie),
+          params: request.params as Record<string, string>,
+          query: request.query as Record<string, unknown>,
+          body: request.body,
+          ip: request.ip,
+          requestId: request.id,
+          log: request.log,
+        });
+        return send(reply, response);
+      },
+    });
+  }
+
+  return {
+    fastify: app,
+    listen: async (port, host) => {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      return `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
+    },
+    close: () => app.close(),
+  };
+}
+
+function send(reply: FastifyReply, response: RawResponse): FastifyReply {
+  reply.code(response.status).headers(response.headers);
+  return response.body === undefined ? reply.send() : reply.send(response.body);
+}
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const response = toErrorResponse(error);
+  if (response.unexpected) request.log.error({ err: error }, 'request failed');
+  void reply
+    .code(response.status)
+    .headers(response.headers)
+    .type('application/json; charset=utf-8')
+    .send(response.body);
+}
+
+/** Fastify's own errors, said as the API's error types; anything else passes through unchanged. */
+function fromFastifyError(error: unknown, bodyLimit: number): unknown {
+  switch ((error as FastifyError).code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaType(String((error as FastifyError).message.match(/'([^']*)'/)?.[1] ?? 'unknown'));
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ParseError('the Content-Length header does not match the body');
+    default: {
+      // other client errors Fastify raises keep their status; their message is safe to show
+      const status = (error as FastifyError).statusCode;
+      if (!(error instanceof ApiError) && status && status >= 400 && status < 500) {
+        return new ApiError(status, { detail: (error as FastifyError).message });
+      }
+      return error;
+    }
+  }
+}
+
+/** The request's own absolute URL, honouring X-Forwarded-Proto/Host only when the proxy is trusted. */
+function absoluteUrl(request: FastifyRequest): URL {
+  return new URL(request.url, `${request.protocol}://${request.host}`);
+}
