@@ -12,7 +12,6 @@ import {
   validateOptions,
   type GivenOptions,
   type OptionDef,
-  type OptionId,
   type Options,
 } from './options.js';
 import { assertTargetUsable } from './plan/commit.js';
@@ -108,21 +107,20 @@ export async function askForMissing(request: PromptRequest): Promise<Answers> {
     directory = await askDirectory(cwd, given.force ?? false, streams);
   }
 
-  // Table order matters: an option's requirement (example needs auth) is
-  // always settled before the option itself.
-  const values: Record<string, string | boolean> = {};
+  // Flags first, so each answer is checked against all of them at once.
+  // Then table order: a requirement (example needs auth) is settled before
+  // the option that depends on it.
+  const values: Record<string, string | boolean> = Object.fromEntries(
+    Object.entries(given).filter(([, value]) => value !== undefined),
+  );
   for (const def of OPTION_DEFS) {
-    const flagged = given[def.id as OptionId];
-    if (flagged !== undefined) {
-      values[def.id] = flagged;
-    } else if (interactive && def.question && requirementHolds(def, values as GivenOptions) !== false) {
-      values[def.id] = await askOption(def, fallbackValue(def, values as GivenOptions, env), streams);
-    } else {
-      values[def.id] = fallbackValue(def, values as GivenOptions, env);
-    }
+    if (values[def.id] !== undefined) continue;
+    const fallback = fallbackValue(def, values as GivenOptions, env);
+    const ask = interactive && def.question !== undefined && requirementHolds(def, values as GivenOptions) !== false;
+    values[def.id] = ask ? await askOption(def, fallback, streams) : fallback;
+    // An answer can contradict a flag (--example, then "None" for auth):
+    // say so now rather than after the remaining questions.
+    validateOptions(values as GivenOptions);
   }
-  const options = values as Options;
-  // Answers can contradict flags (--example, then "None" for auth).
-  validateOptions(options);
-  return { directory, options };
+  return { directory, options: values as Options };
 }

@@ -13,7 +13,7 @@ describe('create: success', () => {
     const cwd = await tempDir();
     const result = await runCli(['shop-api', '--yes', '--no-install', '--no-git'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(existsSync(path.join(cwd, 'shop-api/README.md'))).toBe(true);
+    expect(existsSync(path.join(cwd, 'shop-api/package.json'))).toBe(true);
     expect(existsSync(path.join(cwd, 'shop-api/.git'))).toBe(false);
     expect(result.stdout).toContain('Next steps');
     expect(result.stdout).toContain('cd shop-api');
@@ -38,7 +38,8 @@ describe('create: success', () => {
     await mkdir(cwd);
     const result = await runCli(['.', '--yes', '--no-install', '--no-git'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(await readFile(path.join(cwd, 'README.md'), 'utf8')).toContain('dot-api');
+    const pkg = JSON.parse(await readFile(path.join(cwd, 'package.json'), 'utf8')) as { name: string };
+    expect(pkg.name).toBe('dot-api');
     expect(result.stdout).not.toContain('cd .');
   });
 
@@ -46,7 +47,7 @@ describe('create: success', () => {
     const cwd = await tempDir();
     const result = await runCli(['shop-api', '--yes', '--dry-run'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/README\.md\s+\d+ B/);
+    expect(result.stdout).toMatch(/package\.json\s+[\d.]+ k?B/);
     expect(result.stdout).toContain('Nothing was written');
     expect(result.stdout).toContain('npm install');
     expect(await readdir(cwd)).toEqual([]);
@@ -55,23 +56,24 @@ describe('create: success', () => {
   it('--dry-run --force shows what would be overwritten and changes nothing', async () => {
     const cwd = await tempDir();
     await mkdir(path.join(cwd, 'api'));
-    await writeFile(path.join(cwd, 'api/README.md'), 'mine');
+    await writeFile(path.join(cwd, 'api/package.json'), 'mine');
     const result = await runCli(['api', '--yes', '--dry-run', '--force'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/README\.md\s+\d+ B\s+\(overwrite\)/);
-    expect(await readFile(path.join(cwd, 'api/README.md'), 'utf8')).toBe('mine');
+    expect(result.stdout).toMatch(/package\.json\s+[\d.]+ k?B\s+\(overwrite\)/);
+    expect(await readdir(path.join(cwd, 'api'))).toEqual(['package.json']);
+    expect(await readFile(path.join(cwd, 'api/package.json'), 'utf8')).toBe('mine');
   });
 
   it('--force writes into a non-empty directory, listing overwrites and deleting nothing', async () => {
     const cwd = await tempDir();
     await mkdir(path.join(cwd, 'api'));
-    await writeFile(path.join(cwd, 'api/README.md'), 'mine');
+    await writeFile(path.join(cwd, 'api/package.json'), 'mine');
     await writeFile(path.join(cwd, 'api/notes.txt'), 'keep me');
     const result = await runCli(['api', '--yes', '--force', '--no-install', '--no-git'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Overwriting 1 existing file: README.md');
+    expect(result.stdout).toContain('Overwriting 1 existing file: package.json');
     expect(await readFile(path.join(cwd, 'api/notes.txt'), 'utf8')).toBe('keep me');
-    expect(await readFile(path.join(cwd, 'api/README.md'), 'utf8')).not.toBe('mine');
+    expect(await readFile(path.join(cwd, 'api/package.json'), 'utf8')).not.toBe('mine');
   });
 
   it('--version prints the package version; --help lists the options and exits 0', async () => {
@@ -157,7 +159,7 @@ describe('create: post steps', () => {
     const env = cleanEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
     const result = await runCli(['api', '--yes', '--package-manager', 'pnpm', '--no-git'], { cwd, env });
     expect(result.exitCode).toBe(1);
-    expect(existsSync(path.join(cwd, 'api/README.md'))).toBe(true);
+    expect(existsSync(path.join(cwd, 'api/package.json'))).toBe(true);
     expect(result.stderr).toContain('Dependencies were not installed: pnpm install failed (exit code 1)');
     expect(result.stderr).toContain('the registry is on fire');
     expect(result.stderr).toMatch(/Finish by hand:\n\s+cd api\n\s+pnpm install/);
@@ -190,7 +192,7 @@ describe('create: post steps', () => {
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toMatch(/^Cancelled\./);
     expect(result.stderr).toContain('bun install');
-    expect(existsSync(path.join(cwd, 'api/README.md'))).toBe(true);
+    expect(existsSync(path.join(cwd, 'api/package.json'))).toBe(true);
   });
 
   it('installs with the chosen package manager, with a timed step', async () => {
