@@ -16,8 +16,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
   const app = Fastify({
     loggerInstance: logger,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
-    // a hop count is supported at runtime (proxy-addr) though Fastify's types omit it
-    trustProxy: options.trustProxy as boolean | string[],
+    trustProxy: trustProxyOption(options.trustProxy),
     bodyLimit: options.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: 'idle',
@@ -121,6 +120,11 @@ function fromFastifyError(error: unknown, bodyLimit: number): unknown {
       return error;
     }
   }
+}
+
+/** A hop count becomes "trust the n nearest hops" (Fastify itself takes only addresses or a function). */
+function trustProxyOption(setting: HttpAppOptions['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
 /** The request's own absolute URL, honouring X-Forwarded-Proto/Host only when the proxy is trusted. */

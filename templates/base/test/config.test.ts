@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+}
+
+describe('config', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.throttle).toEqual({ anon: '100/hour', user: '1000/hour', login: '10/minute' });
+    expect(config.bodyLimit).toBe(1_048_576);
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('names every bad variable, one line each', () => {
+    const problems = problemsOf({ PORT: 'eighty', THROTTLE_ANON: '100 per hour', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((line) => line.startsWith('PORT:'))).toBeDefined();
+    expect(problems.find((line) => line.startsWith('THROTTLE_ANON:'))).toContain('N/second|minute|hour|day');
+    expect(problems.find((line) => line.startsWith('LOG_LEVEL:'))).toBeDefined();
+  });
+
+  it('reads TRUST_PROXY as off, a hop count or a list', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+  });
+});

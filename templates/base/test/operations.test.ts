@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelope, startTestApp, type TestApp } from './support/app.js';
+
+describe('operations', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('GET /health/live', async () => {
+    const response = await app.request('/health/live');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /health/ready answers 200 while the database does', async () => {
+    expect((await app.request('/health/ready')).status).toBe(200);
+  });
+
+  it('GET /docs is a page linking each version', async () => {
+    const response = await app.request('/docs');
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain('/api/v1/openapi.json');
+  });
+
+  it('GET /health/ready answers 503 in the envelope when the database is gone', async () => {
+    await app.database.close();
+    const response = await app.request('/health/ready');
+    expect(response.status).toBe(503);
+    expect(await envelope(response)).toEqual({ status: 'error', code: 503, errors: { detail: 'database is unavailable.' } });
+  });
+});

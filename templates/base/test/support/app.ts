@@ -1,0 +1,61 @@
+import type { RouteDeps } from '../../src/api/deps.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { VersionRegistry } from '../../src/core/versioning.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { runMigrations } from '../../src/db/migrate.js';
+import { createLogger } from '../../src/logger.js';
+
+export interface TestApp {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  config: Config;
+  database: Database;
+  /** fetch against the app; a plain object body is sent as JSON */
+  request(path: string, init?: Omit<RequestInit, 'body'> & { body?: unknown; token?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Generous limits, so only the throttling tests ever meet a 429. */
+const TEST_ENV = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: ':memory:',
+  THROTTLE_ANON: '100000/minute',
+  THROTTLE_USER: '100000/minute',
+  THROTTLE_LOGIN: '100000/minute',
+};
+
+/**
+ * The whole app on a fresh, migrated database, listening on a free port and
+ * called over real HTTP: the same way for every framework the project may use.
+ */
+export async function startTestApp(options: { env?: Record<string, string>; registry?: VersionRegistry<RouteDeps> } = {}): Promise<TestApp> {
+  const config = loadConfig({ ...TEST_ENV, ...options.env });
+  const database = openDatabase(config.databaseUrl);
+  await runMigrations(database.db);
+  const app = createApp({ config, logger: createLogger({ level: 'silent' }), database, registry: options.registry });
+  const url = await app.listen(0, '127.0.0.1');
+  return {
+    url,
+    config,
+    database,
+    request: (path, init = {}) => {
+      const { body, token, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token) headers.set('Authorization', `Bearer ${token}`);
+      const isRaw = typeof body === 'string' || body instanceof Uint8Array;
+      if (body !== undefined && !isRaw && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+      return fetch(`${url}${path}`, { ...rest, headers, body: body === undefined ? undefined : isRaw ? (body as string) : JSON.stringify(body) });
+    },
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** The error envelope every non-2xx response carries. */
+export async function envelope(response: Response): Promise<{ status: string; code: number; errors: Record<string, unknown> }> {
+  return (await response.json()) as { status: string; code: number; errors: Record<string, unknown> };
+}

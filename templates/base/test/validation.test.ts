@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { decimal, validate } from '../src/core/validation.js';
+import { ValidationError } from '../src/core/errors.js';
+import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { probeRegistry } from './support/probe.js';
+
+describe('validation over HTTP', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ registry: probeRegistry() });
+  });
+  afterAll(() => app.close());
+
+  const post = (body: unknown) => app.request('/api/v1/probe', { method: 'POST', body });
+
+  it('missing fields: This field is required.', async () => {
+    const response = await post({});
+    expect(response.status).toBe(400);
+    expect(await envelope(response)).toEqual({
+      status: 'error',
+      code: 400,
+      errors: { name: ['This field is required.'], quantity: ['This field is required.'], price: ['This field is required.'] },
+    });
+  });
+
+  it('wrong types get the reference messages', async () => {
+    const response = await post({ name: 5, quantity: 'many', price: 'cheap' });
+    expect((await envelope(response)).errors).toEqual({
+      name: ['Not a valid string.'],
+      quantity: ['A valid integer is required.'],
+      price: ['A valid number is required.'],
+    });
+  });
+
+  it('a message written on the schema wins', async () => {
+    const response = await post({ name: 'a', quantity: 0, price: 1 });
+    expect((await envelope(response)).errors).toEqual({ quantity: ['Quantity must be at least 1.'] });
+  });
+
+  it('nested paths are dot-joined', async () => {
+    const response = await post({ name: 'a', quantity: 1, price: 1, items: [{ quantity: 1 }, { quantity: 'x' }] });
+    expect((await envelope(response)).errors).toEqual({ 'items.1.quantity': ['A valid integer is required.'] });
+  });
+
+  it('a body that is not an object goes under non_field_errors', async () => {
+    const response = await post([1, 2]);
+    expect((await envelope(response)).errors).toEqual({ non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] });
+  });
+
+  it('unknown fields are ignored: not stored, not echoed', async () => {
+    const response = await post({ name: 'a', quantity: 2, price: 1.5, is_admin: true });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ name: 'a', quantity: 2, price: 1.5 });
+  });
+});
+
+describe('decimal fields', () => {
+  const price = z.object({ price: decimal({ places: 2, maxDigits: 10, min: 0 }) });
+
+  it.each([
+    ['12.5', '12.50'],
+    [12.5, '12.50'],
+    ['0', '0.00'],
+    ['007.10', '7.10'],
+    [99999999.99, '99999999.99'],
+  ])('%s is read as %s', (input, expected) => {
+    expect(validate(price, { price: input }).price).toBe(expected);
+  });
+
+  it.each([
+    ['abc', 'A valid number is required.'],
+    [true, 'A valid number is required.'],
+    ['1.234', 'Ensure that there are no more than 2 decimal places.'],
+    ['123456789', 'Ensure that there are no more than 8 digits before the decimal point.'],
+    ['-1', 'Ensure this value is greater than or equal to 0.'],
+  ])('%s is refused: %s', (input, message) => {
+    try {
+      validate(price, { price: input });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).errors).toEqual({ price: [message] });
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { products } from '../src/resources/products/table.js';
+import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { createUser, login } from './support/auth.js';
+
+describe('orders', () => {
+  let app: TestApp;
+  let alice: string;
+  let bob: string;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await createUser(app, 'alice');
+    await createUser(app, 'bob');
+    alice = (await login(app, 'alice')).access;
+    bob = (await login(app, 'bob')).access;
+  });
+  afterAll(() => app.close());
+
+  const newProduct = async (stock: number): Promise<number> => {
+    const response = await app.request('/api/v1/products', { method: 'POST', body: { name: 'Widget', price: '9.99', stock }, token: alice });
+    return ((await response.json()) as { id: number }).id;
+  };
+  const order = (token: string, body: unknown) => app.request('/api/v1/orders', { method: 'POST', body, token });
+  const stockOf = async (id: number) => (await app.database.db.select().from(products).where(eq(products.id, id)))[0]!.stock;
+
+  it('creates an order through the read schema, taking the stock', async () => {
+    const productId = await newProduct(5);
+    const response = await order(alice, { product_id: productId, quantity: 2, shipping_address: '1 Main St' });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ product_id: productId, product_name: 'Widget', quantity: 2, shipping_address: '1 Main St' });
+    expect(Object.keys(body).sort()).toEqual(['created_at', 'id', 'product_id', 'product_name', 'quantity', 'shipping_address']);
+    expect(await stockOf(productId)).toBe(3);
+  });
+
+  it.each([
+    [0, 'Quantity must be at least 1.'],
+    [101, 'Maximum order quantity is 100.'],
+  ])('quantity %i: %s', async (quantity, message) => {
+    const response = await order(alice, { product_id: await newProduct(500), quantity, shipping_address: 'x' });
+    expect(response.status).toBe(400);
+    expect((await envelope(response)).errors).toEqual({ quantity: [message] });
+  });
+
+  it('more than in stock is a cross-field error on quantity', async () => {
+    const response = await order(alice, { product_id: await newProduct(1), quantity: 2, shipping_address: 'x' });
+    expect(response.status).toBe(400);
+    expect((await envelope(response)).errors).toEqual({ quantity: ['Insufficient stock for this product.'] });
+  });
+
+  it('an unknown product is an Invalid pk error', async () => {
+    const response = await order(alice, { product_id: 999999, quantity: 1, shipping_address: 'x' });
+    expect(response.status).toBe(400);
+    expect((await envelope(response)).errors).toEqual({ product_id: ['Invalid pk "999999" - object does not exist.'] });
+  });
+
+  it('a user sees only their own orders; another user\'s is a 404', async () => {
+    const productId = await newProduct(10);
+    const { id } = (await (await order(alice, { product_id: productId, quantity: 1, shipping_address: 'x' })).json()) as { id: number };
+    expect((await app.request(`/api/v1/orders/${id}`, { token: alice })).status).toBe(200);
+    expect((await app.request(`/api/v1/orders/${id}`, { token: bob })).status).toBe(404);
+    expect((await app.request(`/api/v1/orders/${id}`, { method: 'DELETE', token: bob })).status).toBe(404);
+    const bobsList = (await (await app.request('/api/v1/orders', { token: bob })).json()) as { results: unknown[] };
+    expect(bobsList.results).toHaveLength(0);
+    expect((await app.request('/api/v1/orders')).status).toBe(401);
+  });
+
+  it('changing the quantity moves stock; deleting returns it', async () => {
+    const productId = await newProduct(10);
+    const { id } = (await (await order(alice, { product_id: productId, quantity: 4, shipping_address: 'x' })).json()) as { id: number };
+    expect(await stockOf(productId)).toBe(6);
+    const patched = await app.request(`/api/v1/orders/${id}`, { method: 'PATCH', body: { quantity: 7 }, token: alice });
+    expect(patched.status).toBe(200);
+    expect(await stockOf(productId)).toBe(3);
+    const tooMany = await app.request(`/api/v1/orders/${id}`, { method: 'PATCH', body: { quantity: 11 }, token: alice });
+    expect((await envelope(tooMany)).errors).toEqual({ quantity: ['Insufficient stock for this product.'] });
+    expect(await stockOf(productId)).toBe(3);
+    expect((await app.request(`/api/v1/orders/${id}`, { method: 'DELETE', token: alice })).status).toBe(204);
+    expect(await stockOf(productId)).toBe(10);
+  });
+
+  it('25 concurrent orders against stock 10: exactly 10 succeed and stock ends at 0', async () => {
+    const productId = await newProduct(10);
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, () => order(alice, { product_id: productId, quantity: 1, shipping_address: 'x' })),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 400)).toHaveLength(15);
+    expect(await stockOf(productId)).toBe(0);
+  });
+});

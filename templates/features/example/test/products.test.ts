@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { createUser, login } from './support/auth.js';
+
+describe('products', () => {
+  let app: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await createUser(app, 'alice');
+    token = (await login(app, 'alice')).access;
+  });
+  afterAll(() => app.close());
+
+  const create = (body: unknown) => app.request('/api/v1/products', { method: 'POST', body, token });
+
+  it('creates with 201 and reads price as a decimal string with two places', async () => {
+    const response = await create({ name: 'Lamp', price: 12.5, stock: 3, is_featured: true });
+    expect(response.status).toBe(201);
+    const product = (await response.json()) as Record<string, unknown>;
+    expect(product).toMatchObject({ name: 'Lamp', price: '12.50', stock: 3 });
+    expect(Object.keys(product).sort()).toEqual(['created_at', 'id', 'name', 'price', 'stock', 'updated_at']);
+  });
+
+  it('writes need a user; reads are public', async () => {
+    const anonymous = await app.request('/api/v1/products', { method: 'POST', body: { name: 'x', price: '1', stock: 1 } });
+    expect(anonymous.status).toBe(401);
+    expect((await app.request('/api/v1/products')).status).toBe(200);
+  });
+
+  it('validates with the reference messages', async () => {
+    const response = await create({ name: '', price: 'cheap', stock: -1 });
+    expect(response.status).toBe(400);
+    expect((await envelope(response)).errors).toEqual({
+      name: ['This field may not be blank.'],
+      price: ['A valid number is required.'],
+      stock: ['Ensure this value is greater than or equal to 0.'],
+    });
+  });
+
+  it('detail, partial update, delete, then 404', async () => {
+    const { id } = (await (await create({ name: 'Desk', price: '199.99', stock: 1 })).json()) as { id: number };
+    expect(((await (await app.request(`/api/v1/products/${id}`)).json()) as { name: string }).name).toBe('Desk');
+
+    const patched = await app.request(`/api/v1/products/${id}`, { method: 'PATCH', body: { price: '149' }, token });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ name: 'Desk', price: '149.00' });
+
+    expect((await app.request(`/api/v1/products/${id}`, { method: 'DELETE', token })).status).toBe(204);
+    const gone = await app.request(`/api/v1/products/${id}`);
+    expect(gone.status).toBe(404);
+    expect(await envelope(gone)).toEqual({ status: 'error', code: 404, errors: { detail: 'Not found.' } });
+    expect((await app.request('/api/v1/products/not-a-number')).status).toBe(404);
+  });
+
+  it('v2 serves the same rows through its own read schema', async () => {
+    const { id } = (await (await create({ name: 'Chair', price: '45.5', stock: 2 })).json()) as { id: number };
+    const v1 = (await (await app.request(`/api/v1/products/${id}`)).json()) as { price: unknown };
+    const v2 = (await (await app.request(`/api/v2/products/${id}`)).json()) as { price: unknown };
+    expect(v1.price).toBe('45.50');
+    expect(v2.price).toEqual({ amount: '45.50', currency: 'USD' });
+  });
+
+  it('the list is a cursor page', async () => {
+    for (const name of ['A', 'B', 'C']) await create({ name, price: '1', stock: 1 });
+    const page = (await (await app.request('/api/v1/products?page_size=2')).json()) as { results: unknown[]; next: string | null; previous: null };
+    expect(page.results).toHaveLength(2);
+    expect(page.next).toContain('cursor=');
+    expect(page.previous).toBeNull();
+  });
+});
