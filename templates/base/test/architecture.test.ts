@@ -24,7 +24,9 @@ describe('architecture', () => {
   it.each(['src/core', 'src/resources', 'src/api', 'src/auth'])('%s imports no web framework', (folder) => {
     const offending = sources(folder).flatMap((file) =>
       importsOf(file)
-        .filter((specifier) => FRAMEWORKS.some((name) => specifier === name || specifier.startsWith(name.endsWith('/') ? name : `${name}/`)))
+        .filter((specifier) =>
+          FRAMEWORKS.some((name) => specifier === name || specifier.startsWith(name.endsWith('/') ? name : `${name}/`)),
+        )
         .map((specifier) => `${file}: ${specifier}`),
     );
     expect(offending).toEqual([]);

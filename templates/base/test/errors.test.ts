@@ -7,7 +7,10 @@ import { probeRegistry } from './support/probe.js';
 describe('error envelope', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ registry: probeRegistry(), env: { BODY_LIMIT: '1024', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) } });
+    app = await startTestApp({
+      registry: probeRegistry(),
+      env: { BODY_LIMIT: '1024', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) },
+    });
   });
   afterAll(() => app.close());
 
@@ -34,7 +37,11 @@ describe('error envelope', () => {
   });
 
   it('400 for malformed JSON, saying why', async () => {
-    const response = await app.request('/api/v1/probe', { method: 'POST', body: '{"name": ', headers: { 'Content-Type': 'application/json' } });
+    const response = await app.request('/api/v1/probe', {
+      method: 'POST',
+      body: '{"name": ',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     const body = await envelope(response);
     expect(body.code).toBe(400);

@@ -14,7 +14,10 @@ describe('cursor pagination', () => {
   beforeAll(async () => {
     app = await startTestApp({ registry: probeRegistry() });
     await createProbeTable(app.database);
-    await insertProbeItems(app.database, Array.from({ length: 60 }, (_, i) => `item ${i}`));
+    await insertProbeItems(
+      app.database,
+      Array.from({ length: 60 }, (_, i) => `item ${i}`),
+    );
   });
   afterAll(() => app.close());
 
@@ -57,19 +60,23 @@ describe('cursor pagination', () => {
   });
 
   it('page_size is capped at 100, never unbounded', async () => {
-    await insertProbeItems(app.database, Array.from({ length: 60 }, (_, i) => `more ${i}`));
+    await insertProbeItems(
+      app.database,
+      Array.from({ length: 60 }, (_, i) => `more ${i}`),
+    );
     const page = await get('/api/v1/probe/items?page_size=100000');
     expect(page.results).toHaveLength(100);
   });
 
-  it.each(['garbage', encodeCursor({ createdAt: 1, id: 1 }, false).slice(0, -3) + '!!!', Buffer.from('{"t":"x","i":1,"r":0}').toString('base64url')])(
-    'a malformed or tampered cursor (%s) is a 400',
-    async (cursor) => {
-      const response = await app.request(`/api/v1/probe/items?cursor=${encodeURIComponent(cursor)}`);
-      expect(response.status).toBe(400);
-      expect(await envelope(response)).toEqual({ status: 'error', code: 400, errors: { detail: 'Invalid cursor' } });
-    },
-  );
+  it.each([
+    'garbage',
+    encodeCursor({ createdAt: 1, id: 1 }, false).slice(0, -3) + '!!!',
+    Buffer.from('{"t":"x","i":1,"r":0}').toString('base64url'),
+  ])('a malformed or tampered cursor (%s) is a 400', async (cursor) => {
+    const response = await app.request(`/api/v1/probe/items?cursor=${encodeURIComponent(cursor)}`);
+    expect(response.status).toBe(400);
+    expect(await envelope(response)).toEqual({ status: 'error', code: 400, errors: { detail: 'Invalid cursor' } });
+  });
 });
 
 describe('limit-offset pagination', () => {

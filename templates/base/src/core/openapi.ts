@@ -29,7 +29,11 @@ function responseSchema(route: RouteDef): JsonSchema | undefined {
   const link = { type: ['string', 'null'], format: 'uri' };
   switch (route.responseShape) {
     case 'cursor-page':
-      return { type: 'object', required: ['next', 'previous', 'results'], properties: { next: link, previous: link, results: { type: 'array', items: item } } };
+      return {
+        type: 'object',
+        required: ['next', 'previous', 'results'],
+        properties: { next: link, previous: link, results: { type: 'array', items: item } },
+      };
     case 'offset-page':
       return {
         type: 'object',

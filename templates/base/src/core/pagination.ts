@@ -75,7 +75,10 @@ export function parseCursorRequest(query: z.output<typeof cursorQuery>): CursorR
  * before the rows already seen, so no row is ever shown twice or skipped, and
  * a deep page costs the same as the first (given an index on (created_at, id)).
  */
-export function keyset(columns: { createdAt: AnyColumn; id: AnyColumn }, request: CursorRequest): { where: SQL | undefined; orderBy: SQL[] } {
+export function keyset(
+  columns: { createdAt: AnyColumn; id: AnyColumn },
+  request: CursorRequest,
+): { where: SQL | undefined; orderBy: SQL[] } {
   const { createdAt, id } = columns;
   const { after, reverse } = request;
   const before = reverse ? gt : lt;
@@ -119,8 +122,7 @@ export function parseOffsetRequest(query: z.output<typeof offsetQuery>): OffsetR
 export function offsetPage<T>(rows: T[], count: number, request: OffsetRequest, url: URL): OffsetPage<T> {
   const { limit, offset } = request;
   const next = offset + limit < count ? linkWith(url, { limit: String(limit), offset: String(offset + limit) }) : null;
-  const previous =
-    offset <= 0 ? null : linkWith(url, { limit: String(limit), offset: offset - limit > 0 ? String(offset - limit) : null });
+  const previous = offset <= 0 ? null : linkWith(url, { limit: String(limit), offset: offset - limit > 0 ? String(offset - limit) : null });
   return { count, next, previous, results: rows };
 }
 

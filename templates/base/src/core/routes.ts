@@ -47,11 +47,7 @@ export interface ThrottleRule {
   rate?: string;
 }
 
-export interface RouteDef<
-  B extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  P extends z.ZodType = z.ZodType,
-> {
+export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
   method: HttpMethod;
   /** relative to its mount point: `/products/:id` under `/api/v1` */
   path: string;

@@ -22,9 +22,7 @@ const messageFor: z.core.$ZodErrorMap = (issue) => {
     }
     case 'too_small':
       if (issue.origin === 'string') {
-        return Number(issue.minimum) <= 1
-          ? 'This field may not be blank.'
-          : `Ensure this field has at least ${issue.minimum} characters.`;
+        return Number(issue.minimum) <= 1 ? 'This field may not be blank.' : `Ensure this field has at least ${issue.minimum} characters.`;
       }
       if (issue.origin === 'array') return `Ensure this field has at least ${issue.minimum} elements.`;
       return `Ensure this value is greater than or equal to ${issue.minimum}.`;
@@ -86,7 +84,10 @@ export function decimal(options: { places: number; maxDigits: number; min?: numb
         return z.NEVER;
       }
       if (whole.replace(/^0+(?=\d)/, '').length > maxDigits - places) {
-        ctx.addIssue({ code: 'custom', message: `Ensure that there are no more than ${maxDigits - places} digits before the decimal point.` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `Ensure that there are no more than ${maxDigits - places} digits before the decimal point.`,
+        });
         return z.NEVER;
       }
       const number = Number(text);

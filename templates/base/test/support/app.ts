@@ -30,7 +30,9 @@ const TEST_ENV = {
  * The whole app on a fresh, migrated database, listening on a free port and
  * called over real HTTP: the same way for every framework the project may use.
  */
-export async function startTestApp(options: { env?: Record<string, string>; registry?: VersionRegistry<RouteDeps> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; registry?: VersionRegistry<RouteDeps> } = {},
+): Promise<TestApp> {
   const config = loadConfig({ ...TEST_ENV, ...options.env });
   const database = openDatabase(config.databaseUrl);
   await runMigrations(database.db);
@@ -46,7 +48,11 @@ export async function startTestApp(options: { env?: Record<string, string>; regi
       if (token) headers.set('Authorization', `Bearer ${token}`);
       const isRaw = typeof body === 'string' || body instanceof Uint8Array;
       if (body !== undefined && !isRaw && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
-      return fetch(`${url}${path}`, { ...rest, headers, body: body === undefined ? undefined : isRaw ? (body as string) : JSON.stringify(body) });
+      return fetch(`${url}${path}`, {
+        ...rest,
+        headers,
+        body: body === undefined ? undefined : isRaw ? (body as string) : JSON.stringify(body),
+      });
     },
     close: async () => {
       await app.close();

@@ -72,7 +72,12 @@ const probeRoutes: RouteFactory<RouteDeps> = ({ db }) => [
     handler: async ({ query, url }) => {
       const request = parseCursorRequest(query);
       const { where, orderBy } = keyset(probeItems, request);
-      const rows = await db.select().from(probeItems).where(where).orderBy(...orderBy).limit(request.pageSize + 1);
+      const rows = await db
+        .select()
+        .from(probeItems)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(request.pageSize + 1);
       return cursorPage(rows, request, (row) => ({ createdAt: row.createdAt.getTime(), id: row.id }), url);
     },
   }),

@@ -18,7 +18,11 @@ describe('orders', () => {
   afterAll(() => app.close());
 
   const newProduct = async (stock: number): Promise<number> => {
-    const response = await app.request('/api/v1/products', { method: 'POST', body: { name: 'Widget', price: '9.99', stock }, token: alice });
+    const response = await app.request('/api/v1/products', {
+      method: 'POST',
+      body: { name: 'Widget', price: '9.99', stock },
+      token: alice,
+    });
     return ((await response.json()) as { id: number }).id;
   };
   const order = (token: string, body: unknown) => app.request('/api/v1/orders', { method: 'POST', body, token });
@@ -55,7 +59,7 @@ describe('orders', () => {
     expect((await envelope(response)).errors).toEqual({ product_id: ['Invalid pk "999999" - object does not exist.'] });
   });
 
-  it('a user sees only their own orders; another user\'s is a 404', async () => {
+  it("a user sees only their own orders; another user's is a 404", async () => {
     const productId = await newProduct(10);
     const { id } = (await (await order(alice, { product_id: productId, quantity: 1, shipping_address: 'x' })).json()) as { id: number };
     expect((await app.request(`/api/v1/orders/${id}`, { token: alice })).status).toBe(200);

@@ -63,7 +63,11 @@ describe('products', () => {
 
   it('the list is a cursor page', async () => {
     for (const name of ['A', 'B', 'C']) await create({ name, price: '1', stock: 1 });
-    const page = (await (await app.request('/api/v1/products?page_size=2')).json()) as { results: unknown[]; next: string | null; previous: null };
+    const page = (await (await app.request('/api/v1/products?page_size=2')).json()) as {
+      results: unknown[];
+      next: string | null;
+      previous: null;
+    };
     expect(page.results).toHaveLength(2);
     expect(page.next).toContain('cursor=');
     expect(page.previous).toBeNull();

@@ -37,7 +37,10 @@ describe('JWT auth', () => {
   });
 
   it('a wrong password or unknown user gets the same 401', async () => {
-    for (const body of [{ username: 'alice', password: 'nope' }, { username: 'nobody', password: PASSWORD }]) {
+    for (const body of [
+      { username: 'alice', password: 'nope' },
+      { username: 'nobody', password: PASSWORD },
+    ]) {
       const response = await app.request('/api/token', { method: 'POST', body });
       expect(response.status).toBe(401);
       expect((await envelope(response)).errors).toMatchObject({ detail: 'No active account found with the given credentials' });
@@ -47,7 +50,11 @@ describe('JWT auth', () => {
   it('no credentials on a protected route: 401', async () => {
     const response = await app.request('/api/v1/me');
     expect(response.status).toBe(401);
-    expect(await envelope(response)).toEqual({ status: 'error', code: 401, errors: { detail: 'Authentication credentials were not provided.' } });
+    expect(await envelope(response)).toEqual({
+      status: 'error',
+      code: 401,
+      errors: { detail: 'Authentication credentials were not provided.' },
+    });
   });
 
   it('refresh rotates: a new refresh token, and the old one is blacklisted', async () => {
@@ -100,18 +107,30 @@ describe('JWT auth', () => {
 
   describe('rejected access tokens', () => {
     const cases: [string, () => Promise<string>][] = [
-      ['alg none', async () => {
-        const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-        const now = Math.floor(Date.now() / 1000);
-        return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub: String(alice.id), jti: 'x', token_type: 'access', iat: now, exp: now + 600 })}.`;
-      }],
-      ['a bad signature', () => sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { secret: 'another-secret-another-secret-another-secret' })],
-      ['a tampered payload', async () => {
-        const [header, payload, signature] = (await login(app, 'bob')).access.split('.');
-        const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-        return `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: String(alice.id) })).toString('base64url')}.${signature}`;
-      }],
-      ['an expired token', () => sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { exp: Math.floor(Date.now() / 1000) - 10 })],
+      [
+        'alg none',
+        async () => {
+          const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+          const now = Math.floor(Date.now() / 1000);
+          return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub: String(alice.id), jti: 'x', token_type: 'access', iat: now, exp: now + 600 })}.`;
+        },
+      ],
+      [
+        'a bad signature',
+        () => sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { secret: 'another-secret-another-secret-another-secret' }),
+      ],
+      [
+        'a tampered payload',
+        async () => {
+          const [header, payload, signature] = (await login(app, 'bob')).access.split('.');
+          const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+          return `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: String(alice.id) })).toString('base64url')}.${signature}`;
+        },
+      ],
+      [
+        'an expired token',
+        () => sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { exp: Math.floor(Date.now() / 1000) - 10 }),
+      ],
       ['a refresh token used as access', async () => (await login(app, 'alice')).refresh],
       ['garbage', async () => 'not.a.jwt'],
     ];
@@ -169,7 +188,10 @@ describe('cookies for browser clients (AUTH_COOKIES=true)', () => {
     const refreshCookie = cookies.find((cookie) => cookie.startsWith('refresh_token='))!.split(';')[0]!;
     const refreshed = await app.request('/api/token/refresh', { method: 'POST', body: {}, headers: { Cookie: refreshCookie } });
     expect(refreshed.status).toBe(200);
-    const accessCookie = refreshed.headers.getSetCookie().find((cookie) => cookie.startsWith('access_token='))!.split(';')[0]!;
+    const accessCookie = refreshed.headers
+      .getSetCookie()
+      .find((cookie) => cookie.startsWith('access_token='))!
+      .split(';')[0]!;
     expect((await app.request('/api/v1/me', { headers: { Cookie: accessCookie } })).status).toBe(200);
   });
 });

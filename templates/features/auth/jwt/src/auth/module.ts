@@ -9,7 +9,11 @@ import { bearerAuthenticator, tokenRoutes } from './routes.js';
 import { AuthService } from './service.js';
 
 /** JWT auth wired for the app: the unversioned token endpoints and the authenticator the pipeline calls. */
-export function createAuth(deps: { db: Db; config: Config }): { routes: MountedRoute[]; authenticate: Authenticator; service: AuthService } {
+export function createAuth(deps: { db: Db; config: Config }): {
+  routes: MountedRoute[];
+  authenticate: Authenticator;
+  service: AuthService;
+} {
   const { db, config } = deps;
   const service = new AuthService(new UserRepository(db), new RefreshTokenRepository(db), new TokenSigner(config.jwt));
   const routes = tokenRoutes(service, {

@@ -59,7 +59,9 @@ export class RefreshTokenRepository {
         .returning({ jti: refreshTokens.jti })
         .all();
       if (changed.length === 0) return false;
-      tx.insert(refreshTokens).values({ ...successor, createdAt: now }).run();
+      tx.insert(refreshTokens)
+        .values({ ...successor, createdAt: now })
+        .run();
       return true;
     });
   }

@@ -72,9 +72,13 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       handler: async ({ body, cookies: jar }) => {
         await auth.logout(refreshTokenOf(body, jar));
         if (!cookies.enabled) return {};
-        return new HttpResult(200, {}, {
-          'Set-Cookie': [cookie(ACCESS_COOKIE, '', '/', 0), cookie(REFRESH_COOKIE, '', '/api/token', 0)],
-        });
+        return new HttpResult(
+          200,
+          {},
+          {
+            'Set-Cookie': [cookie(ACCESS_COOKIE, '', '/', 0), cookie(REFRESH_COOKIE, '', '/api/token', 0)],
+          },
+        );
       },
     }),
   ];

@@ -57,7 +57,11 @@ export class OrderRepository {
   /** Moves stock between the old and the new line in one transaction; nothing changes if the new one cannot be met. */
   async update(userId: number, id: number, input: Partial<OrderInput>): Promise<OrderWithProduct | undefined> {
     return this.db.transaction((tx) => {
-      const current = tx.select().from(orders).where(and(eq(orders.id, id), eq(orders.userId, userId))).get();
+      const current = tx
+        .select()
+        .from(orders)
+        .where(and(eq(orders.id, id), eq(orders.userId, userId)))
+        .get();
       if (!current) return undefined;
       const productId = input.productId ?? current.productId;
       const quantity = input.quantity ?? current.quantity;

@@ -15,7 +15,12 @@ export class ProductRepository {
   /** pageSize + 1 rows from the cursor's position; the extra one tells whether there is a next page */
   async list(request: CursorRequest): Promise<ProductRow[]> {
     const { where, orderBy } = keyset(products, request);
-    return this.db.select().from(products).where(where).orderBy(...orderBy).limit(request.pageSize + 1);
+    return this.db
+      .select()
+      .from(products)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(request.pageSize + 1);
   }
 
   async get(id: number): Promise<ProductRow | undefined> {
@@ -24,12 +29,19 @@ export class ProductRepository {
 
   async create(input: ProductInput): Promise<ProductRow> {
     const now = new Date();
-    const [row] = await this.db.insert(products).values({ ...input, createdAt: now, updatedAt: now }).returning();
+    const [row] = await this.db
+      .insert(products)
+      .values({ ...input, createdAt: now, updatedAt: now })
+      .returning();
     return row!;
   }
 
   async update(id: number, input: Partial<ProductInput>): Promise<ProductRow | undefined> {
-    const [row] = await this.db.update(products).set({ ...input, updatedAt: new Date() }).where(eq(products.id, id)).returning();
+    const [row] = await this.db
+      .update(products)
+      .set({ ...input, updatedAt: new Date() })
+      .where(eq(products.id, id))
+      .returning();
     return row;
   }
 

@@ -42,7 +42,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
   });
 
   if (options.corsOrigins.length > 0) {
-    void app.register(cors, { origin: options.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] });
+    void app.register(cors, {
+      origin: options.corsOrigins,
+      credentials: true,
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    });
   }
 
   app.setErrorHandler((error, request, reply) => sendError(fromFastifyError(error, options.bodyLimit), request, reply));
@@ -95,11 +99,7 @@ function send(reply: FastifyReply, response: RawResponse): FastifyReply {
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const response = toErrorResponse(error);
   if (response.unexpected) request.log.error({ err: error }, 'request failed');
-  void reply
-    .code(response.status)
-    .headers(response.headers)
-    .type('application/json; charset=utf-8')
-    .send(response.body);
+  void reply.code(response.status).headers(response.headers).type('application/json; charset=utf-8').send(response.body);
 }
 
 /** Fastify's own errors, said as the API's error types; anything else passes through unchanged. */
