@@ -1,0 +1,83 @@
+import * as prettier from 'prettier';
+import { describe, expect, it } from 'vitest';
+import { createContext } from '../../src/context.js';
+import type { Options } from '../../src/options.js';
+import { planProject } from '../../src/plan/build.js';
+import type { FileTree } from '../../src/plan/tree.js';
+
+const DEFAULTS: Options = {
+  framework: 'fastify',
+  database: 'sqlite',
+  auth: 'jwt',
+  pagination: 'cursor',
+  example: true,
+  packageManager: 'npm',
+  install: false,
+  git: false,
+  yes: true,
+  dryRun: false,
+  force: false,
+};
+
+const CASES: Record<string, Partial<Options>> = {
+  default: {},
+  'auth-none-no-example-offset': { auth: 'none', example: false, pagination: 'offset' },
+};
+
+async function plan(overrides: Partial<Options>): Promise<FileTree> {
+  return planProject(createContext({ ...DEFAULTS, ...overrides }, 'shop-api', '/tmp/snapshots'));
+}
+
+/** Every path and every file's content, in one reviewable text: a template change shows as a diff here. */
+function serialize(tree: FileTree): string {
+  return tree
+    .entries()
+    .map(([path, entry]) => `=== ${path}${entry.mode ? ` (mode ${entry.mode.toString(8)})` : ''}\n${entry.content.toString()}`)
+    .join('\n');
+}
+
+describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => {
+  it('matches the committed snapshot', async () => {
+    await expect(serialize(await plan(overrides))).toMatchFileSnapshot(`./__snapshots__/${name}.txt`);
+  });
+
+  it('is formatted with its own Prettier settings', async () => {
+    const tree = await plan(overrides);
+    const config = JSON.parse(String(tree.get('.prettierrc.json')!.content)) as prettier.Options;
+    const unformatted: string[] = [];
+    for (const [path, entry] of tree.entries()) {
+      if (!/\.(ts|json)$/.test(path) || path.startsWith('drizzle/')) continue;
+      if (!(await prettier.check(entry.content.toString(), { ...config, filepath: path }))) unformatted.push(path);
+    }
+    expect(unformatted).toEqual([]);
+  });
+
+  it('records its options in the manifest', async () => {
+    const manifest = JSON.parse(String((await plan(overrides)).get('create-prod-api.json')!.content)) as { options: Record<string, unknown> };
+    expect(manifest.options).toMatchObject({ framework: 'fastify', database: 'sqlite', ...overrides });
+  });
+});
+
+describe('what the options select', () => {
+  it('auth none leaves out every auth file, dependency and script', async () => {
+    const tree = await plan(CASES['auth-none-no-example-offset']!);
+    expect(tree.paths().filter((path) => /auth|token|user-create/.test(path))).toEqual([]);
+    const pkg = JSON.parse(String(tree.get('package.json')!.content)) as { dependencies: object; scripts: object };
+    expect(pkg.dependencies).not.toHaveProperty('jose');
+    expect(pkg.scripts).not.toHaveProperty('user:create');
+  });
+
+  it('the example adds products, orders and their migration after auth', async () => {
+    const tree = await plan({});
+    expect(tree.has('src/resources/products/v2/schemas.ts')).toBe(true);
+    const journal = JSON.parse(String(tree.get('drizzle/meta/_journal.json')!.content)) as { entries: { tag: string }[] };
+    expect(journal.entries.map((entry) => entry.tag)).toEqual(['0000_auth', '0001_examples']);
+    expect(tree.has('drizzle/0001_examples.sql')).toBe(true);
+  });
+
+  it('the package name comes from the directory', async () => {
+    const pkg = JSON.parse(String((await plan({})).get('package.json')!.content)) as { name: string; engines: object };
+    expect(pkg.name).toBe('shop-api');
+    expect(pkg.engines).toEqual({ node: '>=20.12' });
+  });
+});
