@@ -1,0 +1,70 @@
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { ROOT } from '../cli/helpers.js';
+
+/** `npm pack` of this repository into a temp folder: the exact tarball a user would get from the registry. */
+export async function packTarball(): Promise<string> {
+  const destination = await mkdtemp(path.join(os.tmpdir(), 'cpa-pack-'));
+  const { stdout } = await execa('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT });
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+  return path.join(destination, filename);
+}
+
+/** Runs a command in a project, failing the test with its output when it fails. */
+export async function inProject(cwd: string | undefined, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  // without this, a failed generation would run `npm test` in this repository: a recursion of the whole suite
+  if (!cwd) throw new Error('no generated project: an earlier step failed');
+  const result = await execa(command, args, { cwd, env: { ...env, CI: 'true' }, reject: false, all: true });
+  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.exitCode}) in ${cwd}:\n${result.all}`);
+  return result.all ?? '';
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  process: ResultPromise;
+  output: () => string;
+}
+
+/** Starts `node dist/server.js` and waits until /health/live answers. */
+export async function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const port = await freePort();
+  let output = '';
+  const child = execa('node', ['dist/server.js'], { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, reject: false, all: true });
+  child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) return { url, process: child, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start on ${url}:\n${output}`);
+}
+
+/** SIGTERM, and how the process ended and how long it took. */
+export async function stopServer(server: RunningServer): Promise<{ exitCode: number | undefined; ms: number }> {
+  const started = Date.now();
+  server.process.kill('SIGTERM');
+  const result = await server.process;
+  return { exitCode: result.exitCode, ms: Date.now() - started };
+}
