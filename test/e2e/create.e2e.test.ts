@@ -59,6 +59,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
     };
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
     await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+    expect(await inProject(project, 'npm', ['run', 'tokens:flush'], env)).toContain('Flushed 0 expired refresh tokens.');
     const server = await startServer(project, env);
     try {
       const { url } = server;
@@ -120,6 +121,13 @@ describe('bare project (--auth none --no-example)', () => {
   }, 10 * MINUTES);
 
   it('typechecks, passes its own tests, builds', () => checkProject(project), 10 * MINUTES);
+
+  it('refuses to start on a bad setting, one line per problem', async () => {
+    const result = await execa('node', ['dist/server.js'], { cwd: project, env: { PORT: 'eighty', THROTTLE_ANON: 'lots' }, reject: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('config: PORT: expected a port number');
+    expect(result.stderr).toContain('config: THROTTLE_ANON: expected N/second|minute|hour|day');
+  }, MINUTES);
 
   it('serves health, docs and the envelope, then stops cleanly on SIGTERM', async () => {
     const env = { NODE_ENV: 'production', DATABASE_URL: './data/e2e.sqlite', LOG_LEVEL: 'warn' };

@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 export type Logger = PinoLogger;
 
@@ -6,8 +6,8 @@ export type Logger = PinoLogger;
  * Structured JSON logs. Credentials never reach a log line: headers that carry
  * them and any field named like a password or token are redacted wherever they appear.
  */
-export function createLogger(options: { level: string; enabled?: boolean }): Logger {
-  return pino({
+export function createLogger(options: { level: string; enabled?: boolean }, destination?: DestinationStream): Logger {
+  const settings = {
     level: options.level,
     enabled: options.enabled ?? true,
     redact: {
@@ -27,5 +27,6 @@ export function createLogger(options: { level: string; enabled?: boolean }): Log
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
