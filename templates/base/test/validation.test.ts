@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { compileSerializer } from '../src/core/serializer.js';
 import { decimal, validate } from '../src/core/validation.js';
 import { ValidationError } from '../src/core/errors.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
@@ -82,5 +83,30 @@ describe('decimal fields', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).errors).toEqual({ price: [message] });
     }
+  });
+});
+
+describe('read schemas shape responses', () => {
+  const read = z.object({
+    id: z.number(),
+    price: z.object({ amount: z.string() }),
+    tags: z.array(z.object({ name: z.string() })),
+    note: z.string().nullable(),
+  });
+  const row = {
+    id: 1,
+    password_hash: 'secret',
+    price: { amount: '1.00', cost: '0.10' },
+    tags: [{ name: 'a', internal: true }],
+    note: null,
+  };
+  const expected = { id: 1, price: { amount: '1.00' }, tags: [{ name: 'a' }], note: null };
+
+  it.each([true, false])('only declared fields reach the client (validate: %s)', (validate) => {
+    expect(compileSerializer(read, { validate })(row)).toEqual(expected);
+  });
+
+  it('validating mode refuses a value that does not fit the read schema', () => {
+    expect(() => compileSerializer(read, { validate: true })({ ...row, id: 'one' })).toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { BadRequest } from './errors.js';
 
@@ -69,28 +69,46 @@ export function parseCursorRequest(query: z.output<typeof cursorQuery>): CursorR
   return { after: position, reverse, pageSize: size };
 }
 
-/**
- * The WHERE and ORDER BY that walk `-created_at, -id` from a position, in
- * either direction. Keyset, not OFFSET: a row inserted during a traversal sorts
- * before the rows already seen, so no row is ever shown twice or skipped, and
- * a deep page costs the same as the first (given an index on (created_at, id)).
- */
-export function keyset(
-  columns: { createdAt: AnyColumn; id: AnyColumn },
-  request: CursorRequest,
-): { where: SQL | undefined; orderBy: SQL[] } {
-  const { createdAt, id } = columns;
-  const { after, reverse } = request;
-  const before = reverse ? gt : lt;
-  const where = after
-    ? or(before(createdAt, new Date(after.createdAt)), and(eq(createdAt, new Date(after.createdAt)), before(id, after.id)))
-    : undefined;
-  const direction = reverse ? asc : desc;
-  return { where, orderBy: [direction(createdAt), direction(id)] };
+/** The three shapes a keyset query takes: each is prepared once and reused for every request. */
+export type KeysetShape = 'first' | 'after' | 'before';
+
+export function keysetShape(request: CursorRequest): KeysetShape {
+  if (!request.after) return 'first';
+  return request.reverse ? 'before' : 'after';
 }
 
 /**
- * Builds the page from `pageSize + 1` rows fetched with `keyset` (the extra row
+ * The WHERE and ORDER BY that walk `-created_at, -id` from a position, in
+ * either direction, with placeholders `cursorAt`, `cursorId` and `limit`.
+ * Keyset, not OFFSET: a row inserted during a traversal sorts before the rows
+ * already seen, so no row is ever shown twice or skipped, and a deep page costs
+ * the same as the first (given an index on (created_at, id)).
+ */
+export function keysetQuery(
+  columns: { createdAt: AnyColumn; id: AnyColumn },
+  shape: KeysetShape,
+): { where: SQL | undefined; orderBy: SQL[] } {
+  const { createdAt, id } = columns;
+  const at = sql.placeholder('cursorAt');
+  const past = shape === 'before' ? gt : lt;
+  const where = shape === 'first' ? undefined : or(past(createdAt, at), and(eq(createdAt, at), past(id, sql.placeholder('cursorId'))));
+  const direction = shape === 'before' ? asc : desc;
+  return { where, orderBy: [direction(createdAt), direction(id)] };
+}
+
+/** The placeholder values for `keysetQuery`: `pageSize + 1` rows, the extra one telling whether there is more. */
+export function keysetValues(request: CursorRequest): { cursorAt: number; cursorId: number; limit: number } {
+  // created_at travels as epoch milliseconds, the column's stored form (placeholders skip drizzle's mapping)
+  return { cursorAt: request.after?.createdAt ?? 0, cursorId: request.after?.id ?? 0, limit: request.pageSize + 1 };
+}
+
+/** Prepares one statement per keyset shape. */
+export function preparePerShape<T>(prepare: (shape: KeysetShape) => T): Record<KeysetShape, T> {
+  return { first: prepare('first'), after: prepare('after'), before: prepare('before') };
+}
+
+/**
+ * Builds the page from `pageSize + 1` rows fetched with `keysetQuery` (the extra row
  * only tells whether there is more): links are absolute URLs, no COUNT(*) needed.
  */
 export function cursorPage<T>(rows: T[], request: CursorRequest, positionOf: (row: T) => Position, url: URL): CursorPage<T> {

@@ -1,8 +1,8 @@
-import type { z } from 'zod';
 import { NotAuthenticated } from './errors.js';
 import type { Logger } from '../logger.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
 import { HttpResult, type AuthUser, type MountedRoute, type RouteDef } from './routes.js';
+import { compileSerializer } from './serializer.js';
 import type { Throttler } from './throttle.js';
 import { validate } from './validation.js';
 import { deprecationHeaders, type VersionRegistry } from './versioning.js';
@@ -35,6 +35,8 @@ export interface PipelineDeps {
   throttler: Throttler | null;
   authenticate: Authenticator | null;
   registry: VersionRegistry;
+  /** check responses against their read schemas too (development, tests); production only shapes them */
+  validateResponses: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ export interface PipelineDeps {
 export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (request: RawRequest) => Promise<RawResponse> {
   const { route, version } = mounted;
   const fixedHeaders = deprecationHeaders(deps.registry, version);
+  const serialize = responseSerializer(route, deps.validateResponses);
 
   return async (request) => {
     const user = deps.authenticate ? await deps.authenticate(request) : null;
@@ -72,28 +75,29 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
     });
 
     if (result instanceof HttpResult) {
-      return { status: result.status, headers: { ...headers, ...result.headers }, body: serialize(route, result.body) };
+      return { status: result.status, headers: { ...headers, ...result.headers }, body: serialize(result.body) };
     }
     const status = route.status ?? (route.responseShape === 'empty' ? 204 : 200);
-    return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(route, result) };
+    return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
   };
 }
 
 /** Only what the read schema declares reaches the client: a stray column never leaks. */
-function serialize(route: RouteDef, body: unknown): unknown {
-  const schema = route.response;
-  if (!schema || body === undefined) return body;
-  const one = (item: unknown) => (schema as z.ZodType).parse(item);
+function responseSerializer(route: RouteDef, validate: boolean): (body: unknown) => unknown {
+  if (!route.response) return (body) => body;
+  const one = compileSerializer(route.response, { validate });
   switch (route.responseShape) {
-    case 'cursor-page': {
-      const page = body as CursorPage<unknown>;
-      return { next: page.next, previous: page.previous, results: page.results.map(one) };
-    }
-    case 'offset-page': {
-      const page = body as OffsetPage<unknown>;
-      return { count: page.count, next: page.next, previous: page.previous, results: page.results.map(one) };
-    }
+    case 'cursor-page':
+      return (body) => {
+        const page = body as CursorPage<unknown>;
+        return { next: page.next, previous: page.previous, results: page.results.map(one) };
+      };
+    case 'offset-page':
+      return (body) => {
+        const page = body as OffsetPage<unknown>;
+        return { count: page.count, next: page.next, previous: page.previous, results: page.results.map(one) };
+      };
     default:
-      return one(body);
+      return (body) => (body === undefined ? body : one(body));
   }
 }

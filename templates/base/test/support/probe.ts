@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import type { RouteDeps } from '../../src/api/deps.js';
-import { cursorPage, cursorQuery, keyset, parseCursorRequest } from '../../src/core/pagination.js';
+import { cursorPage, cursorQuery, keysetQuery, keysetShape, keysetValues, parseCursorRequest } from '../../src/core/pagination.js';
 import { defineRoute } from '../../src/core/routes.js';
 import type { RouteFactory, VersionRegistry } from '../../src/core/versioning.js';
 import type { Database } from '../../src/db/client.js';
@@ -71,13 +71,14 @@ const probeRoutes: RouteFactory<RouteDeps> = ({ db }) => [
     summary: 'A cursor-paginated list',
     handler: async ({ query, url }) => {
       const request = parseCursorRequest(query);
-      const { where, orderBy } = keyset(probeItems, request);
-      const rows = await db
+      const { where, orderBy } = keysetQuery(probeItems, keysetShape(request));
+      const rows = db
         .select()
         .from(probeItems)
         .where(where)
         .orderBy(...orderBy)
-        .limit(request.pageSize + 1);
+        .limit(sql.placeholder('limit'))
+        .all(keysetValues(request));
       return cursorPage(rows, request, (row) => ({ createdAt: row.createdAt.getTime(), id: row.id }), url);
     },
   }),

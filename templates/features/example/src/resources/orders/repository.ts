@@ -1,6 +1,6 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { ValidationError } from '../../core/errors.js';
-import { keyset, type CursorRequest } from '../../core/pagination.js';
+import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorRequest } from '../../core/pagination.js';
 import type { Db } from '../../db/client.js';
 import { products } from '../products/table.js';
 import { orders, type OrderRow } from './table.js';
@@ -18,17 +18,24 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 const withProduct = { order: orders, productName: products.name };
 
 export class OrderRepository {
-  constructor(private readonly db: Db) {}
+  private readonly listPage;
+
+  constructor(private readonly db: Db) {
+    this.listPage = preparePerShape((shape) => {
+      const { where, orderBy } = keysetQuery(orders, shape);
+      return db
+        .select(withProduct)
+        .from(orders)
+        .innerJoin(products, eq(products.id, orders.productId))
+        .where(and(eq(orders.userId, sql.placeholder('userId')), where))
+        .orderBy(...orderBy)
+        .limit(sql.placeholder('limit'))
+        .prepare();
+    });
+  }
 
   async list(userId: number, request: CursorRequest): Promise<OrderWithProduct[]> {
-    const { where, orderBy } = keyset(orders, request);
-    const rows = await this.db
-      .select(withProduct)
-      .from(orders)
-      .innerJoin(products, eq(products.id, orders.productId))
-      .where(and(eq(orders.userId, userId), where))
-      .orderBy(...orderBy)
-      .limit(request.pageSize + 1);
+    const rows = this.listPage[keysetShape(request)].all({ ...keysetValues(request), userId });
     return rows.map(({ order, productName }) => ({ ...order, productName }));
   }
 

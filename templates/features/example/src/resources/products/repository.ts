@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { keyset, type CursorRequest } from '../../core/pagination.js';
+import { eq, sql } from 'drizzle-orm';
+import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorRequest } from '../../core/pagination.js';
 import type { Db } from '../../db/client.js';
 import { products, type ProductRow } from './table.js';
 
@@ -10,17 +10,25 @@ export interface ProductInput {
 }
 
 export class ProductRepository {
-  constructor(private readonly db: Db) {}
+  // the list is the hottest query: built and prepared once, not per request
+  private readonly listPage;
+
+  constructor(private readonly db: Db) {
+    this.listPage = preparePerShape((shape) => {
+      const { where, orderBy } = keysetQuery(products, shape);
+      return db
+        .select()
+        .from(products)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(sql.placeholder('limit'))
+        .prepare();
+    });
+  }
 
   /** pageSize + 1 rows from the cursor's position; the extra one tells whether there is a next page */
   async list(request: CursorRequest): Promise<ProductRow[]> {
-    const { where, orderBy } = keyset(products, request);
-    return this.db
-      .select()
-      .from(products)
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(request.pageSize + 1);
+    return this.listPage[keysetShape(request)].all(keysetValues(request));
   }
 
   async get(id: number): Promise<ProductRow | undefined> {
