@@ -25,8 +25,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     requestTimeout: 30_000,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // callback style: an async hook costs a promise on every request
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    done();
   });
 
   // Our own JSON parser, so a malformed body says what was wrong in the contract's words.
