@@ -24,10 +24,39 @@ describe('operations', () => {
     expect(await response.text()).toContain('/api/v1/openapi.json');
   });
 
+  it('sends no CORS headers unless CORS_ORIGINS allows the origin', async () => {
+    const response = await app.request('/health/live', { headers: { Origin: 'https://app.example' } });
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('GET /health/ready answers 503 in the envelope when the database is gone', async () => {
     await app.database.close();
     const response = await app.request('/health/ready');
     expect(response.status).toBe(503);
     expect(await envelope(response)).toEqual({ status: 'error', code: 503, errors: { detail: 'database is unavailable.' } });
+  });
+});
+
+describe('CORS (CORS_ORIGINS=https://app.example)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { CORS_ORIGINS: 'https://app.example' } });
+  });
+  afterAll(() => app.close());
+
+  it('allows the listed origin and no other', async () => {
+    const allowed = await app.request('/health/live', { headers: { Origin: 'https://app.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    const other = await app.request('/health/live', { headers: { Origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers a preflight', async () => {
+    const preflight = await app.request('/health/live', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
   });
 });

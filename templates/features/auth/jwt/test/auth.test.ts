@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RefreshTokenRepository } from '../src/auth/repository.js';
@@ -193,6 +197,33 @@ describe('cookies for browser clients (AUTH_COOKIES=true)', () => {
       .find((cookie) => cookie.startsWith('access_token='))!
       .split(';')[0]!;
     expect((await app.request('/api/v1/me', { headers: { Cookie: accessCookie } })).status).toBe(200);
+  });
+});
+
+describe.each(['EdDSA', 'RS256'] as const)('asymmetric keys (JWT_ALGORITHM=%s)', (algorithm) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    const { privateKey, publicKey } =
+      algorithm === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const folder = mkdtempSync(join(tmpdir(), 'jwt-keys-'));
+    writeFileSync(join(folder, 'private.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(folder, 'public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    app = await startTestApp({
+      env: { JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY_FILE: join(folder, 'private.pem'), JWT_PUBLIC_KEY_FILE: join(folder, 'public.pem') },
+    });
+    await createUser(app, 'dave');
+  });
+  afterAll(() => app.close());
+
+  it('signs with the private key and verifies with the public one', async () => {
+    const tokens = await login(app, 'dave');
+    expect(JSON.parse(Buffer.from(tokens.access.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: algorithm });
+    expect((await app.request('/api/v1/me', { token: tokens.access })).status).toBe(200);
+  });
+
+  it('refuses an HS256 token, even one signed with the public key as a secret', async () => {
+    const response = await app.request('/api/v1/me', { token: await sign({ sub: '1', jti: 'x', token_type: 'access' }) });
+    expect(response.status).toBe(401);
   });
 });
 
