@@ -1,28 +1,25 @@
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/client.js';
+import { redactUrl } from './db/url.js';
 import { loadDotEnv } from './env-file.js';
 import { createLogger } from './logger.js';
 
 /** How long in-flight requests get to finish after SIGTERM before the process gives up on them. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const problem of error.problems) console.error(`config: ${problem}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
 loadDotEnv();
-const config = readConfig();
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel });
-const database = openDatabase(config.databaseUrl);
+const database = openDatabase(config.databaseUrl, config.database);
+try {
+  await database.ping();
+} catch (error) {
+  // one line, and never the password: the URL is shown redacted
+  console.error(`database: cannot connect to ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
+  await database.close();
+  process.exit(1);
+}
 const app = createApp({ config, logger, database });
 
 const url = await app.listen(config.port, config.host);

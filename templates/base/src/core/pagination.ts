@@ -96,10 +96,12 @@ export function keysetQuery(
   return { where, orderBy: [direction(createdAt), direction(id)] };
 }
 
-/** The placeholder values for `keysetQuery`: `pageSize + 1` rows, the extra one telling whether there is more. */
-export function keysetValues(request: CursorRequest): { cursorAt: number; cursorId: number; limit: number } {
-  // created_at travels as epoch milliseconds, the column's stored form (placeholders skip drizzle's mapping)
-  return { cursorAt: request.after?.createdAt ?? 0, cursorId: request.after?.id ?? 0, limit: request.pageSize + 1 };
+/**
+ * The placeholder values for `keysetQuery`: `pageSize + 1` rows, the extra one telling whether there is more.
+ * Placeholders skip drizzle's column mapping, so the database adapter says how a time is passed (`timeParam`).
+ */
+export function keysetValues(request: CursorRequest, timeParam: (epochMs: number) => unknown): Record<string, unknown> {
+  return { cursorAt: timeParam(request.after?.createdAt ?? 0), cursorId: request.after?.id ?? 0, limit: request.pageSize + 1 };
 }
 
 /** Prepares one statement per keyset shape. */

@@ -5,6 +5,7 @@ import type { VersionRegistry } from '../../src/core/versioning.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
+import { createTestDatabase } from './database.js';
 
 export interface TestApp {
   /** `http://127.0.0.1:<port>` */
@@ -20,7 +21,6 @@ export interface TestApp {
 const TEST_ENV = {
   NODE_ENV: 'test',
   LOG_LEVEL: 'silent',
-  DATABASE_URL: ':memory:',
   THROTTLE_ANON: '100000/minute',
   THROTTLE_USER: '100000/minute',
   THROTTLE_LOGIN: '100000/minute',
@@ -33,8 +33,9 @@ const TEST_ENV = {
 export async function startTestApp(
   options: { env?: Record<string, string>; registry?: VersionRegistry<RouteDeps> } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ ...TEST_ENV, ...options.env });
-  const database = openDatabase(config.databaseUrl);
+  const testDatabase = await createTestDatabase();
+  const config = loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabase.url, ...options.env });
+  const database = openDatabase(config.databaseUrl, config.database);
   await runMigrations(database.db);
   const app = createApp({ config, logger: createLogger({ level: 'silent' }), database, registry: options.registry });
   const url = await app.listen(0, '127.0.0.1');
@@ -57,6 +58,7 @@ export async function startTestApp(
     close: async () => {
       await app.close();
       await database.close();
+      await testDatabase.drop();
     },
   };
 }

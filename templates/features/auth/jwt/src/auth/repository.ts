@@ -1,6 +1,7 @@
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { deleteCount, insertMany, insertReturning, transaction, updateCount } from '../db/ops.js';
 import { refreshTokens, users } from './tables.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -12,17 +13,18 @@ export class UserRepository {
   constructor(private readonly db: Db) {}
 
   async findByUsername(username: string): Promise<UserRow | undefined> {
-    return this.db.query.users.findFirst({ where: eq(users.username, username) });
+    const [row] = await this.db.select().from(users).where(eq(users.username, username)).limit(1);
+    return row;
   }
 
   async findById(id: number): Promise<UserRow | undefined> {
-    return this.db.query.users.findFirst({ where: eq(users.id, id) });
+    const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
+    return row;
   }
 
   async create(username: string, passwordHash: string): Promise<UserRow> {
     try {
-      const [row] = await this.db.insert(users).values({ username, passwordHash, createdAt: new Date() }).returning();
-      return row!;
+      return await insertReturning(this.db, users, { username, passwordHash, createdAt: new Date() });
     } catch (error) {
       // the unique index decides, so two concurrent sign-ups cannot both win
       if (isUniqueViolation(error)) throw new UsernameTaken(username);
@@ -36,11 +38,12 @@ export class RefreshTokenRepository {
   constructor(private readonly db: Db) {}
 
   async record(token: { jti: string; userId: number; family: string; expiresAt: Date }): Promise<void> {
-    await this.db.insert(refreshTokens).values({ ...token, createdAt: new Date() });
+    await insertMany(this.db, refreshTokens, [{ ...token, createdAt: new Date() }]);
   }
 
   async find(jti: string): Promise<RefreshTokenRow | undefined> {
-    return this.db.query.refreshTokens.findFirst({ where: eq(refreshTokens.jti, jti) });
+    const [row] = await this.db.select().from(refreshTokens).where(eq(refreshTokens.jti, jti)).limit(1);
+    return row;
   }
 
   /**
@@ -49,44 +52,44 @@ export class RefreshTokenRepository {
    * rotations of one token exactly one changes the row, and the successor
    * exists before any loser can revoke the family, so a revocation catches it.
    */
-  async rotate(oldJti: string, successor: { jti: string; userId: number; family: string; expiresAt: Date }): Promise<boolean> {
+  rotate(oldJti: string, successor: { jti: string; userId: number; family: string; expiresAt: Date }): Promise<boolean> {
     const now = new Date();
-    return this.db.transaction((tx) => {
-      const changed = tx
-        .update(refreshTokens)
-        .set({ blacklistedAt: now })
-        .where(and(eq(refreshTokens.jti, oldJti), isNull(refreshTokens.blacklistedAt)))
-        .returning({ jti: refreshTokens.jti })
-        .all();
-      if (changed.length === 0) return false;
-      tx.insert(refreshTokens)
-        .values({ ...successor, createdAt: now })
-        .run();
+    return transaction(this.db, async (tx) => {
+      const changed = await updateCount(
+        tx,
+        refreshTokens,
+        { blacklistedAt: now },
+        and(eq(refreshTokens.jti, oldJti), isNull(refreshTokens.blacklistedAt)),
+      );
+      if (changed === 0) return false;
+      await insertMany(tx, refreshTokens, [{ ...successor, createdAt: now }]);
       return true;
     });
   }
 
   /** Blacklists one token; false when it was blacklisted already. */
   async blacklist(jti: string): Promise<boolean> {
-    const changed = await this.db
-      .update(refreshTokens)
-      .set({ blacklistedAt: new Date() })
-      .where(and(eq(refreshTokens.jti, jti), isNull(refreshTokens.blacklistedAt)))
-      .returning({ jti: refreshTokens.jti });
-    return changed.length > 0;
+    const changed = await updateCount(
+      this.db,
+      refreshTokens,
+      { blacklistedAt: new Date() },
+      and(eq(refreshTokens.jti, jti), isNull(refreshTokens.blacklistedAt)),
+    );
+    return changed > 0;
   }
 
   /** Reuse of a rotated token: every token of that login dies, the thief's and the victim's. */
   async revokeFamily(family: string): Promise<void> {
-    await this.db
-      .update(refreshTokens)
-      .set({ blacklistedAt: new Date() })
-      .where(and(eq(refreshTokens.family, family), isNull(refreshTokens.blacklistedAt)));
+    await updateCount(
+      this.db,
+      refreshTokens,
+      { blacklistedAt: new Date() },
+      and(eq(refreshTokens.family, family), isNull(refreshTokens.blacklistedAt)),
+    );
   }
 
   /** Deletes rows whose token has expired anyway; returns how many. */
-  async flushExpired(now = new Date()): Promise<number> {
-    const deleted = await this.db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)).returning({ jti: refreshTokens.jti });
-    return deleted.length;
+  flushExpired(now = new Date()): Promise<number> {
+    return deleteCount(this.db, refreshTokens, lt(refreshTokens.expiresAt, now));
   }
 }

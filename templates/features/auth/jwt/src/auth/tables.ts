@@ -1,11 +1,11 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { bool, foreignId, id, index, timestamp, table, varchar } from '../db/columns.js';
 
-export const users = sqliteTable('users', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  username: text('username').notNull().unique(),
-  passwordHash: text('password_hash').notNull(),
-  isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
-  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+export const users = table('users', {
+  id: id(),
+  username: varchar('username', 150).notNull().unique(),
+  passwordHash: varchar('password_hash', 255).notNull(),
+  isActive: bool('is_active').notNull().default(true),
+  createdAt: timestamp('created_at').notNull(),
 });
 
 /**
@@ -13,17 +13,17 @@ export const users = sqliteTable('users', {
  * one row). Durable, so a rotation or a logout holds across restarts and
  * instances. `family` ties together every token descended from one login.
  */
-export const refreshTokens = sqliteTable(
+export const refreshTokens = table(
   'refresh_tokens',
   {
-    jti: text('jti').primaryKey(),
-    userId: integer('user_id')
+    jti: varchar('jti', 36).primaryKey(),
+    userId: foreignId('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    family: text('family').notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
-    blacklistedAt: integer('blacklisted_at', { mode: 'timestamp_ms' }),
+    family: varchar('family', 36).notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    expiresAt: timestamp('expires_at').notNull(),
+    blacklistedAt: timestamp('blacklisted_at'),
   },
-  (table) => [index('refresh_tokens_family_idx').on(table.family), index('refresh_tokens_expires_at_idx').on(table.expiresAt)],
+  (t) => [index('refresh_tokens_family_idx').on(t.family), index('refresh_tokens_expires_at_idx').on(t.expiresAt)],
 );

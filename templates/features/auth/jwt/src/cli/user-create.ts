@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsernameTaken, UserRepository } from '../auth/repository.js';
 import { hashPassword } from '../core/auth/passwords.js';
+import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { loadDotEnv } from '../env-file.js';
 
@@ -19,7 +20,8 @@ if (problems.length > 0) {
 }
 
 loadDotEnv();
-const database = openDatabase(process.env.DATABASE_URL ?? './data/db.sqlite');
+const config = loadConfigOrExit();
+const database = openDatabase(config.databaseUrl, config.database);
 try {
   const user = await new UserRepository(database.db).create(values.username!.trim(), await hashPassword(values.password!));
   console.log(`Created user "${user.username}" (id ${user.id}).`);

@@ -19,12 +19,12 @@ export interface Database {
  * `:memory:`. WAL lets readers run beside the one writer; the busy timeout
  * makes a second process wait for a lock instead of failing at once.
  */
-export function openDatabase(url: string): Database {
+export function openDatabase(url: string, options: { timeoutMs: number } = { timeoutMs: 5000 }): Database {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const client = new Sqlite(path);
   client.pragma('journal_mode = WAL');
-  client.pragma('busy_timeout = 5000');
+  client.pragma(`busy_timeout = ${Math.floor(options.timeoutMs)}`);
   client.pragma('foreign_keys = ON');
   const db = drizzle(client, { schema });
   return {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { loadConfigOrExit } from '../config.js';
 import { loadDotEnv } from '../env-file.js';
 import { openDatabase, type Db } from './client.js';
 
@@ -13,8 +14,8 @@ export async function runMigrations(db: Db): Promise<void> {
 // `npm run db:migrate`: apply every pending migration to DATABASE_URL, then exit.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   loadDotEnv();
-  const url = process.env.DATABASE_URL ?? './data/db.sqlite';
-  const database = openDatabase(url);
+  const config = loadConfigOrExit();
+  const database = openDatabase(config.databaseUrl, config.database);
   try {
     await runMigrations(database.db);
     console.log('Migrations applied.');

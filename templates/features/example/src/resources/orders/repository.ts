@@ -2,6 +2,8 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import { ValidationError } from '../../core/errors.js';
 import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorRequest } from '../../core/pagination.js';
 import type { Db } from '../../db/client.js';
+import { timeParam } from '../../db/columns.js';
+import { insertReturning, prepared, transaction, updateCount } from '../../db/ops.js';
 import { products } from '../products/table.js';
 import { orders, type OrderRow } from './table.js';
 
@@ -13,8 +15,6 @@ export interface OrderInput {
   shippingAddress: string;
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 const withProduct = { order: orders, productName: products.name };
 
 export class OrderRepository {
@@ -23,24 +23,25 @@ export class OrderRepository {
   constructor(private readonly db: Db) {
     this.listPage = preparePerShape((shape) => {
       const { where, orderBy } = keysetQuery(orders, shape);
-      return db
-        .select(withProduct)
-        .from(orders)
-        .innerJoin(products, eq(products.id, orders.productId))
-        .where(and(eq(orders.userId, sql.placeholder('userId')), where))
-        .orderBy(...orderBy)
-        .limit(sql.placeholder('limit'))
-        .prepare();
+      return prepared(
+        db
+          .select(withProduct)
+          .from(orders)
+          .innerJoin(products, eq(products.id, orders.productId))
+          .where(and(eq(orders.userId, sql.placeholder('userId')), where))
+          .orderBy(...orderBy)
+          .limit(sql.placeholder('limit')),
+      );
     });
   }
 
   async list(userId: number, request: CursorRequest): Promise<OrderWithProduct[]> {
-    const rows = this.listPage[keysetShape(request)].all({ ...keysetValues(request), userId });
+    const rows = await this.listPage[keysetShape(request)]({ ...keysetValues(request, timeParam), userId });
     return rows.map(({ order, productName }) => ({ ...order, productName }));
   }
 
-  async get(userId: number, id: number): Promise<OrderWithProduct | undefined> {
-    return this.find(this.db, userId, id);
+  get(userId: number, id: number): Promise<OrderWithProduct | undefined> {
+    return find(this.db, userId, id);
   }
 
   /**
@@ -48,84 +49,67 @@ export class OrderRepository {
    * is the UPDATE's own condition (`stock >= quantity`), so concurrent orders
    * can never oversell: the database serialises them, not this process.
    */
-  async create(userId: number, input: OrderInput): Promise<OrderWithProduct> {
-    return this.db.transaction((tx) => {
-      const productName = take(tx, input.productId, input.quantity);
+  create(userId: number, input: OrderInput): Promise<OrderWithProduct> {
+    return transaction(this.db, async (tx) => {
+      const productName = await take(tx, input.productId, input.quantity);
       const now = new Date();
-      const [order] = tx
-        .insert(orders)
-        .values({ ...input, userId, createdAt: now, updatedAt: now })
-        .returning()
-        .all();
-      return { ...order!, productName };
+      const order = await insertReturning(tx, orders, { ...input, userId, createdAt: now, updatedAt: now });
+      return { ...order, productName };
     });
   }
 
   /** Moves stock between the old and the new line in one transaction; nothing changes if the new one cannot be met. */
-  async update(userId: number, id: number, input: Partial<OrderInput>): Promise<OrderWithProduct | undefined> {
-    return this.db.transaction((tx) => {
-      const current = tx
-        .select()
-        .from(orders)
-        .where(and(eq(orders.id, id), eq(orders.userId, userId)))
-        .get();
+  update(userId: number, id: number, input: Partial<OrderInput>): Promise<OrderWithProduct | undefined> {
+    return transaction(this.db, async (tx) => {
+      const current = await find(tx, userId, id);
       if (!current) return undefined;
       const productId = input.productId ?? current.productId;
       const quantity = input.quantity ?? current.quantity;
       if (productId !== current.productId || quantity !== current.quantity) {
-        giveBack(tx, current.productId, current.quantity);
-        take(tx, productId, quantity);
+        await giveBack(tx, current.productId, current.quantity);
+        await take(tx, productId, quantity);
       }
-      tx.update(orders)
-        .set({ ...input, updatedAt: new Date() })
-        .where(eq(orders.id, id))
-        .run();
-      return this.find(tx, userId, id);
+      await updateCount(tx, orders, { ...input, updatedAt: new Date() }, eq(orders.id, id));
+      return find(tx, userId, id);
     });
   }
 
   /** Deleting an order returns its stock. */
-  async delete(userId: number, id: number): Promise<boolean> {
-    return this.db.transaction((tx) => {
-      const [deleted] = tx
-        .delete(orders)
-        .where(and(eq(orders.id, id), eq(orders.userId, userId)))
-        .returning()
-        .all();
-      if (!deleted) return false;
-      giveBack(tx, deleted.productId, deleted.quantity);
+  delete(userId: number, id: number): Promise<boolean> {
+    return transaction(this.db, async (tx) => {
+      const current = await find(tx, userId, id);
+      if (!current) return false;
+      await tx.delete(orders).where(eq(orders.id, id));
+      await giveBack(tx, current.productId, current.quantity);
       return true;
     });
   }
+}
 
-  private find(db: Db | Tx, userId: number, id: number): OrderWithProduct | undefined {
-    const row = db
-      .select(withProduct)
-      .from(orders)
-      .innerJoin(products, eq(products.id, orders.productId))
-      .where(and(eq(orders.id, id), eq(orders.userId, userId)))
-      .get();
-    return row ? { ...row.order, productName: row.productName } : undefined;
-  }
+async function find(db: Db, userId: number, id: number): Promise<OrderWithProduct | undefined> {
+  const [row] = await db
+    .select(withProduct)
+    .from(orders)
+    .innerJoin(products, eq(products.id, orders.productId))
+    .where(and(eq(orders.id, id), eq(orders.userId, userId)))
+    .limit(1);
+  return row ? { ...row.order, productName: row.productName } : undefined;
 }
 
 /** Decrements stock only if enough is left; throws the contract's field errors otherwise (rolling the transaction back). */
-function take(tx: Tx, productId: number, quantity: number): string {
-  const product = tx.select({ name: products.name }).from(products).where(eq(products.id, productId)).get();
+async function take(tx: Db, productId: number, quantity: number): Promise<string> {
+  const [product] = await tx.select({ name: products.name }).from(products).where(eq(products.id, productId)).limit(1);
   if (!product) throw ValidationError.field('product_id', `Invalid pk "${productId}" - object does not exist.`);
-  const taken = tx
-    .update(products)
-    .set({ stock: sql`${products.stock} - ${quantity}`, updatedAt: new Date() })
-    .where(and(eq(products.id, productId), gte(products.stock, quantity)))
-    .returning({ id: products.id })
-    .all();
-  if (taken.length === 0) throw ValidationError.field('quantity', 'Insufficient stock for this product.');
+  const taken = await updateCount(
+    tx,
+    products,
+    { stock: sql`${products.stock} - ${quantity}`, updatedAt: new Date() },
+    and(eq(products.id, productId), gte(products.stock, quantity)),
+  );
+  if (taken === 0) throw ValidationError.field('quantity', 'Insufficient stock for this product.');
   return product.name;
 }
 
-function giveBack(tx: Tx, productId: number, quantity: number): void {
-  tx.update(products)
-    .set({ stock: sql`${products.stock} + ${quantity}`, updatedAt: new Date() })
-    .where(eq(products.id, productId))
-    .run();
+async function giveBack(tx: Db, productId: number, quantity: number): Promise<void> {
+  await updateCount(tx, products, { stock: sql`${products.stock} + ${quantity}`, updatedAt: new Date() }, eq(products.id, productId));
 }

@@ -1,24 +1,24 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from '../../auth/tables.js';
+import { foreignId, id, index, int, table, timestamp, varchar } from '../../db/columns.js';
 import { products } from '../products/table.js';
 
-export const orders = sqliteTable(
+export const orders = table(
   'orders',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id')
+    id: id(),
+    userId: foreignId('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    productId: integer('product_id')
+    productId: foreignId('product_id')
       .notNull()
       .references(() => products.id, { onDelete: 'restrict' }),
-    quantity: integer('quantity').notNull(),
-    shippingAddress: text('shipping_address').notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    quantity: int('quantity').notNull(),
+    shippingAddress: varchar('shipping_address', 500).notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   // a user's orders, in cursor order
-  (table) => [index('orders_user_created_at_id_idx').on(table.userId, table.createdAt, table.id)],
+  (t) => [index('orders_user_created_at_id_idx').on(t.userId, t.createdAt, t.id)],
 );
 
 export type OrderRow = typeof orders.$inferSelect;

@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorRequest } from '../../core/pagination.js';
 import type { Db } from '../../db/client.js';
+import { timeParam } from '../../db/columns.js';
+import { deleteCount, insertReturning, prepared, updateReturning } from '../../db/ops.js';
 import { products, type ProductRow } from './table.js';
 
 export interface ProductInput {
@@ -16,45 +18,37 @@ export class ProductRepository {
   constructor(private readonly db: Db) {
     this.listPage = preparePerShape((shape) => {
       const { where, orderBy } = keysetQuery(products, shape);
-      return db
-        .select()
-        .from(products)
-        .where(where)
-        .orderBy(...orderBy)
-        .limit(sql.placeholder('limit'))
-        .prepare();
+      return prepared(
+        db
+          .select()
+          .from(products)
+          .where(where)
+          .orderBy(...orderBy)
+          .limit(sql.placeholder('limit')),
+      );
     });
   }
 
   /** pageSize + 1 rows from the cursor's position; the extra one tells whether there is a next page */
-  async list(request: CursorRequest): Promise<ProductRow[]> {
-    return this.listPage[keysetShape(request)].all(keysetValues(request));
+  list(request: CursorRequest): Promise<ProductRow[]> {
+    return this.listPage[keysetShape(request)](keysetValues(request, timeParam));
   }
 
   async get(id: number): Promise<ProductRow | undefined> {
-    return this.db.query.products.findFirst({ where: eq(products.id, id) });
-  }
-
-  async create(input: ProductInput): Promise<ProductRow> {
-    const now = new Date();
-    const [row] = await this.db
-      .insert(products)
-      .values({ ...input, createdAt: now, updatedAt: now })
-      .returning();
-    return row!;
-  }
-
-  async update(id: number, input: Partial<ProductInput>): Promise<ProductRow | undefined> {
-    const [row] = await this.db
-      .update(products)
-      .set({ ...input, updatedAt: new Date() })
-      .where(eq(products.id, id))
-      .returning();
+    const [row] = await this.db.select().from(products).where(eq(products.id, id)).limit(1);
     return row;
   }
 
+  create(input: ProductInput): Promise<ProductRow> {
+    const now = new Date();
+    return insertReturning(this.db, products, { ...input, createdAt: now, updatedAt: now });
+  }
+
+  update(id: number, input: Partial<ProductInput>): Promise<ProductRow | undefined> {
+    return updateReturning(this.db, products, { ...input, updatedAt: new Date() }, eq(products.id, id));
+  }
+
   async delete(id: number): Promise<boolean> {
-    const deleted = await this.db.delete(products).where(eq(products.id, id)).returning({ id: products.id });
-    return deleted.length > 0;
+    return (await deleteCount(this.db, products, eq(products.id, id))) > 0;
   }
 }

@@ -1,18 +1,17 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { decimal, id, index, int, table, timestamp, varchar } from '../../db/columns.js';
 
-export const products = sqliteTable(
+export const products = table(
   'products',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    name: text('name').notNull(),
-    // exact decimal as text ("12.50"): SQLite has no decimal type and floats would round money
-    price: text('price').notNull(),
-    stock: integer('stock').notNull().default(0),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    id: id(),
+    name: varchar('name', 200).notNull(),
+    price: decimal('price', 10, 2).notNull(),
+    stock: int('stock').notNull().default(0),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
   },
   // serves the cursor ordering (-created_at, -id), so a deep page costs what the first does
-  (table) => [index('products_created_at_id_idx').on(table.createdAt, table.id)],
+  (t) => [index('products_created_at_id_idx').on(t.createdAt, t.id)],
 );
 
 export type ProductRow = typeof products.$inferSelect;

@@ -1,0 +1,25 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The column types every table is written in, as this database spells them.
+ * Tables import these instead of a dialect's own builders, so a table file
+ * reads the same whichever database the project uses.
+ */
+export const table = sqliteTable;
+export { index, uniqueIndex };
+
+export const id = () => integer('id').primaryKey({ autoIncrement: true });
+/** a column holding another table's id */
+export const foreignId = (name: string) => integer(name);
+/** a short string; SQLite does not enforce the length, the write schema does */
+export const varchar = (name: string, _length = 255) => text(name);
+export const longText = (name: string) => text(name);
+export const int = (name: string) => integer(name);
+export const bool = (name: string) => integer(name, { mode: 'boolean' });
+/** a point in time with milliseconds, read as a Date */
+export const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
+/** an exact decimal, read as a string ("12.50"): SQLite has no decimal type, so it is stored as text */
+export const decimal = (name: string, _precision: number, _scale: number) => text(name);
+
+/** A time as a query placeholder value: SQLite stores epoch milliseconds (placeholders skip drizzle's mapping). */
+export const timeParam = (epochMs: number): unknown => epochMs;

@@ -1,0 +1,79 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
+import type { Db } from './client.js';
+
+/**
+ * The writes and transactions repositories use, over better-sqlite3. It is
+ * synchronous and the app shares one connection, so an `await` inside an open
+ * transaction would let another request's statements run inside it. Every
+ * write therefore runs one at a time, in process order: SQLite has a single
+ * writer anyway, and a transaction holds the turn until it commits.
+ */
+const holdsTurn = new AsyncLocalStorage<boolean>();
+let queue: Promise<unknown> = Promise.resolve();
+
+function exclusive<T>(work: () => Promise<T> | T): Promise<T> {
+  if (holdsTurn.getStore()) return Promise.resolve().then(work);
+  const run = queue.then(() => holdsTurn.run(true, work));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+type Row<T extends SQLiteTable> = T['$inferSelect'];
+
+export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return exclusive(async () => {
+    db.run(sql`BEGIN IMMEDIATE`);
+    try {
+      const result = await work(db);
+      db.run(sql`COMMIT`);
+      return result;
+    } catch (error) {
+      db.run(sql`ROLLBACK`);
+      throw error;
+    }
+  });
+}
+
+export function insertReturning<T extends SQLiteTable>(db: Db, table: T, values: T['$inferInsert']): Promise<Row<T>> {
+  return exclusive(() => db.insert(table).values(values).returning().get() as Row<T>);
+}
+
+export function insertMany<T extends SQLiteTable>(db: Db, table: T, values: T['$inferInsert'][]): Promise<void> {
+  return exclusive(() => {
+    db.insert(table).values(values).run();
+  });
+}
+
+/** The updated row, or undefined when `where` matched none. */
+export function updateReturning<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  set: SQLiteUpdateSetSource<T>,
+  where: SQL | undefined,
+): Promise<Row<T> | undefined> {
+  return exclusive(() => db.update(table).set(set).where(where).returning().get() as Row<T> | undefined);
+}
+
+/** How many rows a conditional UPDATE changed: the database's own answer to "who won". */
+export function updateCount<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  set: SQLiteUpdateSetSource<T>,
+  where: SQL | undefined,
+): Promise<number> {
+  return exclusive(() => db.update(table).set(set).where(where).run().changes);
+}
+
+export function deleteCount<T extends SQLiteTable>(db: Db, table: T, where: SQL | undefined): Promise<number> {
+  return exclusive(() => db.delete(table).where(where).run().changes);
+}
+
+/** Prepares a select once, on first use (its tables may not exist yet when it is built); runs it with placeholder values. */
+export function prepared<R>(query: {
+  prepare(): { all(values?: Record<string, unknown>): R[] };
+}): (values: Record<string, unknown>) => Promise<R[]> {
+  let statement: { all(values?: Record<string, unknown>): R[] } | undefined;
+  return async (values) => (statement ??= query.prepare()).all(values);
+}

@@ -1,0 +1,13 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../src/db/client.js';
+
+/** Each test app gets its own in-memory database: fast, and nothing is shared between test files. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return { url: ':memory:', drop: async () => {} };
+}
+
+/** The table behind the tests' probe resource (see probe.ts), in this database's DDL. */
+export async function createProbeTable(database: Database): Promise<void> {
+  database.db.run(sql`CREATE TABLE probe_items (id integer PRIMARY KEY AUTOINCREMENT, name text NOT NULL, created_at integer NOT NULL)`);
+  database.db.run(sql`CREATE INDEX probe_items_created_at_id_idx ON probe_items (created_at, id)`);
+}
