@@ -25,6 +25,8 @@ export interface Context {
   readonly generatorVersion: string; // our package.json version
   /** The target as the user should `cd` to it: relative to cwd, '.' when it is cwd. */
   readonly displayDir: string;
+  /** the database name for a database server: the package name in the characters every server accepts */
+  readonly dbName: string;
 }
 
 /** The package name a directory gives: its basename ('.' means the current directory). */
@@ -60,5 +62,6 @@ export function createContext(options: Options, directory: string, cwd: string =
     generatorVersion: generatorVersion(),
     // A target outside cwd reads better absolute than as ../../..
     displayDir: relative === '' ? '.' : relative.startsWith('..') ? targetDir : relative,
+    dbName: name.replace(/^@[^/]+\//, '').replace(/[^a-z0-9_]/g, '_'),
   });
 }

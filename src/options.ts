@@ -84,7 +84,7 @@ export const OPTION_TABLE = [
     question: 'Which database?',
     choices: [
       { value: 'sqlite', label: 'SQLite', hint: 'a file, nothing to run', available: true },
-      { value: 'postgres', label: 'PostgreSQL', hint: SOON, available: false },
+      { value: 'postgres', label: 'PostgreSQL', hint: 'needs a server', available: true },
       { value: 'mysql', label: 'MySQL', hint: SOON, available: false },
     ],
     default: 'sqlite',

@@ -10,7 +10,7 @@ export type { Feature } from './types.js';
 
 /** The features a context selects, in the order their files are laid down. */
 export function featuresFor(ctx: Context): Feature[] {
-  const features = [base, frameworkFeature(ctx.framework), databaseFeature(ctx.database)];
+  const features = [base, frameworkFeature(ctx.framework), databaseFeature(ctx)];
   if (ctx.auth === 'jwt') features.push(jwtAuth);
   if (ctx.example) {
     // the option table refuses --example with --auth none; this guards a caller that skipped it

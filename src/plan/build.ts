@@ -34,19 +34,21 @@ export async function planProject(ctx: Context): Promise<FileTree> {
 
 /** Everything a template may read: the context, plus the named slots the features fill. */
 function viewFor(ctx: Context, features: Feature[]): View & { dialect: string } {
+  const database = databaseFeature(ctx);
   const routes = features.flatMap((feature) => feature.routes ?? []);
   const versions = [...new Set(['v1', ...routes.map((route) => route.version)])].sort();
   return {
     ...ctx,
     jwt: ctx.auth === 'jwt',
-    dialect: databaseFeature(ctx.database).dialect,
+    dialect: database.dialect,
+    db: { label: database.label, envUrl: database.envUrl, urlHelp: database.urlHelp, server: database.ci !== undefined },
     tables: features.flatMap((feature) => feature.tables ?? []),
     migrations: features.flatMap((feature) => feature.migrations ?? []),
     registry: {
       imports: routes.map(({ name, from }) => ({ name, from })),
       versions: versions.map((name) => ({ name, routes: routes.filter((route) => route.version === name).map((route) => route.name) })),
     },
-    ci: continuousIntegration(ctx.packageManager),
+    ci: { ...continuousIntegration(ctx.packageManager), services: indent(database.ci?.services, 6), env: Object.entries(database.ci?.env ?? {}).map(([key, value]) => ({ key, value })) },
   };
 }
 
@@ -94,6 +96,10 @@ function continuousIntegration(packageManager: Context['packageManager']): { set
     default:
       return { setup: [], install: 'npm ci' };
   }
+}
+
+function indent(text: string | undefined, spaces: number): string | false {
+  return text === undefined ? false : text.split('\n').map((line) => ' '.repeat(spaces) + line).join('\n');
 }
 
 function sortKeys(object: Record<string, string>): Record<string, string> {

@@ -22,6 +22,7 @@ const DEFAULTS: Options = {
 const CASES: Record<string, Partial<Options>> = {
   default: {},
   'auth-none-no-example-offset': { auth: 'none', example: false, pagination: 'offset' },
+  postgres: { database: 'postgres' },
 };
 
 async function plan(overrides: Partial<Options>): Promise<FileTree> {

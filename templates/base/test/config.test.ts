@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig as loadConfigFrom } from '../src/config.js';
+import { REQUIRED_ENV } from './support/database.js';
+
+// the project's database may require settings (a server URL); every case starts from them
+const loadConfig = (env: Record<string, string>) => loadConfigFrom({ ...REQUIRED_ENV, ...env });
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

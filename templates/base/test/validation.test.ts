@@ -4,7 +4,7 @@ import { compileSerializer } from '../src/core/serializer.js';
 import { decimal, validate } from '../src/core/validation.js';
 import { ValidationError } from '../src/core/errors.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
-import { probeRegistry } from './support/probe.js';
+import { createProbeTable, probeRegistry } from './support/probe.js';
 
 describe('validation over HTTP', () => {
   let app: TestApp;
@@ -47,6 +47,14 @@ describe('validation over HTTP', () => {
   it('a body that is not an object goes under non_field_errors', async () => {
     const response = await post([1, 2]);
     expect((await envelope(response)).errors).toEqual({ non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] });
+  });
+
+  it('a duplicate of a unique column is a 400 on that field, not a 500', async () => {
+    await createProbeTable(app.database);
+    expect((await app.request('/api/v1/probe/items', { method: 'POST', body: { name: 'only once' } })).status).toBe(204);
+    const duplicate = await app.request('/api/v1/probe/items', { method: 'POST', body: { name: 'only once' } });
+    expect(duplicate.status).toBe(400);
+    expect(await envelope(duplicate)).toEqual({ status: 'error', code: 400, errors: { name: ['This field must be unique.'] } });
   });
 
   it('unknown fields are ignored: not stored, not echoed', async () => {

@@ -37,6 +37,8 @@ export interface PipelineDeps {
   registry: VersionRegistry;
   /** check responses against their read schemas too (development, tests); production only shapes them */
   validateResponses: boolean;
+  /** turns errors the client caused below the API (a duplicate value in the database) into API errors */
+  translateError: (error: unknown) => unknown;
 }
 
 /**
@@ -61,7 +63,7 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
 
     if (route.access === 'user' && !user) throw new NotAuthenticated();
 
-    const result = await route.handler({
+    const context = {
       params: route.params ? validate(route.params, request.params) : request.params,
       query: route.query ? validate(route.query, request.query) : request.query,
       body: route.body ? validate(route.body, request.body ?? {}) : request.body,
@@ -72,6 +74,9 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
       headers: request.headers,
       cookies: request.cookies,
       log: request.log,
+    };
+    const result = await route.handler(context).catch((error: unknown) => {
+      throw deps.translateError(error);
     });
 
     if (result instanceof HttpResult) {

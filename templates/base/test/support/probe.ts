@@ -81,6 +81,17 @@ const probeRoutes: RouteFactory<RouteDeps> = ({ db }) => {
       },
     }),
     defineRoute({
+      method: 'POST',
+      path: '/probe/items',
+      access: 'public',
+      body: z.object({ name: z.string().max(100) }),
+      responseShape: 'empty',
+      summary: 'Insert into a table whose name is unique',
+      handler: async ({ body }) => {
+        await insertMany(db, probeItems, [{ name: body.name, createdAt: new Date() }]);
+      },
+    }),
+    defineRoute({
       method: 'GET',
       path: '/probe/items',
       access: 'public',

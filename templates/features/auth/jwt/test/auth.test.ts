@@ -9,6 +9,7 @@ import { loadConfig, ConfigError } from '../src/config.js';
 import { hashPassword, verifyPassword } from '../src/core/auth/passwords.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 import { createUser, login, PASSWORD } from './support/auth.js';
+import { REQUIRED_ENV } from './support/database.js';
 
 const SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 const INVALID = { detail: 'Given token not valid for any token type', code: 'token_not_valid' };
@@ -237,8 +238,9 @@ describe('passwords and secrets', () => {
   });
 
   it('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwt.secret).toBe(SECRET);
+    const production = { ...REQUIRED_ENV, NODE_ENV: 'production' };
+    expect(() => loadConfig(production)).toThrow(ConfigError);
+    expect(() => loadConfig({ ...production, JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
+    expect(loadConfig({ ...production, JWT_SECRET: SECRET }).jwt.secret).toBe(SECRET);
   });
 });

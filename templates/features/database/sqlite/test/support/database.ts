@@ -6,8 +6,13 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   return { url: ':memory:', drop: async () => {} };
 }
 
+/** The settings a config needs besides defaults, for tests of the config itself. */
+export const REQUIRED_ENV: Record<string, string> = {};
+
 /** The table behind the tests' probe resource (see probe.ts), in this database's DDL. */
 export async function createProbeTable(database: Database): Promise<void> {
-  database.db.run(sql`CREATE TABLE probe_items (id integer PRIMARY KEY AUTOINCREMENT, name text NOT NULL, created_at integer NOT NULL)`);
+  database.db.run(
+    sql`CREATE TABLE probe_items (id integer PRIMARY KEY AUTOINCREMENT, name text NOT NULL UNIQUE, created_at integer NOT NULL)`,
+  );
   database.db.run(sql`CREATE INDEX probe_items_created_at_id_idx ON probe_items (created_at, id)`);
 }

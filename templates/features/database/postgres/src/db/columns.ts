@@ -1,0 +1,34 @@
+import {
+  boolean,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp as pgTimestamp,
+  uniqueIndex,
+  varchar as pgVarchar,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The column types every table is written in, as this database spells them.
+ * Tables import these instead of a dialect's own builders, so a table file
+ * reads the same whichever database the project uses.
+ */
+export const table = pgTable;
+export { index, uniqueIndex };
+
+export const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+/** a column holding another table's id */
+export const foreignId = (name: string) => integer(name);
+export const varchar = (name: string, length = 255) => pgVarchar(name, { length });
+export const longText = (name: string) => text(name);
+export const int = (name: string) => integer(name);
+export const bool = (name: string) => boolean(name);
+/** a point in time with milliseconds, read as a Date */
+export const timestamp = (name: string) => pgTimestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+/** an exact decimal, read as a string ("12.50") */
+export const decimal = (name: string, precision: number, scale: number) => numeric(name, { precision, scale });
+
+/** A time as a query placeholder value (placeholders skip drizzle's mapping). */
+export const timeParam = (epochMs: number): unknown => new Date(epochMs);

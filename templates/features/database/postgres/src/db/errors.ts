@@ -1,0 +1,28 @@
+import { ValidationError } from '../core/errors.js';
+
+/** The driver's error behind drizzle's wrapping, if any has a code. */
+function driverError(error: unknown): { code?: unknown; detail?: unknown } | undefined {
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code !== undefined) return current as { code?: unknown; detail?: unknown };
+  }
+  return undefined;
+}
+
+/** True when a query failed on a UNIQUE (or primary key) constraint. */
+export function isUniqueViolation(error: unknown): boolean {
+  return driverError(error)?.code === '23505';
+}
+
+/**
+ * Database errors a client caused, said as API errors: a duplicate value is a
+ * 400 on its field (`Key (sku)=(A1) already exists.` -> `sku`), not a 500.
+ */
+export function translateDatabaseError(error: unknown): unknown {
+  if (!isUniqueViolation(error)) return error;
+  const columns = /^Key \((.+?)\)=/.exec(String(driverError(error)?.detail))?.[1]?.split(', ') ?? [];
+  const field = columns.length === 1 ? columns[0]!.replace(/"/g, '') : 'non_field_errors';
+  return ValidationError.field(
+    field,
+    field === 'non_field_errors' ? 'This combination of values already exists.' : 'This field must be unique.',
+  );
+}
