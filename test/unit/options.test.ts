@@ -65,7 +65,7 @@ describe('validateOptions', () => {
     expect(() => validateOptions({ framework: 'express' })).toThrow(
       new UsageError('--framework express is not available yet; available: fastify.'),
     );
-    expect(() => validateOptions({ database: 'postgres' })).toThrow('--database postgres is not available yet; available: sqlite.');
+    expect(() => validateOptions({ database: 'mysql' })).toThrow('--database mysql is not available yet; available: sqlite, postgres.');
   });
 
   it('refuses --example with --auth none and says why', () => {
