@@ -7,7 +7,7 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
   fastify: {
     id: 'framework-fastify',
     templates: ['features/framework/fastify'],
-    dependencies: pick('fastify', '@fastify/cors'),
+    dependencies: pick('fastify', '@fastify/cors', 'secure-json-parse'),
   },
 };
 

@@ -16,6 +16,7 @@ export const VERSIONS = {
   mysql2: '^3.15.3',
   pg: '^8.16.3',
   pino: '^10.4.0',
+  'secure-json-parse': '^4.1.0',
   tsx: '^4.23.15',
   typescript: '~6.0.3',
   vitest: '^4.1.12',

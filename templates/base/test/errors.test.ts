@@ -32,7 +32,7 @@ describe('error envelope', () => {
   it('405 for a known path with another method, with Allow', async () => {
     const response = await app.request('/api/v1/probe/version', { method: 'DELETE' });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toContain('GET');
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
     expect(await envelope(response)).toEqual({ status: 'error', code: 405, errors: { detail: 'Method "DELETE" not allowed.' } });
   });
 
@@ -57,7 +57,21 @@ describe('error envelope', () => {
   it('415 for a media type the API does not read', async () => {
     const response = await app.request('/api/v1/probe', { method: 'POST', body: '<a/>', headers: { 'Content-Type': 'application/xml' } });
     expect(response.status).toBe(415);
-    expect((await envelope(response)).code).toBe(415);
+    expect(await envelope(response)).toEqual({
+      status: 'error',
+      code: 415,
+      errors: { detail: 'Unsupported media type "application/xml" in request.' },
+    });
+  });
+
+  it('400 for a body that tries to poison prototypes', async () => {
+    const response = await app.request('/api/v1/probe', {
+      method: 'POST',
+      body: '{"name":"a","quantity":1,"price":1,"__proto__":{"isAdmin":true}}',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+    expect(String((await envelope(response)).errors.detail)).toMatch(/^JSON parse error - /);
   });
 
   it('500 never leaks the internal message in production', async () => {

@@ -98,3 +98,22 @@ describe('limit-offset pagination', () => {
     expect(offsetPage([], 35, { limit: 10, offset: 30 }, url).next).toBeNull();
   });
 });
+
+describe('PUBLIC_URL', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ registry: probeRegistry(), env: { PUBLIC_URL: 'https://api.example.com' } });
+    await createProbeTable(app.database);
+    await insertProbeItems(
+      app.database,
+      Array.from({ length: 3 }, (_, i) => `item ${i}`),
+    );
+  });
+  afterAll(() => app.close());
+
+  it('links use the public origin, not the Host a client sent', async () => {
+    const response = await app.request('/api/v1/probe/items?page_size=1');
+    const page = (await response.json()) as Page;
+    expect(page.next).toMatch(/^https:\/\/api\.example\.com\/api\/v1\/probe\/items\?/);
+  });
+});

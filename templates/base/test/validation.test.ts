@@ -77,6 +77,15 @@ describe('decimal fields', () => {
     expect(validate(price, { price: input }).price).toBe(expected);
   });
 
+  it('a missing decimal is required, not invalid', () => {
+    expect(() => validate(price, {})).toThrow(ValidationError);
+    try {
+      validate(price, {});
+    } catch (error) {
+      expect((error as ValidationError).errors).toEqual({ price: ['This field is required.'] });
+    }
+  });
+
   it.each([
     ['abc', 'A valid number is required.'],
     [true, 'A valid number is required.'],
@@ -112,6 +121,11 @@ describe('read schemas shape responses', () => {
 
   it.each([true, false])('only declared fields reach the client (validate: %s)', (validate) => {
     expect(compileSerializer(read, { validate })(row)).toEqual(expected);
+  });
+
+  it.each([true, false])('a union or a transform is never passed through unshaped (validate: %s)', (validate) => {
+    const shaped = z.object({ owner: z.union([z.object({ name: z.string() }), z.null()]), n: z.number().transform(String) });
+    expect(compileSerializer(shaped, { validate })({ owner: { name: 'a', secret: 's' }, n: 1 })).toEqual({ owner: { name: 'a' }, n: '1' });
   });
 
   it('validating mode refuses a value that does not fit the read schema', () => {

@@ -36,6 +36,7 @@ export function operationsRoutes(options: {
     path: '/health/live',
     access: 'public',
     throttle: false,
+    authenticate: false,
     response: status,
     summary: 'The process is up',
     handler: async () => ({ status: 'ok' }),
@@ -45,6 +46,7 @@ export function operationsRoutes(options: {
     path: '/health/ready',
     access: 'public',
     throttle: false,
+    authenticate: false,
     response: status,
     summary: 'The process can serve: its database (and Redis, if configured) answer',
     handler: async ({ log }) => {
@@ -64,6 +66,7 @@ export function operationsRoutes(options: {
     path: '/docs',
     access: 'public',
     throttle: false,
+    authenticate: false,
     summary: 'Human-readable API docs',
     handler: async () => new HttpResult(200, renderDocsPage(title, documents), { 'Content-Type': 'text/html; charset=utf-8' }),
   });
@@ -76,6 +79,7 @@ export function operationsRoutes(options: {
       path: '/openapi.json',
       access: 'public',
       throttle: false,
+      authenticate: false,
       summary: `OpenAPI 3.1 document of ${version}`,
       handler: async () => document,
     }),

@@ -13,11 +13,21 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly errors: ErrorBody,
-    readonly headers: Record<string, string> = {},
+    public headers: Record<string, string> = {},
   ) {
     super('detail' in errors && typeof errors.detail === 'string' ? errors.detail : `HTTP ${status}`);
     this.name = new.target.name;
   }
+
+  /** Adds headers the response must carry anyway; the error's own (Retry-After, Allow) win on a clash. */
+  withHeaders(headers: Record<string, string | string[]>): this {
+    this.headers = { ...flatten(headers), ...this.headers };
+    return this;
+  }
+}
+
+function flatten(headers: Record<string, string | string[]>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
 }
 
 export class ValidationError extends ApiError {
@@ -82,6 +92,13 @@ export class InvalidVersion extends NotFound {
 export class MethodNotAllowed extends ApiError {
   constructor(method: string, allowed: string[]) {
     super(405, { detail: `Method "${method}" not allowed.` }, { Allow: allowed.join(', ') });
+  }
+}
+
+/** A change that related rows forbid, such as deleting a product that orders refer to. */
+export class Conflict extends ApiError {
+  constructor(detail: string) {
+    super(409, { detail });
   }
 }
 

@@ -11,6 +11,8 @@ export interface HttpAppOptions {
   /** false, true, a hop count, or a list of trusted proxy addresses / CIDRs */
   trustProxy: boolean | number | string[];
   corsOrigins: string[];
+  /** the origin links (`next`, `previous`) are built on; unset, the request's own Host */
+  publicUrl: string | undefined;
 }
 
 /** The app as the server process and the tests see it, whatever the framework. */

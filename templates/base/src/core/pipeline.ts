@@ -1,4 +1,4 @@
-import { NotAuthenticated } from './errors.js';
+import { ApiError, NotAuthenticated } from './errors.js';
 import type { Logger } from '../logger.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
 import { HttpResult, type AuthUser, type MountedRoute, type RouteDef } from './routes.js';
@@ -52,38 +52,44 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
   const serialize = responseSerializer(route, deps.validateResponses);
 
   return async (request) => {
-    const user = deps.authenticate ? await deps.authenticate(request) : null;
-
+    // headers every answer of this route carries, errors included (a 429 keeps its RateLimit-*, a 404 its Sunset)
     const headers: Record<string, string | string[]> = { ...fixedHeaders };
-    if (deps.throttler && route.throttle !== false) {
-      const scope = route.throttle?.scope ?? (user ? 'user' : 'anon');
-      const ident = scope === 'user' && user ? `user:${user.id}` : `ip:${request.ip}`;
-      Object.assign(headers, (await deps.throttler.check(scope, ident, route.throttle?.rate)).headers);
+    try {
+      const user = deps.authenticate && route.authenticate !== false ? await deps.authenticate(request) : null;
+
+      if (deps.throttler && route.throttle !== false) {
+        const scope = route.throttle?.scope ?? (user ? 'user' : 'anon');
+        // any scope counts a signed-in caller by user id, an anonymous one by address
+        const ident = user ? `user:${user.id}` : `ip:${request.ip}`;
+        Object.assign(headers, (await deps.throttler.check(scope, ident, route.throttle?.rate)).headers);
+      }
+
+      if (route.access === 'user' && !user) throw new NotAuthenticated();
+
+      const context = {
+        params: route.params ? validate(route.params, request.params) : request.params,
+        query: route.query ? validate(route.query, request.query) : request.query,
+        body: route.body ? validate(route.body, request.body ?? {}) : request.body,
+        user,
+        version,
+        requestId: request.requestId,
+        url: request.url,
+        headers: request.headers,
+        cookies: request.cookies,
+        log: request.log,
+      };
+      const result = await route.handler(context);
+
+      if (result instanceof HttpResult) {
+        return { status: result.status, headers: { ...headers, ...result.headers }, body: serialize(result.body) };
+      }
+      const status = route.status ?? (route.responseShape === 'empty' ? 204 : 200);
+      return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
+    } catch (error) {
+      const translated = deps.translateError(error);
+      if (translated instanceof ApiError) throw translated.withHeaders(headers);
+      throw translated;
     }
-
-    if (route.access === 'user' && !user) throw new NotAuthenticated();
-
-    const context = {
-      params: route.params ? validate(route.params, request.params) : request.params,
-      query: route.query ? validate(route.query, request.query) : request.query,
-      body: route.body ? validate(route.body, request.body ?? {}) : request.body,
-      user,
-      version,
-      requestId: request.requestId,
-      url: request.url,
-      headers: request.headers,
-      cookies: request.cookies,
-      log: request.log,
-    };
-    const result = await route.handler(context).catch((error: unknown) => {
-      throw deps.translateError(error);
-    });
-
-    if (result instanceof HttpResult) {
-      return { status: result.status, headers: { ...headers, ...result.headers }, body: serialize(result.body) };
-    }
-    const status = route.status ?? (route.responseShape === 'empty' ? 204 : 200);
-    return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
   };
 }
 

@@ -52,6 +52,11 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   /** relative to its mount point: `/products/:id` under `/api/v1` */
   path: string;
   access: Access;
+  /**
+   * false: credentials are not read at all, so a stale token a client sends on
+   * every request cannot lock it out of logging in, refreshing or health checks
+   */
+  authenticate?: boolean;
   /** defaults to the anon / user scopes; a route may name its own (`login`) */
   throttle?: ThrottleRule | false;
   body?: B;

@@ -4,7 +4,9 @@ export type Serializer = (value: unknown) => unknown;
 
 /**
  * Turns a read schema into the function that shapes a response. Both modes send
- * exactly the declared fields, so a column the schema does not name never leaks.
+ * exactly the declared fields, so a column the schema does not name never leaks:
+ * the fast walk only goes through objects, arrays and plain values, and checks
+ * anything else (a union, a transform) in full.
  * `validate` also checks every value against the schema (a mismatch is a 500):
  * on in development and tests, where it catches a read schema drifting from what
  * the code returns; off in production, where the same walk without checks is
@@ -33,5 +35,19 @@ function pick(schema: z.ZodType): Serializer {
     const inner = pick(schema.unwrap() as z.ZodType);
     return (value) => (value === null || value === undefined ? value : inner(value));
   }
-  return (value) => value;
+  if (isLeaf(schema)) return (value) => value;
+  // unions, transforms and the like: which fields are declared depends on the value, so check it fully
+  return (value) => schema.parse(value);
+}
+
+function isLeaf(schema: z.ZodType): boolean {
+  return (
+    schema instanceof z.ZodString ||
+    schema instanceof z.ZodNumber ||
+    schema instanceof z.ZodBoolean ||
+    schema instanceof z.ZodLiteral ||
+    schema instanceof z.ZodEnum ||
+    schema instanceof z.ZodNull ||
+    schema instanceof z.ZodDate
+  );
 }

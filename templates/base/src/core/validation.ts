@@ -71,7 +71,9 @@ export function decimal(options: { places: number; maxDigits: number; min?: numb
   const { places, maxDigits } = options;
   const pattern = /^-?\d+(\.\d+)?$/;
   return z
-    .union([z.string(), z.number()], { error: 'A valid number is required.' })
+    .union([z.string(), z.number()], {
+      error: (issue) => (issue.input === undefined ? 'This field is required.' : 'A valid number is required.'),
+    })
     .transform((value, ctx) => {
       const text = typeof value === 'number' ? String(value) : value.trim();
       if (!pattern.test(text) || !Number.isFinite(Number(text))) {

@@ -53,19 +53,26 @@ export function pathPattern(path: string): RegExp {
 }
 
 /**
- * The answer to a request no route matched: 405 when the path exists under
+ * Builds the answer to a request no route matched: 405 when the path exists under
  * other methods, `Invalid version in URL path.` for an unknown `/api/vN/`, else 404.
  */
-export function unmatchedRequestError(
-  method: string,
-  pathname: string,
+export function unmatchedRequestResolver(
   routes: { method: string; path: string }[],
   registry: VersionRegistry,
+): (method: string, pathname: string) => ApiError {
+  const patterns = routes.map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
+  return (method, pathname) => unmatchedRequestError(method, pathname, patterns, registry);
+}
+
+function unmatchedRequestError(
+  method: string,
+  pathname: string,
+  routes: { method: string; pattern: RegExp }[],
+  registry: VersionRegistry,
 ): ApiError {
-  const allowed = routes.filter((route) => pathPattern(route.path).test(pathname)).map((route) => route.method);
+  const allowed = routes.filter((route) => route.pattern.test(pathname)).map((route) => route.method);
   if (allowed.length > 0) {
     if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD');
-    if (!allowed.includes('OPTIONS')) allowed.push('OPTIONS');
     return new MethodNotAllowed(method.toUpperCase(), allowed);
   }
   const version = /^\/api\/(v\d+)(\/|$)/.exec(pathname)?.[1];

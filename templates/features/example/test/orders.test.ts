@@ -84,6 +84,18 @@ describe('orders', () => {
     expect(await stockOf(productId)).toBe(10);
   });
 
+  it('a product with orders cannot be deleted: 409 in the envelope, not a 500', async () => {
+    const productId = await newProduct(3);
+    await order(alice, { product_id: productId, quantity: 1, shipping_address: 'x' });
+    const response = await app.request(`/api/v1/products/${productId}`, { method: 'DELETE', token: alice });
+    expect(response.status).toBe(409);
+    expect(await envelope(response)).toEqual({
+      status: 'error',
+      code: 409,
+      errors: { detail: 'Other records refer to this one; remove or change them first.' },
+    });
+  });
+
   it('25 concurrent orders against stock 10: exactly 10 succeed and stock ends at 0', async () => {
     const productId = await newProduct(10);
     const responses = await Promise.all(

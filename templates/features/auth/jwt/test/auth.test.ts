@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -71,8 +71,11 @@ describe('JWT auth', () => {
     expect((await me(second.access)).status).toBe(200);
   });
 
-  it('reusing a rotated refresh token revokes its whole family', async () => {
-    const first = await login(app, 'alice');
+  it('reusing a rotated refresh token revokes its whole family (JWT_REUSE_GRACE=0s)', async () => {
+    const strict = await startTestApp({ env: { JWT_SECRET: SECRET, JWT_REUSE_GRACE: '0s' } });
+    await createUser(strict, 'alice');
+    const refresh = (token: string) => strict.request('/api/token/refresh', { method: 'POST', body: { refresh: token } });
+    const first = await login(strict, 'alice');
     const second = (await (await refresh(first.refresh)).json()) as { refresh: string };
     const reuse = await refresh(first.refresh);
     expect(reuse.status).toBe(401);
@@ -82,8 +85,18 @@ describe('JWT auth', () => {
     expect(successor.status).toBe(401);
     expect((await envelope(successor)).errors).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
     // another login of the same user is another family, untouched
-    const other = await login(app, 'alice');
+    const other = await login(strict, 'alice');
     expect((await refresh(other.refresh)).status).toBe(200);
+    await strict.close();
+  });
+
+  it('a rotated token sent again within the grace period is refused, and the winner lives on', async () => {
+    const first = await login(app, 'alice');
+    const second = (await (await refresh(first.refresh)).json()) as { refresh: string };
+    const again = await refresh(first.refresh);
+    expect(again.status).toBe(401);
+    expect((await envelope(again)).errors).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
+    expect((await refresh(second.refresh)).status).toBe(200);
   });
 
   it('10 concurrent refreshes of one token: exactly one succeeds', async () => {
@@ -92,6 +105,26 @@ describe('JWT auth', () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status === 401)).toHaveLength(9);
+    // the one that won holds a working session: the losers were a double send, not a theft
+    const winner = (await responses.find((response) => response.status === 200)!.json()) as { refresh: string };
+    expect((await refresh(winner.refresh)).status).toBe(200);
+  });
+
+  it('a stale Bearer header does not block logging in or refreshing', async () => {
+    const stale = await sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { exp: Math.floor(Date.now() / 1000) - 10 });
+    const tokens = await login(app, 'alice');
+    const headers = { Authorization: `Bearer ${stale}` };
+    const obtain = await app.request('/api/token', { method: 'POST', body: { username: 'alice', password: PASSWORD }, headers });
+    expect(obtain.status).toBe(200);
+    const refreshed = await app.request('/api/token/refresh', { method: 'POST', body: { refresh: tokens.refresh }, headers });
+    expect(refreshed.status).toBe(200);
+    expect((await app.request('/health/live', { headers })).status).toBe(200);
+  });
+
+  it('a malformed Authorization header is bad_authorization_header', async () => {
+    const response = await app.request('/api/v1/me', { headers: { Authorization: 'Bearer a b' } });
+    expect(response.status).toBe(401);
+    expect((await envelope(response)).errors).toMatchObject({ code: 'bad_authorization_header' });
   });
 
   it('logout blacklists the refresh token', async () => {
@@ -203,10 +236,15 @@ describe('cookies for browser clients (AUTH_COOKIES=true)', () => {
 
 describe.each(['EdDSA', 'RS256'] as const)('asymmetric keys (JWT_ALGORITHM=%s)', (algorithm) => {
   let app: TestApp;
+  let publicPem: string;
+  let privateKeyObject: KeyObject;
+  let folder: string;
   beforeAll(async () => {
     const { privateKey, publicKey } =
       algorithm === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const folder = mkdtempSync(join(tmpdir(), 'jwt-keys-'));
+    privateKeyObject = privateKey;
+    publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    folder = mkdtempSync(join(tmpdir(), 'jwt-keys-'));
     writeFileSync(join(folder, 'private.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(folder, 'public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     app = await startTestApp({
@@ -214,7 +252,10 @@ describe.each(['EdDSA', 'RS256'] as const)('asymmetric keys (JWT_ALGORITHM=%s)',
     });
     await createUser(app, 'dave');
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
 
   it('signs with the private key and verifies with the public one', async () => {
     const tokens = await login(app, 'dave');
@@ -222,9 +263,22 @@ describe.each(['EdDSA', 'RS256'] as const)('asymmetric keys (JWT_ALGORITHM=%s)',
     expect((await app.request('/api/v1/me', { token: tokens.access })).status).toBe(200);
   });
 
-  it('refuses an HS256 token, even one signed with the public key as a secret', async () => {
-    const response = await app.request('/api/v1/me', { token: await sign({ sub: '1', jti: 'x', token_type: 'access' }) });
+  it('refuses an HS256 token signed with the public key as its secret (algorithm confusion)', async () => {
+    const token = await sign({ sub: '1', jti: 'x', token_type: 'access' }, { secret: publicPem });
+    const response = await app.request('/api/v1/me', { token });
     expect(response.status).toBe(401);
+    expect((await envelope(response)).errors).toEqual(INVALID);
+  });
+
+  it('refuses a token from the right key under another algorithm', async () => {
+    const other = algorithm === 'EdDSA' ? 'Ed25519' : 'RS512';
+    const token = await new SignJWT({ sub: '1', jti: 'x', token_type: 'access' })
+      .setProtectedHeader({ alg: other })
+      .setExpirationTime('10m')
+      .sign(privateKeyObject);
+    const response = await app.request('/api/v1/me', { token });
+    expect(response.status).toBe(401);
+    expect((await envelope(response)).errors).toEqual(INVALID);
   });
 });
 
@@ -242,5 +296,24 @@ describe('passwords and secrets', () => {
     expect(() => loadConfig(production)).toThrow(ConfigError);
     expect(() => loadConfig({ ...production, JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
     expect(loadConfig({ ...production, JWT_SECRET: SECRET }).jwt.secret).toBe(SECRET);
+  });
+
+  it('outside production a missing secret is random per process, never a shared constant', () => {
+    const first = loadConfig({ ...REQUIRED_ENV }).jwt;
+    const second = loadConfig({ ...REQUIRED_ENV }).jwt;
+    expect(first.secretIsEphemeral).toBe(true);
+    expect(first.secret).not.toBe(second.secret);
+    expect(Buffer.byteLength(first.secret)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('a key file that is not there is one config line, not a crash at the first login', () => {
+    expect(() =>
+      loadConfig({
+        ...REQUIRED_ENV,
+        JWT_ALGORITHM: 'EdDSA',
+        JWT_PRIVATE_KEY_FILE: '/nope/private.pem',
+        JWT_PUBLIC_KEY_FILE: '/nope/public.pem',
+      }),
+    ).toThrow(/JWT_PRIVATE_KEY_FILE: no file at \/nope\/private.pem/);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidToken, ValidationError } from '../core/errors.js';
+import { AuthenticationFailed, ValidationError } from '../core/errors.js';
 import { defineRoute, HttpResult, type RouteDef } from '../core/routes.js';
 import type { AuthService, TokenPair } from './service.js';
 
@@ -43,6 +43,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       method: 'POST',
       path: '/token',
       access: 'public',
+      authenticate: false,
       throttle: { scope: 'login' },
       body: z.object({ username: z.string(), password: z.string() }),
       response: pair,
@@ -54,6 +55,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       method: 'POST',
       path: '/token/refresh',
       access: 'public',
+      authenticate: false,
       throttle: { scope: 'login' },
       body: refreshBody,
       response: pair,
@@ -65,12 +67,13 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       method: 'POST',
       path: '/token/blacklist',
       access: 'public',
+      authenticate: false,
       body: refreshBody,
       response: z.object({}),
       summary: 'Log out: blacklist a refresh token',
       tags: ['auth'],
-      handler: async ({ body, cookies: jar }) => {
-        await auth.logout(refreshTokenOf(body, jar));
+      handler: async ({ body, cookies: jar, log }) => {
+        await auth.logout(refreshTokenOf(body, jar), log);
         if (!cookies.enabled) return {};
         return new HttpResult(
           200,
@@ -91,7 +94,9 @@ export function bearerAuthenticator(auth: AuthService, cookiesEnabled: boolean) 
     if (header) {
       const [scheme, token, ...rest] = header.split(' ');
       if (scheme?.toLowerCase() !== 'bearer') return null;
-      if (!token || rest.length > 0) throw new InvalidToken('Authorization header must contain two space-delimited values');
+      if (!token || rest.length > 0) {
+        throw new AuthenticationFailed('Authorization header must contain two space-delimited values', 'bad_authorization_header');
+      }
       return auth.authenticate(token);
     }
     const cookie = cookiesEnabled ? cookies[ACCESS_COOKIE] : undefined;

@@ -20,6 +20,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly tokens: RefreshTokenRepository,
     private readonly signer: TokenSigner,
+    private readonly reuseGraceSeconds: number,
   ) {}
 
   async login(username: string, password: string): Promise<TokenPair> {
@@ -48,20 +49,35 @@ export class AuthService {
       expiresAt: new Date(refresh.claims.exp * 1000),
     });
     if (!rotated) {
-      // A rotated token came back: someone holds a copy. End the whole login.
-      await this.tokens.revokeFamily(stored.family);
-      log.warn({ userId: user.id, family: stored.family }, 'refresh token reuse detected; token family revoked');
+      await this.onReuse(stored.jti, log);
       throw new InvalidToken(BLACKLISTED);
     }
     const access = await this.signer.sign('access', user.id);
     return { access: access.token, refresh: refresh.token };
   }
 
-  async logout(token: string): Promise<void> {
+  async logout(token: string, log: Logger): Promise<void> {
     const claims = await this.verifyRefresh(token);
     const stored = await this.tokens.find(claims.jti);
     if (!stored) throw new InvalidToken(INVALID_REFRESH);
-    if (!(await this.tokens.blacklist(stored.jti))) throw new InvalidToken(BLACKLISTED);
+    if (!(await this.tokens.blacklist(stored.jti))) {
+      await this.onReuse(stored.jti, log);
+      throw new InvalidToken(BLACKLISTED);
+    }
+  }
+
+  /**
+   * A blacklisted token came back: someone holds a copy, so the whole login
+   * ends, the thief's session and the victim's. Within the grace period after
+   * a rotation it is more likely the same client sending twice (two tabs, a
+   * retry): refused, but the session that won the rotation lives on.
+   */
+  private async onReuse(jti: string, log: Logger): Promise<void> {
+    const current = await this.tokens.find(jti);
+    if (!current?.blacklistedAt) return;
+    if (Date.now() - current.blacklistedAt.getTime() < this.reuseGraceSeconds * 1000) return;
+    await this.tokens.revokeFamily(current.family);
+    log.warn({ userId: current.userId, family: current.family }, 'refresh token reuse detected; token family revoked');
   }
 
   async authenticate(accessToken: string): Promise<AuthUser> {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { Conflict, ValidationError } from '../core/errors.js';
 
 /** The driver's error behind drizzle's wrapping, if any has a code. */
 function driverError(error: unknown): { code?: unknown; detail?: unknown } | undefined {
@@ -14,10 +14,12 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Database errors a client caused, said as API errors: a duplicate value is a
+ * Database errors a client caused, said as API errors (a 409 for a foreign key, a 400 for a duplicate): a duplicate value is a
  * 400 on its field (`Key (sku)=(A1) already exists.` -> `sku`), not a 500.
  */
 export function translateDatabaseError(error: unknown): unknown {
+  // a delete that rows elsewhere still refer to (orders of a product): the client's to resolve, not a server error
+  if (driverError(error)?.code === '23503') return new Conflict('Other records refer to this one; remove or change them first.');
   if (!isUniqueViolation(error)) return error;
   const columns = /^Key \((.+?)\)=/.exec(String(driverError(error)?.detail))?.[1]?.split(', ') ?? [];
   const field = columns.length === 1 ? columns[0]!.replace(/"/g, '') : 'non_field_errors';

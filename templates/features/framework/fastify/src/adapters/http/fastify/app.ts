@@ -1,10 +1,11 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import secureJson from 'secure-json-parse';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import { parseCookies, requestIdFrom, type HttpApp, type HttpAppOptions } from '../../../core/http.js';
 import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
-import { unmatchedRequestError } from '../../../core/versioning.js';
+import { unmatchedRequestResolver } from '../../../core/versioning.js';
 
 /**
  * The only file that knows Fastify: it mounts the framework-agnostic route
@@ -13,6 +14,8 @@ import { unmatchedRequestError } from '../../../core/versioning.js';
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: ReturnType<typeof Fastify> } {
   const { routes, pipeline, logger } = options;
+  // links are built on PUBLIC_URL when set; otherwise on the Host the request named (X-Forwarded-* only from a trusted proxy)
+  const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
   const app = Fastify({
     loggerInstance: logger,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
@@ -37,7 +40,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     const body = String(text);
     if (body.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(body));
+      // secure-json-parse, as Fastify's own parser: a __proto__ or constructor.prototype key is refused
+      done(null, secureJson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (error) {
       done(new ParseError((error as Error).message), undefined);
     }
@@ -51,12 +55,15 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     });
   }
 
-  app.setErrorHandler((error, request, reply) => sendError(fromFastifyError(error, options.bodyLimit), request, reply));
+  app.setErrorHandler((error, request, reply) => sendError(fromFastifyError(error, request, options.bodyLimit), request, reply));
 
-  const mountedRoutes = routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path }));
+  const unmatched = unmatchedRequestResolver(
+    routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),
+    pipeline.registry,
+  );
   app.setNotFoundHandler((request, reply) => {
     const { pathname } = new URL(request.url, 'http://localhost');
-    sendError(unmatchedRequestError(request.method, pathname, mountedRoutes, pipeline.registry), request, reply);
+    sendError(unmatched(request.method, pathname), request, reply);
   });
 
   for (const mounted of routes) {
@@ -66,7 +73,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
       url: mounted.path,
       handler: async (request, reply) => {
         const response = await handle({
-          url: absoluteUrl(request),
+          url: new URL(request.url, publicOrigin ?? `${request.protocol}://${request.host}`),
           headers: request.headers as Record<string, string | undefined>,
           cookies: parseCookies(request.headers.cookie),
           params: request.params as Record<string, string>,
@@ -105,12 +112,12 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 }
 
 /** Fastify's own errors, said as the API's error types; anything else passes through unchanged. */
-function fromFastifyError(error: unknown, bodyLimit: number): unknown {
+function fromFastifyError(error: unknown, request: FastifyRequest, bodyLimit: number): unknown {
   switch ((error as FastifyError).code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new PayloadTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaType(String((error as FastifyError).message.match(/'([^']*)'/)?.[1] ?? 'unknown'));
+      return new UnsupportedMediaType(request.headers['content-type']?.split(';')[0]?.trim() || 'none');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ParseError('the Content-Length header does not match the body');
     default: {
@@ -124,12 +131,11 @@ function fromFastifyError(error: unknown, bodyLimit: number): unknown {
   }
 }
 
-/** A hop count becomes "trust the n nearest hops" (Fastify itself takes only addresses or a function). */
+/**
+ * A hop count becomes "trust the n nearest hops, whoever they are", as Express reads it. Fastify refuses a bare
+ * count because it cannot check the nearest peer: use one only where nothing but the proxy can reach the app,
+ * and prefer the proxy's addresses.
+ */
 function trustProxyOption(setting: HttpAppOptions['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
-}
-
-/** The request's own absolute URL, honouring X-Forwarded-Proto/Host only when the proxy is trusted. */
-function absoluteUrl(request: FastifyRequest): URL {
-  return new URL(request.url, `${request.protocol}://${request.host}`);
 }
