@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { useForTransactions } from './ops.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -21,12 +22,21 @@ export interface Database {
  */
 export function openDatabase(url: string, options: { timeoutMs: number } = { timeoutMs: 5000 }): Database {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const client = new Sqlite(path);
-  client.pragma('journal_mode = WAL');
-  client.pragma(`busy_timeout = ${Math.floor(options.timeoutMs)}`);
-  client.pragma('foreign_keys = ON');
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const connect = () => {
+    const client = new Sqlite(path);
+    client.pragma('journal_mode = WAL');
+    client.pragma(`busy_timeout = ${Math.floor(options.timeoutMs)}`);
+    client.pragma('foreign_keys = ON');
+    return client;
+  };
+  const client = connect();
   const db = drizzle(client, { schema });
+  // Transactions get a connection of their own, so requests reading on the main one see only committed rows
+  // (WAL gives each connection a snapshot). An in-memory database is private to its connection: it has one.
+  const txClient = inMemory ? client : connect();
+  useForTransactions(db, inMemory ? db : drizzle(txClient, { schema }));
   return {
     db,
     ping: async () => {
@@ -34,6 +44,7 @@ export function openDatabase(url: string, options: { timeoutMs: number } = { tim
     },
     close: async () => {
       client.close();
+      if (txClient !== client) txClient.close();
     },
   };
 }

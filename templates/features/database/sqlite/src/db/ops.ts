@@ -4,11 +4,12 @@ import type { SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core
 import type { Db } from './client.js';
 
 /**
- * The writes and transactions repositories use, over better-sqlite3. It is
- * synchronous and the app shares one connection, so an `await` inside an open
- * transaction would let another request's statements run inside it. Every
- * write therefore runs one at a time, in process order: SQLite has a single
- * writer anyway, and a transaction holds the turn until it commits.
+ * The writes and transactions repositories use, over better-sqlite3, which is
+ * synchronous. Every write runs one at a time, in process order: SQLite has a
+ * single writer anyway, and a transaction holds the turn until it commits, so
+ * an `await` inside it never lets another request's write in, and this process
+ * never waits on a lock it holds itself. Transactions run on a connection of
+ * their own (see client.ts), so reads elsewhere never see uncommitted rows.
  */
 const holdsTurn = new AsyncLocalStorage<boolean>();
 let queue: Promise<unknown> = Promise.resolve();
@@ -22,15 +23,23 @@ function exclusive<T>(work: () => Promise<T> | T): Promise<T> {
 
 type Row<T extends SQLiteTable> = T['$inferSelect'];
 
+const transactionConnections = new WeakMap<Db, Db>();
+
+/** Registers the connection `transaction(db, ...)` runs on (client.ts). */
+export function useForTransactions(db: Db, tx: Db): void {
+  transactionConnections.set(db, tx);
+}
+
 export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  const tx = transactionConnections.get(db) ?? db;
   return exclusive(async () => {
-    db.run(sql`BEGIN IMMEDIATE`);
+    tx.run(sql`BEGIN IMMEDIATE`);
     try {
-      const result = await work(db);
-      db.run(sql`COMMIT`);
+      const result = await work(tx);
+      tx.run(sql`COMMIT`);
       return result;
     } catch (error) {
-      db.run(sql`ROLLBACK`);
+      tx.run(sql`ROLLBACK`);
       throw error;
     }
   });

@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 
-/** Each test app gets its own in-memory database: fast, and nothing is shared between test files. */
+/**
+ * Each test app gets a database file of its own in a temp folder, removed after: nothing is shared between
+ * test files, and transactions run on their own connection as in production (an in-memory database cannot).
+ */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  return { url: ':memory:', drop: async () => {} };
+  const folder = mkdtempSync(join(tmpdir(), 'api-test-'));
+  return { url: join(folder, 'test.sqlite'), drop: async () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 /** The settings a config needs besides defaults, for tests of the config itself. */

@@ -1,0 +1,45 @@
+import { count } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertMany, transaction } from '../src/db/ops.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { createProbeTable, probeItems, probeRegistry } from './support/probe.js';
+
+describe('transactions', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ registry: probeRegistry() });
+    await createProbeTable(app.database);
+  });
+  afterAll(() => app.close());
+
+  const rows = async () => (await app.database.db.select({ n: count() }).from(probeItems))[0]!.n;
+
+  it('others never see uncommitted rows, and a failure rolls everything back', async () => {
+    let seenDuring = -1;
+    const failing = transaction(app.database.db, async (tx) => {
+      await insertMany(tx, probeItems, [{ name: 'uncommitted', createdAt: new Date() }]);
+      // real waiting inside the transaction: another request reads meanwhile
+      await sleep(50);
+      throw new Error('changed my mind');
+    });
+    await sleep(10);
+    seenDuring = await rows();
+    await expect(failing).rejects.toThrow('changed my mind');
+    expect(seenDuring).toBe(0);
+    expect(await rows()).toBe(0);
+  });
+
+  it('a write outside waits for the open transaction instead of joining it', async () => {
+    const committed = transaction(app.database.db, async (tx) => {
+      await insertMany(tx, probeItems, [{ name: 'in transaction', createdAt: new Date() }]);
+      await sleep(30);
+      throw new Error('rolled back');
+    });
+    const outside = insertMany(app.database.db, probeItems, [{ name: 'outside', createdAt: new Date() }]);
+    await expect(committed).rejects.toThrow('rolled back');
+    await outside;
+    const names = (await app.database.db.select({ name: probeItems.name }).from(probeItems)).map((row) => row.name);
+    expect(names).toEqual(['outside']);
+  });
+});
