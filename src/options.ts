@@ -85,7 +85,7 @@ export const OPTION_TABLE = [
     choices: [
       { value: 'sqlite', label: 'SQLite', hint: 'a file, nothing to run', available: true },
       { value: 'postgres', label: 'PostgreSQL', hint: 'needs a server', available: true },
-      { value: 'mysql', label: 'MySQL', hint: SOON, available: false },
+      { value: 'mysql', label: 'MySQL', hint: 'or MariaDB; needs a server', available: true },
     ],
     default: 'sqlite',
   }),

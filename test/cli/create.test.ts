@@ -111,8 +111,6 @@ describe('create: usage errors exit 2 and write nothing', () => {
   it('an unavailable value is one line naming what is available', async () => {
     const { stderr } = await refused(['api', '--yes', '--framework', 'express']);
     expect(stderr.trim()).toBe('error: --framework express is not available yet; available: fastify.');
-    const db = await refused(['api', '--yes', '--database', 'mysql']);
-    expect(db.stderr.trim()).toBe('error: --database mysql is not available yet; available: sqlite, postgres.');
   });
 
   it('--example with --auth none says why', async () => {

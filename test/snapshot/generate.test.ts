@@ -23,6 +23,7 @@ const CASES: Record<string, Partial<Options>> = {
   default: {},
   'auth-none-no-example-offset': { auth: 'none', example: false, pagination: 'offset' },
   postgres: { database: 'postgres' },
+  mysql: { database: 'mysql' },
 };
 
 async function plan(overrides: Partial<Options>): Promise<FileTree> {

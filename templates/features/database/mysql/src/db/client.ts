@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
+import mysql from 'mysql2/promise';
+import * as schema from './schema.js';
+
+export type Db = MySql2Database<typeof schema>;
+
+export interface Database {
+  db: Db;
+  /** answers when the database does; used by /health/ready */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * MySQL or MariaDB through a mysql2 connection pool. A dropped connection is
+ * replaced on the next query, so the app recovers by itself when the server
+ * comes back. Times travel as UTC, whatever the server's time zone.
+ */
+export function openDatabase(url: string, options: { poolSize: number; timeoutMs: number } = { poolSize: 10, timeoutMs: 5000 }): Database {
+  const pool = mysql.createPool({
+    uri: url,
+    connectionLimit: options.poolSize,
+    connectTimeout: options.timeoutMs,
+    waitForConnections: true,
+    enableKeepAlive: true,
+    timezone: 'Z',
+  });
+  const db = drizzle(pool, { schema, mode: 'default' });
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => (closing ??= pool.end()),
+  };
+}

@@ -1,0 +1,34 @@
+import {
+  boolean,
+  datetime,
+  decimal as mysqlDecimal,
+  index,
+  int as mysqlInt,
+  mysqlTable,
+  text,
+  uniqueIndex,
+  varchar as mysqlVarchar,
+} from 'drizzle-orm/mysql-core';
+
+/**
+ * The column types every table is written in, as this database spells them.
+ * Tables import these instead of a dialect's own builders, so a table file
+ * reads the same whichever database the project uses.
+ */
+export const table = mysqlTable;
+export { index, uniqueIndex };
+
+export const id = () => mysqlInt('id').primaryKey().autoincrement();
+/** a column holding another table's id */
+export const foreignId = (name: string) => mysqlInt(name);
+export const varchar = (name: string, length = 255) => mysqlVarchar(name, { length });
+export const longText = (name: string) => text(name);
+export const int = (name: string) => mysqlInt(name);
+export const bool = (name: string) => boolean(name);
+/** a point in time with milliseconds, read as a Date (stored as UTC) */
+export const timestamp = (name: string) => datetime(name, { mode: 'date', fsp: 3 });
+/** an exact decimal, read as a string ("12.50") */
+export const decimal = (name: string, precision: number, scale: number) => mysqlDecimal(name, { precision, scale });
+
+/** A time as a query placeholder value (placeholders skip drizzle's mapping). */
+export const timeParam = (epochMs: number): unknown => new Date(epochMs);

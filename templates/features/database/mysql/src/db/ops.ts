@@ -1,0 +1,71 @@
+import { eq, type SQL } from 'drizzle-orm';
+import type { MySqlColumn, MySqlTable, MySqlUpdateSetSource } from 'drizzle-orm/mysql-core';
+import type { Db } from './client.js';
+
+/**
+ * The writes and transactions repositories use, over MySQL / MariaDB. Each runs
+ * on a pooled connection; correctness under concurrency comes from the database
+ * (conditional UPDATEs, row locks, unique indexes), so several API processes can
+ * share one database. MySQL has no RETURNING: rows are read back by id.
+ */
+type Row<T extends MySqlTable> = T['$inferSelect'];
+type WithId = MySqlTable & { id: MySqlColumn };
+type Affected = [{ affectedRows: number }, unknown];
+
+export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  // a transaction offers the same query API as the database it runs on
+  return db.transaction((tx) => work(tx as unknown as Db));
+}
+
+export async function insertReturning<T extends WithId>(db: Db, table: T, values: T['$inferInsert']): Promise<Row<T>> {
+  const [inserted] = (await db.insert(table).values(values).$returningId()) as unknown as { id: number }[];
+  const [row] = (await db
+    .select()
+    .from(table as MySqlTable)
+    .where(eq(table.id, inserted!.id))) as Row<T>[];
+  return row!;
+}
+
+export async function insertMany<T extends MySqlTable>(db: Db, table: T, values: T['$inferInsert'][]): Promise<void> {
+  await db.insert(table).values(values);
+}
+
+/** The updated row, or undefined when `where` matched none. `where` must still match after the change (an id). */
+export async function updateReturning<T extends MySqlTable>(
+  db: Db,
+  table: T,
+  set: MySqlUpdateSetSource<T>,
+  where: SQL | undefined,
+): Promise<Row<T> | undefined> {
+  const [result] = (await db.update(table).set(set).where(where)) as unknown as Affected;
+  if (result.affectedRows === 0) return undefined;
+  const [row] = (await db
+    .select()
+    .from(table as MySqlTable)
+    .where(where)) as Row<T>[];
+  return row;
+}
+
+/** How many rows a conditional UPDATE matched: the database's own answer to "who won". */
+export async function updateCount<T extends MySqlTable>(
+  db: Db,
+  table: T,
+  set: MySqlUpdateSetSource<T>,
+  where: SQL | undefined,
+): Promise<number> {
+  const [result] = (await db.update(table).set(set).where(where)) as unknown as Affected;
+  return result.affectedRows;
+}
+
+export async function deleteCount<T extends MySqlTable>(db: Db, table: T, where: SQL | undefined): Promise<number> {
+  const [result] = (await db.delete(table).where(where)) as unknown as Affected;
+  return result.affectedRows;
+}
+
+/** Prepares a select once, on first use; runs it with placeholder values. */
+export function prepared<R>(query: {
+  prepare(): { execute(values?: Record<string, unknown>): Promise<R[]> };
+}): (values: Record<string, unknown>) => Promise<R[]> {
+  let statement: { execute(values?: Record<string, unknown>): Promise<R[]> } | undefined;
+  return (values) => (statement ??= query.prepare()).execute(values);
+}

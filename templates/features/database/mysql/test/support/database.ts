@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import mysql from 'mysql2/promise';
+import type { Database } from '../../src/db/client.js';
+import { loadDotEnv } from '../../src/env-file.js';
+
+/**
+ * Each test app gets a database of its own on the server DATABASE_URL names,
+ * created for it and dropped after, so test files never see each other's rows.
+ */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  loadDotEnv();
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl)
+    throw new Error(
+      'The tests need a MySQL or MariaDB server: set DATABASE_URL (see .env.example), e.g. mysql://root@127.0.0.1:3306/mysql',
+    );
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const connection = await mysql.createConnection({ uri: serverUrl });
+    try {
+      await connection.query(statement);
+    } finally {
+      await connection.end();
+    }
+  };
+  await admin(`CREATE DATABASE \`${name}\``);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``) };
+}
+
+/** The settings a config needs besides defaults, for tests of the config itself. */
+export const REQUIRED_ENV: Record<string, string> = { DATABASE_URL: 'mysql://user:secret@127.0.0.1:3306/app' };
+
+/** The table behind the tests' probe resource (see probe.ts), in this database's DDL. */
+export async function createProbeTable(database: Database): Promise<void> {
+  await database.db.execute(
+    sql`CREATE TABLE probe_items (id int AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL UNIQUE, created_at datetime(3) NOT NULL)`,
+  );
+  await database.db.execute(sql`CREATE INDEX probe_items_created_at_id_idx ON probe_items (created_at, id)`);
+}
