@@ -1,9 +1,8 @@
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inProject, packTarball, startServer, stopServer } from './support.js';
+import { generateProject, inProject, packTarball, startServer, stopServer } from './support.js';
 
 // The whole user journey, twice: the packed tarball through npx, then in the
 // generated project its own install, typecheck, tests and build, and the built
@@ -16,17 +15,7 @@ beforeAll(async () => {
   tarball = await packTarball();
 }, 5 * MINUTES);
 
-async function generate(name: string, flags: string[]): Promise<string> {
-  const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-e2e-'));
-  await copyFile(tarball, path.join(parent, path.basename(tarball)));
-  // as a user would: `npx ./create-prod-api-<version>.tgz my-api`. --no-git keeps the run independent of the
-  // machine's git identity; install is the generator's own step.
-  const args = ['--yes', `./${path.basename(tarball)}`, name, '--yes', '--no-git', ...flags];
-  const result = await execa('npx', args, { cwd: parent, reject: false, all: true, env: { CI: 'true' } });
-  if (result.exitCode !== 0) throw new Error(`create failed (exit ${result.exitCode}):\n${result.all}`);
-  expect(result.all).toContain('Installed dependencies');
-  return path.join(parent, name);
-}
+const generate = (name: string, flags: string[]) => generateProject(tarball, name, flags);
 
 async function checkProject(project: string): Promise<void> {
   await inProject(project, 'npx', ['tsc', '--noEmit']);

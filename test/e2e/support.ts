@@ -1,5 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -11,6 +11,20 @@ export async function packTarball(): Promise<string> {
   const { stdout } = await execa('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT });
   const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
   return path.join(destination, filename);
+}
+
+/**
+ * As a user would: `npx ./create-prod-api-<version>.tgz my-api`, with the generator's own install step.
+ * --no-git keeps the run independent of the machine's git identity.
+ */
+export async function generateProject(tarball: string, name: string, flags: string[]): Promise<string> {
+  const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-e2e-'));
+  await copyFile(tarball, path.join(parent, path.basename(tarball)));
+  const args = ['--yes', `./${path.basename(tarball)}`, name, '--yes', '--no-git', ...flags];
+  const result = await execa('npx', args, { cwd: parent, reject: false, all: true, env: { CI: 'true' } });
+  if (result.exitCode !== 0) throw new Error(`create failed (exit ${result.exitCode}):\n${result.all}`);
+  if (!result.all.includes('Installed dependencies')) throw new Error(`create did not install:\n${result.all}`);
+  return path.join(parent, name);
 }
 
 /** Runs a command in a project, failing the test with its output when it fails. */
@@ -67,4 +81,38 @@ export async function stopServer(server: RunningServer): Promise<{ exitCode: num
   server.process.kill('SIGTERM');
   const result = await server.process;
   return { exitCode: result.exitCode, ms: Date.now() - started };
+}
+
+/**
+ * A TCP proxy in front of a database server, so a test can take the database
+ * "down" (refuse and cut connections) and bring it back, without touching the
+ * shared server itself.
+ */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly target: { host: string; port: number },
+    readonly port: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(this.target.port, this.target.host);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
 }

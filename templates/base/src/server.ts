@@ -8,6 +8,13 @@ import { createLogger } from './logger.js';
 /** How long in-flight requests get to finish after SIGTERM before the process gives up on them. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** The driver's own reason (drizzle wraps it in "Failed query: ..."), on one line. */
+function rootCause(error: unknown): string {
+  let current = error as { cause?: unknown; message?: unknown };
+  while (current.cause) current = current.cause as { cause?: unknown; message?: unknown };
+  return String(current.message || (current as { code?: unknown }).code || current).split('\n')[0]!;
+}
+
 loadDotEnv();
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel });
@@ -16,7 +23,7 @@ try {
   await database.ping();
 } catch (error) {
   // one line, and never the password: the URL is shown redacted
-  console.error(`database: cannot connect to ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
+  console.error(`database: cannot connect to ${redactUrl(config.databaseUrl)}: ${rootCause(error)}`);
   await database.close();
   process.exit(1);
 }

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, generateProject, inProject, packTarball, startServer, stopServer, TcpProxy, type RunningServer } from './support.js';
+
+// The server datastores end to end, against the PostgreSQL and MariaDB running beside the tests
+// (POSTGRES_URL / MYSQL_URL, defaulting to this machine's). A missing server fails these tests: it never skips them.
+
+const MINUTES = 60_000;
+const SERVERS = {
+  postgres: process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  mysql: process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
+} as const;
+
+/** Creates or drops a database with the project's own driver, so the test needs no database client installed. */
+async function adminStatement(project: string, database: keyof typeof SERVERS, statement: string): Promise<void> {
+  const script =
+    database === 'postgres'
+      ? `const pg = require('pg'); const c = new pg.Client({ connectionString: process.env.SERVER_URL }); c.connect().then(() => c.query(process.env.STATEMENT)).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); });`
+      : `require('mysql2/promise').createConnection({ uri: process.env.SERVER_URL }).then((c) => c.query(process.env.STATEMENT).then(() => c.end())).catch((e) => { console.error(e.message); process.exit(1); });`;
+  await inProject(project, 'node', ['-e', script], { SERVER_URL: SERVERS[database], STATEMENT: statement });
+}
+
+function withDatabase(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+let tarball: string;
+beforeAll(async () => {
+  tarball = await packTarball();
+}, 5 * MINUTES);
+
+describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
+  let project: string;
+  const name = `e2e_${randomBytes(4).toString('hex')}`;
+  let databaseUrl: string;
+  let env: Record<string, string>;
+  const servers: RunningServer[] = [];
+
+  afterAll(async () => {
+    for (const server of servers) if (server.process.exitCode === null) server.process.kill('SIGKILL');
+    if (project) await adminStatement(project, database, database === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`);
+  });
+
+  it('is generated from the packed tarball and installed', async () => {
+    project = await generateProject(tarball, `${database}-api`, ['--database', database]);
+    databaseUrl = withDatabase(SERVERS[database], name);
+    env = { NODE_ENV: 'production', JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
+  }, 10 * MINUTES);
+
+  it('typechecks, passes its own tests on the real server, builds', async () => {
+    await inProject(project, 'npx', ['tsc', '--noEmit']);
+    await inProject(project, 'npm', ['test'], { DATABASE_URL: SERVERS[database] });
+    await inProject(project, 'npm', ['run', 'build']);
+    expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'], { DATABASE_URL: databaseUrl })).toContain('No schema changes');
+  }, 10 * MINUTES);
+
+  it('migrates a fresh database', async () => {
+    await adminStatement(project, database, `CREATE DATABASE ${name}`);
+    expect(await inProject(project, 'npm', ['run', 'db:migrate'], env)).toContain('Migrations applied.');
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+  }, 2 * MINUTES);
+
+  it('two instances share the database: one rotation, no oversold stock', async () => {
+    const [a, b] = [await startServer(project, env), await startServer(project, env)];
+    servers.push(a, b);
+    const post = (server: RunningServer, path: string, body: unknown, token?: string) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+
+    const tokens = (await (await post(a, '/api/token', { username: 'alice', password: 's3cret-pass' })).json()) as { access: string; refresh: string };
+    // a refresh token rotated on A is refused on B
+    expect((await post(a, '/api/token/refresh', { refresh: tokens.refresh })).status).toBe(200);
+    expect((await post(b, '/api/token/refresh', { refresh: tokens.refresh })).status).toBe(401);
+
+    // 10 concurrent refreshes of one token spread over both: exactly one wins
+    const fresh = (await (await post(b, '/api/token', { username: 'alice', password: 's3cret-pass' })).json()) as { refresh: string };
+    const refreshes = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? a : b, '/api/token/refresh', { refresh: fresh.refresh })));
+    expect(refreshes.filter((response) => response.status === 200)).toHaveLength(1);
+
+    // 25 concurrent orders against stock 10, half on each instance: exactly 10
+    const product = (await (await post(a, '/api/v1/products', { name: 'Lamp', price: '12.50', stock: 10 }, tokens.access)).json()) as { id: number };
+    const orders = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => post(i % 2 ? a : b, '/api/v1/orders', { product_id: product.id, quantity: 1, shipping_address: 'x' }, tokens.access)),
+    );
+    expect(orders.filter((response) => response.status === 201)).toHaveLength(10);
+    expect(orders.filter((response) => response.status === 400)).toHaveLength(15);
+    const after = (await (await fetch(`${b.url}/api/v1/products/${product.id}`)).json()) as { stock: number; price: string };
+    expect(after).toMatchObject({ stock: 0, price: '12.50' });
+
+    for (const server of [a, b]) {
+      const stopped = await stopServer(server);
+      expect(stopped.exitCode, server.output()).toBe(0);
+      expect(stopped.ms).toBeLessThan(5_000);
+    }
+  }, 2 * MINUTES);
+
+  it('readiness is 503 while the database is unreachable and 200 again once it is back, without a restart', async () => {
+    const target = new URL(databaseUrl);
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port) }, await freePort());
+    await proxy.start();
+    const viaProxy = new URL(databaseUrl);
+    viaProxy.port = String(proxy.port);
+    const server = await startServer(project, { ...env, DATABASE_URL: viaProxy.toString(), DATABASE_TIMEOUT_MS: '1000' });
+    servers.push(server);
+    const ready = async () => fetch(`${server.url}/health/ready`);
+    try {
+      expect((await ready()).status).toBe(200);
+      await proxy.stop();
+      const down = await ready();
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ status: 'error', code: 503, errors: { detail: 'database is unavailable.' } });
+      expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
+      await proxy.start();
+      let status = 0;
+      for (let attempt = 0; attempt < 20 && status !== 200; attempt++) {
+        status = (await ready()).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await stopServer(server);
+      await proxy.stop();
+    }
+  }, 2 * MINUTES);
+
+  it('a bad DATABASE_URL stops the start with one line that never shows the password', async () => {
+    const port = await freePort();
+    const bad = withDatabase(SERVERS[database], name).replace(/\/\/([^@/]*@)?[^/]+\//, `//user:sup3r-s3cret@127.0.0.1:${port}/`);
+    const result = await execa('node', ['dist/server.js'], { cwd: project, env: { ...env, DATABASE_URL: bad, DATABASE_TIMEOUT_MS: '1000' }, reject: false });
+    expect(result.exitCode).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^database: cannot connect to (postgres|mysql):\/\/user:\*\*\*@127\.0\.0\.1:\d+\//);
+    expect(result.stderr).not.toContain('sup3r-s3cret');
+
+    const malformed = await execa('node', ['dist/server.js'], { cwd: project, env: { ...env, DATABASE_URL: 'not-a-url' }, reject: false });
+    expect(malformed.exitCode).toBe(1);
+    expect(malformed.stderr).toMatch(/^config: DATABASE_URL: expected (postgres|mysql):\/\//);
+  }, 2 * MINUTES);
+});
