@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, gt, gte, lt, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { BadRequest } from './errors.js';
 
@@ -90,8 +90,11 @@ export function keysetQuery(
 ): { where: SQL | undefined; orderBy: SQL[] } {
   const { createdAt, id } = columns;
   const at = sql.placeholder('cursorAt');
-  const past = shape === 'before' ? gt : lt;
-  const where = shape === 'first' ? undefined : or(past(createdAt, at), and(eq(createdAt, at), past(id, sql.placeholder('cursorId'))));
+  const [past, pastOrAt] = shape === 'before' ? [gt, gte] : [lt, lte];
+  // `created_at <= at` alone is an index range every database can seek into; the second condition only sorts out
+  // rows sharing that created_at. (A plain `a < x OR (a = x AND b < y)` makes PostgreSQL scan from the top.)
+  const where =
+    shape === 'first' ? undefined : and(pastOrAt(createdAt, at), or(past(createdAt, at), past(id, sql.placeholder('cursorId'))));
   const direction = shape === 'before' ? asc : desc;
   return { where, orderBy: [direction(createdAt), direction(id)] };
 }
