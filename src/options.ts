@@ -10,7 +10,6 @@ export interface Choice<V extends string = string> {
   readonly label: string;
   readonly hint?: string;
   /** False for values announced but not implemented yet: refused, shown disabled. */
-  readonly available: boolean;
 }
 
 /** "This option only makes sense when `option` is `equals`", and why. */
@@ -60,8 +59,6 @@ function toggle<const Id extends string>(def: Omit<ToggleDef<Id>, 'kind'>): Togg
   return { kind: 'toggle', ...def };
 }
 
-const SOON = 'coming soon';
-
 export const OPTION_TABLE = [
   select({
     id: 'framework',
@@ -70,9 +67,9 @@ export const OPTION_TABLE = [
     description: 'HTTP framework (only the adapter differs)',
     question: 'Which HTTP framework?',
     choices: [
-      { value: 'fastify', label: 'Fastify', available: true },
-      { value: 'express', label: 'Express', hint: SOON, available: false },
-      { value: 'hono', label: 'Hono', hint: SOON, available: false },
+      { value: 'fastify', label: 'Fastify' },
+      { value: 'express', label: 'Express', hint: 'Express 5' },
+      { value: 'hono', label: 'Hono', hint: 'on @hono/node-server' },
     ],
     default: 'fastify',
   }),
@@ -83,9 +80,9 @@ export const OPTION_TABLE = [
     description: 'database',
     question: 'Which database?',
     choices: [
-      { value: 'sqlite', label: 'SQLite', hint: 'a file, nothing to run', available: true },
-      { value: 'postgres', label: 'PostgreSQL', hint: 'needs a server', available: true },
-      { value: 'mysql', label: 'MySQL', hint: 'or MariaDB; needs a server', available: true },
+      { value: 'sqlite', label: 'SQLite', hint: 'a file, nothing to run' },
+      { value: 'postgres', label: 'PostgreSQL', hint: 'needs a server' },
+      { value: 'mysql', label: 'MySQL', hint: 'or MariaDB; needs a server' },
     ],
     default: 'sqlite',
   }),
@@ -96,8 +93,8 @@ export const OPTION_TABLE = [
     description: 'authentication',
     question: 'Authentication?',
     choices: [
-      { value: 'jwt', label: 'JWT', hint: 'access + rotating refresh tokens', available: true },
-      { value: 'none', label: 'None', hint: 'every route public', available: true },
+      { value: 'jwt', label: 'JWT', hint: 'access + rotating refresh tokens' },
+      { value: 'none', label: 'None', hint: 'every route public' },
     ],
     default: 'jwt',
   }),
@@ -108,8 +105,8 @@ export const OPTION_TABLE = [
     description: 'default list pagination for new resources',
     question: 'Default pagination for new resources?',
     choices: [
-      { value: 'cursor', label: 'Cursor', hint: 'stable under inserts', available: true },
-      { value: 'offset', label: 'Limit/offset', hint: 'page numbers', available: true },
+      { value: 'cursor', label: 'Cursor', hint: 'stable under inserts' },
+      { value: 'offset', label: 'Limit/offset', hint: 'page numbers' },
     ],
     default: 'cursor',
   }),
@@ -127,7 +124,7 @@ export const OPTION_TABLE = [
     flag: 'package-manager',
     valueName: 'name',
     description: 'package manager for install and scripts',
-    choices: PACKAGE_MANAGERS.map((value) => ({ value, label: value, available: true })),
+    choices: PACKAGE_MANAGERS.map((value) => ({ value, label: value })),
     default: (env) => detectPackageManager(env.npm_config_user_agent),
     defaultHelp: 'the one that ran us, else npm',
   }),
@@ -171,21 +168,19 @@ function flagOf(def: OptionDef): string {
   return `--${def.flag}`;
 }
 
-export function availableValues(def: SelectDef): string[] {
-  return def.choices.filter((c) => c.available).map((c) => c.value);
+export function allowedValues(def: SelectDef): string[] {
+  return def.choices.map((c) => c.value);
 }
 
 export function defaultValue(def: OptionDef, env: NodeJS.ProcessEnv): string | boolean {
   return typeof def.default === 'function' ? def.default(env) : def.default;
 }
 
-/** The help line suffix, e.g. "(default: fastify; coming soon: express, hono)". */
+/** The help line suffix, e.g. "(default: fastify)". */
 export function helpSuffix(def: OptionDef): string {
   const parts: string[] = [];
   if (def.kind === 'select') {
     parts.push(`default: ${def.defaultHelp ?? String(def.default)}`);
-    const soon = def.choices.filter((c) => !c.available).map((c) => c.value);
-    if (soon.length > 0) parts.push(`coming soon: ${soon.join(', ')}`);
   } else if (def.negatable) {
     parts.push(`default: ${def.default ? 'on' : 'off'}`);
   }
@@ -210,7 +205,7 @@ function requirementError(def: OptionDef): UsageError {
 
 /**
  * Checks the values settled so far (flags, or flags plus answers): every
- * chosen value is available, and no option is turned on without what it needs.
+ * chosen value is allowed, and no option is turned on without what it needs.
  * Called before prompting, so a bad flag fails before any question.
  */
 export function validateOptions(values: GivenOptions): void {
@@ -220,10 +215,7 @@ export function validateOptions(values: GivenOptions): void {
     if (def.kind === 'select') {
       const choice = def.choices.find((c) => c.value === value);
       if (!choice) {
-        throw new UsageError(`${flagOf(def)} ${String(value)} is not valid; allowed: ${def.choices.map((c) => c.value).join(', ')}.`);
-      }
-      if (!choice.available) {
-        throw new UsageError(`${flagOf(def)} ${choice.value} is not available yet; available: ${availableValues(def).join(', ')}.`);
+        throw new UsageError(`${flagOf(def)} ${String(value)} is not valid; allowed: ${allowedValues(def).join(', ')}.`);
       }
     }
     if (value === true && requirementHolds(def, values) === false) throw requirementError(def);

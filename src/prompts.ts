@@ -86,7 +86,7 @@ async function askOption(def: OptionDef, initial: string | boolean, streams: Pro
     message,
     initialValue: initial as string,
     // Announced values are shown, greyed out, so users see what is coming.
-    options: def.choices.map((c) => ({ value: c.value, label: c.label, hint: c.hint, disabled: !c.available })),
+    options: def.choices.map((c) => ({ value: c.value, label: c.label, hint: c.hint })),
   });
   return unlessCancelled(answer);
 }

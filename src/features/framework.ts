@@ -7,7 +7,19 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
   fastify: {
     id: 'framework-fastify',
     templates: ['features/framework/fastify'],
-    dependencies: pick('fastify', '@fastify/cors', 'secure-json-parse'),
+    dependencies: pick('fastify', '@fastify/cors'),
+  },
+  express: {
+    id: 'framework-express',
+    templates: ['features/framework/express'],
+    dependencies: pick('express', 'helmet', 'cors'),
+    devDependencies: pick('@types/express', '@types/cors'),
+  },
+  hono: {
+    id: 'framework-hono',
+    templates: ['features/framework/hono'],
+    dependencies: pick('hono', '@hono/node-server', 'proxy-addr'),
+    devDependencies: pick('@types/proxy-addr'),
   },
 };
 

@@ -108,11 +108,6 @@ describe('create: usage errors exit 2 and write nothing', () => {
     expect(stderr).toContain('fastify, express, hono');
   });
 
-  it('an unavailable value is one line naming what is available', async () => {
-    const { stderr } = await refused(['api', '--yes', '--framework', 'express']);
-    expect(stderr.trim()).toBe('error: --framework express is not available yet; available: fastify.');
-  });
-
   it('--example with --auth none says why', async () => {
     const { stderr } = await refused(['api', '--yes', '--auth', 'none', '--example']);
     expect(stderr).toContain('--example needs --auth jwt');

@@ -86,17 +86,16 @@ describe('prompts', () => {
         force: false,
       },
     });
-    // Announced values are visible but disabled.
     expect(screen).toContain('Express');
-    expect(screen).toContain('coming soon');
+    expect(screen).toContain('Hono');
   });
 
-  it('does not offer unavailable values: moving down skips them', async () => {
+  it('moving down picks another framework', async () => {
     const cwd = await tempDir();
     const { result } = await ask({ directory: 'api', given: { database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, install: false, git: false }, cwd }, async (t) => {
       await t.answer('Which HTTP framework?', `${DOWN}${DOWN}${ENTER}`);
     });
-    expect(result.options.framework).toBe('fastify');
+    expect(result.options.framework).toBe('hono');
   });
 
   it('asks only what flags left open, and no example question with auth none', async () => {

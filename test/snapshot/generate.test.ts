@@ -24,6 +24,8 @@ const CASES: Record<string, Partial<Options>> = {
   'auth-none-no-example-offset': { auth: 'none', example: false, pagination: 'offset' },
   postgres: { database: 'postgres' },
   mysql: { database: 'mysql' },
+  express: { framework: 'express' },
+  hono: { framework: 'hono' },
 };
 
 async function plan(overrides: Partial<Options>): Promise<FileTree> {

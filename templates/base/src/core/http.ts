@@ -1,4 +1,6 @@
+import secureJson from 'secure-json-parse';
 import type { Logger } from '../logger.js';
+import { ParseError } from './errors.js';
 import type { PipelineDeps } from './pipeline.js';
 import type { MountedRoute } from './routes.js';
 
@@ -51,3 +53,45 @@ export function parseCookies(header: string | undefined): Record<string, string>
   }
   return cookies;
 }
+
+/** `application/json` and its `+json` relatives (`application/merge-patch+json`); nothing else is read as a body. */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return /^application\/(?:[\w.+-]+\+)?json$/.test(type);
+}
+
+/** Whether a request carries a body at all (RFC 9112: a length, or a chunked transfer). */
+export function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * A JSON body as every adapter reads it: empty is no body; a `__proto__` or
+ * `constructor.prototype` key is refused (secure-json-parse, as Fastify's own
+ * parser); a syntax error says what is wrong, in the contract's words.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    throw new ParseError((error as Error).message);
+  }
+}
+
+/** The line each adapter logs when a response has gone out. */
+export function logCompleted(log: Logger, request: { method: string; url: string }, statusCode: number, startedAt: bigint): void {
+  log.info({ req: request, res: { statusCode }, responseTime: Number(process.hrtime.bigint() - startedAt) / 1e6 }, 'request completed');
+}
+
+/** Headers a browser on another origin may read, when CORS is on. */
+export const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'Retry-After',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Deprecation',
+  'Sunset',
+  'Link',
+];

@@ -1,9 +1,8 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import secureJson from 'secure-json-parse';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
-import { parseCookies, requestIdFrom, type HttpApp, type HttpAppOptions } from '../../../core/http.js';
+import { EXPOSED_HEADERS, parseCookies, parseJsonBody, requestIdFrom, type HttpApp, type HttpAppOptions } from '../../../core/http.js';
 import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 
@@ -34,16 +33,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     done();
   });
 
-  // Our own JSON parser, so a malformed body says what was wrong in the contract's words.
-  app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
-    const body = String(text);
-    if (body.trim() === '') return done(null, undefined);
+  // Only JSON bodies, read by the same parser every adapter uses; any other media type with a body is a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json(?:;|$)/i, { parseAs: 'string' }, (_request, text, done) => {
     try {
-      // secure-json-parse, as Fastify's own parser: a __proto__ or constructor.prototype key is refused
-      done(null, secureJson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      done(null, parseJsonBody(String(text)));
     } catch (error) {
-      done(new ParseError((error as Error).message), undefined);
+      done(error as Error, undefined);
     }
   });
 
@@ -51,7 +47,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     void app.register(cors, {
       origin: options.corsOrigins,
       credentials: true,
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+      exposedHeaders: EXPOSED_HEADERS,
     });
   }
 

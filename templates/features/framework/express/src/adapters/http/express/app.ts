@@ -1,0 +1,145 @@
+import cors from 'cors';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
+import {
+  EXPOSED_HEADERS,
+  hasBody,
+  isJsonMediaType,
+  logCompleted,
+  parseCookies,
+  parseJsonBody,
+  requestIdFrom,
+  type HttpApp,
+  type HttpAppOptions,
+} from '../../../core/http.js';
+import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { unmatchedRequestResolver } from '../../../core/versioning.js';
+import type { Logger } from '../../../logger.js';
+
+interface Locals {
+  requestId: string;
+  log: Logger;
+}
+
+/**
+ * The only file that knows Express: it mounts the framework-agnostic route
+ * definitions on an Express 5 router (whose async handlers pass rejections to
+ * the error middleware) and turns Express's own errors (bad JSON, body too
+ * large, unknown media type, no route) into the API's error types.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp & { express: express.Express } {
+  const { routes, pipeline, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  // false, a hop count or proxy addresses: Express reads them as Fastify and Hono do here
+  app.set('trust proxy', options.trustProxy);
+  const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+
+  app.use((request: Request, response: Response<unknown, Locals>, next: NextFunction) => {
+    const startedAt = process.hrtime.bigint();
+    response.locals.requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
+    response.locals.log = logger.child({ reqId: response.locals.requestId });
+    response.setHeader('X-Request-Id', response.locals.requestId);
+    response.on('finish', () =>
+      logCompleted(response.locals.log, { method: request.method, url: request.originalUrl }, response.statusCode, startedAt),
+    );
+    next();
+  });
+  app.use(helmet());
+  if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
+
+  // Only JSON bodies, read as text and parsed by the parser every adapter uses; any other media type with a body is a 415.
+  app.use(express.text({ type: (request) => isJsonMediaType(request.headers['content-type']), limit: options.bodyLimit }));
+  app.use((request: Request, _response: Response, next: NextFunction) => {
+    if (typeof request.body === 'string') request.body = parseJsonBody(request.body);
+    else if (hasBody(request.headers)) throw new UnsupportedMediaType(request.headers['content-type']?.split(';')[0]?.trim() || 'none');
+    next();
+  });
+
+  const router = express.Router({ strict: false });
+  for (const mounted of routes) {
+    const handle = createRouteHandler(mounted, pipeline);
+    const method = mounted.route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    router[method](mounted.path, async (request: Request, response: Response<unknown, Locals>) => {
+      const result = await handle({
+        url: new URL(request.originalUrl, publicOrigin ?? `${request.protocol}://${request.host}`),
+        headers: request.headers as Record<string, string | undefined>,
+        cookies: parseCookies(request.headers.cookie),
+        params: request.params as Record<string, string>,
+        query: request.query as Record<string, unknown>,
+        body: request.body,
+        ip: request.ip ?? '',
+        requestId: response.locals.requestId,
+        log: response.locals.log,
+      });
+      send(response, result);
+    });
+  }
+  app.use(router);
+
+  const unmatched = unmatchedRequestResolver(
+    routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),
+    pipeline.registry,
+  );
+  app.use((request: Request, response: Response<unknown, Locals>) => sendError(unmatched(request.method, request.path), response));
+  app.use((error: unknown, _request: Request, response: Response<unknown, Locals>, _next: NextFunction) =>
+    sendError(fromExpressError(error, options.bodyLimit), response),
+  );
+
+  let server: Server | undefined;
+  return {
+    express: app,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server = app.listen(port, host, (error) => {
+          if (error) return reject(error);
+          const address = server!.address();
+          const actualPort = typeof address === 'object' && address ? address.port : port;
+          resolve(`http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`);
+        });
+        server.keepAliveTimeout = 5_000;
+        server.requestTimeout = 30_000;
+        server.headersTimeout = 30_000;
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        if (!server) return resolve();
+        // stop accepting, let in-flight requests finish, drop idle keep-alive connections
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function send(response: Response, result: RawResponse): void {
+  response.status(result.status).set(result.headers);
+  if (result.body === undefined) response.end();
+  else if (typeof result.body === 'string') response.send(result.body);
+  else response.json(result.body);
+}
+
+function sendError(error: unknown, response: Response<unknown, Locals>): void {
+  const result = toErrorResponse(error);
+  if (result.unexpected) response.locals.log.error({ err: error }, 'request failed');
+  if (response.headersSent) return void response.end();
+  response.status(result.status).set(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.body));
+}
+
+/** body-parser's errors, said as the API's error types; anything else passes through unchanged. */
+function fromExpressError(error: unknown, bodyLimit: number): unknown {
+  if (error instanceof ApiError) return error;
+  switch ((error as { type?: string }).type) {
+    case 'entity.too.large':
+      return new PayloadTooLarge(bodyLimit);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new UnsupportedMediaType(String((error as { charset?: string }).charset ?? 'unknown charset'));
+    case 'request.size.invalid':
+      return new ParseError('the Content-Length header does not match the body');
+    default:
+      return error;
+  }
+}

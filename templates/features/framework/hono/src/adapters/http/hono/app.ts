@@ -1,0 +1,155 @@
+import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import proxyaddr from 'proxy-addr';
+import { PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
+import {
+  EXPOSED_HEADERS,
+  hasBody,
+  isJsonMediaType,
+  logCompleted,
+  parseCookies,
+  parseJsonBody,
+  requestIdFrom,
+  type HttpApp,
+  type HttpAppOptions,
+} from '../../../core/http.js';
+import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { unmatchedRequestResolver } from '../../../core/versioning.js';
+import type { Logger } from '../../../logger.js';
+
+type Env = { Bindings: HttpBindings; Variables: { requestId: string; log: Logger } };
+
+/**
+ * The only file that knows Hono: it mounts the framework-agnostic route
+ * definitions as Hono routes served by @hono/node-server, and turns Hono's own
+ * errors (body too large, no route) into the API's error types.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<Env> } {
+  const { routes, pipeline, logger } = options;
+  const app = new Hono<Env>({ strict: false });
+  const trust = compileTrust(options.trustProxy);
+  const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+
+  app.use(async (c, next) => {
+    const startedAt = process.hrtime.bigint();
+    const requestId = requestIdFrom(c.req.header('x-request-id'), randomUUID);
+    c.set('requestId', requestId);
+    c.set('log', logger.child({ reqId: requestId }));
+    await next();
+    c.res.headers.set('X-Request-Id', requestId);
+    logCompleted(c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
+  });
+  if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposeHeaders: EXPOSED_HEADERS }));
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimit,
+      onError: () => {
+        throw new PayloadTooLarge(options.bodyLimit);
+      },
+    }),
+  );
+
+  for (const mounted of routes) {
+    const handle = createRouteHandler(mounted, pipeline);
+    app.on(mounted.route.method, mounted.path, async (c) => {
+      const result = await handle({
+        url: requestUrl(c, trust, publicOrigin),
+        headers: c.req.header(),
+        cookies: parseCookies(c.req.header('cookie')),
+        params: c.req.param() as Record<string, string>,
+        query: c.req.queries()
+          ? Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length > 1 ? values : values[0]]))
+          : {},
+        body: await readBody(c),
+        ip: proxyaddr(c.env.incoming, trust),
+        requestId: c.get('requestId'),
+        log: c.get('log'),
+      });
+      return respond(c, result);
+    });
+  }
+
+  const unmatched = unmatchedRequestResolver(
+    routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),
+    pipeline.registry,
+  );
+  app.notFound((c) => errorResponse(c, unmatched(c.req.method, c.req.path)));
+  app.onError((error, c) => errorResponse(c, error));
+
+  let server: ServerType | undefined;
+  return {
+    hono: app,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+          resolve(`http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${info.port}`);
+        });
+        const http = server as Server;
+        http.once('error', reject);
+        http.keepAliveTimeout = 5_000;
+        http.requestTimeout = 30_000;
+        http.headersTimeout = 30_000;
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        const http = server as Server | undefined;
+        if (!http) return resolve();
+        // stop accepting, let in-flight requests finish, drop idle keep-alive connections
+        http.close((error) => (error ? reject(error) : resolve()));
+        http.closeIdleConnections();
+      }),
+  };
+}
+
+/** Only JSON bodies are read, by the parser every adapter uses; any other media type with a body is a 415. */
+async function readBody(c: Context<Env>): Promise<unknown> {
+  const contentType = c.req.header('content-type');
+  if (isJsonMediaType(contentType)) return parseJsonBody(await c.req.text());
+  if (hasBody(c.req.header())) throw new UnsupportedMediaType(contentType?.split(';')[0]?.trim() || 'none');
+  return undefined;
+}
+
+function respond(c: Context<Env>, result: RawResponse): Response {
+  for (const [name, value] of Object.entries(result.headers)) {
+    if (Array.isArray(value)) for (const item of value) c.header(name, item, { append: true });
+    else c.header(name, value);
+  }
+  if (result.body === undefined) return c.body(null, result.status as StatusCode);
+  if (typeof result.body === 'string') return c.body(result.body, result.status as ContentfulStatusCode);
+  return c.json(result.body, result.status as ContentfulStatusCode);
+}
+
+function errorResponse(c: Context<Env>, error: unknown): Response {
+  const result = toErrorResponse(error);
+  if (result.unexpected) c.get('log').error({ err: error }, 'request failed');
+  for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
+  c.header('Content-Type', 'application/json; charset=utf-8');
+  return c.body(JSON.stringify(result.body), result.status as ContentfulStatusCode);
+}
+
+/** false, a hop count ("the n nearest hops, whoever they are") or proxy addresses/CIDRs, as Express and Fastify read them. */
+function compileTrust(setting: HttpAppOptions['trustProxy']): (address: string, hop: number) => boolean {
+  if (setting === false) return () => false;
+  if (setting === true) return () => true;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return proxyaddr.compile(setting);
+}
+
+/** The request's absolute URL: PUBLIC_URL when set, else its Host (X-Forwarded-Proto/Host only from a trusted proxy). */
+function requestUrl(c: Context<Env>, trust: (address: string, hop: number) => boolean, publicOrigin: string | undefined): URL {
+  const url = new URL(c.req.url);
+  if (publicOrigin) return new URL(`${url.pathname}${url.search}`, publicOrigin);
+  const peer = c.env.incoming.socket.remoteAddress ?? '';
+  if (trust(peer, 0)) {
+    const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
+    const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
+    if (proto) url.protocol = `${proto}:`;
+    if (host) url.host = host;
+  }
+  return url;
+}
