@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { contractJourney } from './journey.js';
 import { generateProject, inProject, packTarball, startServer, stopServer } from './support.js';
 
 // The whole user journey, twice: the packed tarball through npx, then in the
@@ -51,49 +52,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
     expect(await inProject(project, 'npm', ['run', 'tokens:flush'], env)).toContain('Flushed 0 expired refresh tokens.');
     const server = await startServer(project, env);
     try {
-      const { url } = server;
-      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
-
-      // token obtain and refresh (2 of the 5 login-scope requests)
-      const obtained = await fetch(`${url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 's3cret-pass' }) });
-      expect(obtained.status).toBe(200);
-      const tokens = (await obtained.json()) as { access: string; refresh: string };
-      const refreshed = await fetch(`${url}/api/token/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: tokens.refresh }) });
-      expect(refreshed.status).toBe(200);
-      const { access } = (await refreshed.json()) as { access: string };
-      const auth = { authorization: `Bearer ${access}`, 'content-type': 'application/json' };
-
-      // a 400 in the envelope
-      const invalid = await fetch(`${url}/api/v1/orders`, { method: 'POST', headers: auth, body: JSON.stringify({ quantity: 0 }) });
-      expect(invalid.status).toBe(400);
-      expect(await json(invalid)).toEqual({
-        status: 'error',
-        code: 400,
-        errors: { product_id: ['This field is required.'], quantity: ['Quantity must be at least 1.'], shipping_address: ['This field is required.'] },
-      });
-
-      // a cursor traversal over 12 products, 5 a page
-      for (let i = 0; i < 12; i++) {
-        const created = await fetch(`${url}/api/v1/products`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `p${i}`, price: '1.00', stock: 1 }) });
-        expect(created.status).toBe(201);
-      }
-      const names: string[] = [];
-      let next: string | null = `${url}/api/v1/products?page_size=5`;
-      while (next) {
-        const page = (await json(await fetch(next))) as { next: string | null; results: { name: string }[] };
-        names.push(...page.results.map((row) => row.name));
-        next = page.next;
-      }
-      expect(names).toEqual(Array.from({ length: 12 }, (_, i) => `p${11 - i}`));
-
-      // a 429: the login scope has 3 requests left
-      const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        const guess = await fetch(`${url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'wrong' }) });
-        statuses.push(guess.status);
-        if (guess.status === 429) expect(Number(guess.headers.get('retry-after'))).toBeGreaterThan(0);
-      }
-      expect(statuses).toEqual([401, 401, 401, 429]);
+      await contractJourney(server.url);
     } finally {
       const stopped = await stopServer(server);
       expect(stopped.exitCode, server.output()).toBe(0);

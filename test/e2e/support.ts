@@ -116,3 +116,25 @@ export class TcpProxy {
     this.server = undefined;
   }
 }
+
+/** The database servers the e2e tests use (POSTGRES_URL / MYSQL_URL, defaulting to this machine's). */
+export const SERVERS = {
+  postgres: process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  mysql: process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
+} as const;
+
+/** Creates or drops a database with the project's own driver, so the test needs no database client installed. */
+export async function adminStatement(project: string, database: keyof typeof SERVERS, statement: string): Promise<void> {
+  const script =
+    database === 'postgres'
+      ? `const pg = require('pg'); const c = new pg.Client({ connectionString: process.env.SERVER_URL }); c.connect().then(() => c.query(process.env.STATEMENT)).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); });`
+      : `require('mysql2/promise').createConnection({ uri: process.env.SERVER_URL }).then((c) => c.query(process.env.STATEMENT).then(() => c.end())).catch((e) => { console.error(e.message); process.exit(1); });`;
+  await inProject(project, 'node', ['-e', script], { SERVER_URL: SERVERS[database], STATEMENT: statement });
+}
+
+export function withDatabase(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+

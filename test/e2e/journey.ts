@@ -1,0 +1,61 @@
+import { expect } from 'vitest';
+
+const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+/**
+ * What every generated default project (jwt, examples) answers over HTTP, whatever its framework and database:
+ * health, token obtain and refresh, a 400 in the envelope, a cursor traversal, an unknown version, a 405 and a
+ * 429. Expects a user alice / s3cret-pass, and THROTTLE_LOGIN=5/minute.
+ */
+export async function contractJourney(url: string): Promise<void> {
+  expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+
+  // token obtain and refresh (2 of the 5 login-scope requests)
+  const obtained = await post(`${url}/api/token`, { username: 'alice', password: 's3cret-pass' });
+  expect(obtained.status).toBe(200);
+  const tokens = (await obtained.json()) as { access: string; refresh: string };
+  const refreshed = await post(`${url}/api/token/refresh`, { refresh: tokens.refresh });
+  expect(refreshed.status).toBe(200);
+  const { access } = (await refreshed.json()) as { access: string };
+  const auth = { authorization: `Bearer ${access}` };
+  expect(await json(await fetch(`${url}/api/v1/me`, { headers: auth }))).toMatchObject({ username: 'alice' });
+
+  // a 400 in the envelope
+  const invalid = await post(`${url}/api/v1/orders`, { quantity: 0 }, auth);
+  expect(invalid.status).toBe(400);
+  expect(invalid.headers.get('x-request-id')).toBeTruthy();
+  expect(await json(invalid)).toEqual({
+    status: 'error',
+    code: 400,
+    errors: { product_id: ['This field is required.'], quantity: ['Quantity must be at least 1.'], shipping_address: ['This field is required.'] },
+  });
+
+  // a cursor traversal over 12 products, 5 a page, every row once in -created_at order
+  for (let i = 0; i < 12; i++) expect((await post(`${url}/api/v1/products`, { name: `p${i}`, price: '1.00', stock: 1 }, auth)).status).toBe(201);
+  const names: string[] = [];
+  let next: string | null = `${url}/api/v1/products?page_size=5`;
+  while (next) {
+    const page = (await json(await fetch(next))) as { next: string | null; results: { name: string }[] };
+    names.push(...page.results.map((row) => row.name));
+    next = page.next;
+  }
+  expect(names).toEqual(Array.from({ length: 12 }, (_, i) => `p${11 - i}`));
+
+  // the framework's own answers, in the envelope
+  expect(await json(await fetch(`${url}/api/v9/products`))).toEqual({ status: 'error', code: 404, errors: { detail: 'Invalid version in URL path.' } });
+  expect((await fetch(`${url}/api/v1/products`, { method: 'PUT' })).status).toBe(405);
+  const malformed = await fetch(`${url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+  expect(malformed.status).toBe(400);
+  expect((await fetch(`${url}/api/v1/openapi.json`)).status).toBe(200);
+
+  // a 429: the login scope has 3 requests left (a body that never parsed never reached the throttle)
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const guess = await post(`${url}/api/token`, { username: 'alice', password: 'wrong' });
+    statuses.push(guess.status);
+    if (guess.status === 429) expect(Number(guess.headers.get('retry-after'))).toBeGreaterThan(0);
+  }
+  expect(statuses).toEqual([401, 401, 401, 429]);
+}

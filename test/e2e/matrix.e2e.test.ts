@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractJourney } from './journey.js';
+import { adminStatement, generateProject, inProject, packTarball, SERVERS, startServer, stopServer, withDatabase } from './support.js';
+
+// Express and Hono on every database, each project installed from its own package.json by the generator:
+// typecheck, its own tests (the same files as Fastify's), build, migrate, start, the HTTP contract, SIGTERM.
+// Fastify's three projects are in create.e2e.test.ts and databases.e2e.test.ts.
+
+const MINUTES = 60_000;
+const FRAMEWORKS = ['express', 'hono'] as const;
+const DATABASES = ['sqlite', 'postgres', 'mysql'] as const;
+const CASES = FRAMEWORKS.flatMap((framework) => DATABASES.map((database) => [framework, database] as const));
+
+let tarball: string;
+beforeAll(async () => {
+  tarball = await packTarball();
+}, 5 * MINUTES);
+
+describe.each(CASES)('%s on %s', (framework, database) => {
+  let project: string;
+  const name = `e2e_${randomBytes(4).toString('hex')}`;
+  const server = database === 'sqlite' ? undefined : SERVERS[database];
+
+  afterAll(async () => {
+    if (project && server) await adminStatement(project, database as 'postgres' | 'mysql', `DROP DATABASE IF EXISTS ${name}`);
+  });
+
+  it('is generated and installed', async () => {
+    project = await generateProject(tarball, `${framework}-${database}-api`, ['--framework', framework, '--database', database]);
+  }, 10 * MINUTES);
+
+  it('typechecks, passes its own tests, builds', async () => {
+    await inProject(project, 'npx', ['tsc', '--noEmit']);
+    await inProject(project, 'npm', ['test'], server ? { DATABASE_URL: server } : {});
+    await inProject(project, 'npm', ['run', 'build']);
+  }, 10 * MINUTES);
+
+  it('serves the contract over HTTP, then stops cleanly on SIGTERM', async () => {
+    if (server) await adminStatement(project, database as 'postgres' | 'mysql', `CREATE DATABASE ${name}`);
+    const env = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      DATABASE_URL: server ? withDatabase(server, name) : './data/e2e.sqlite',
+      THROTTLE_LOGIN: '5/minute',
+      LOG_LEVEL: 'warn',
+    };
+    await inProject(project, 'npm', ['run', 'db:migrate'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+    const running = await startServer(project, env);
+    try {
+      await contractJourney(running.url);
+    } finally {
+      const stopped = await stopServer(running);
+      expect(stopped.exitCode, running.output()).toBe(0);
+      expect(stopped.ms).toBeLessThan(5_000);
+    }
+  }, 3 * MINUTES);
+});
