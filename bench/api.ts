@@ -1,86 +1,125 @@
-// API throughput: the generated API's GET /api/v1/products (25 rows, anonymous, throttling on with a high
-// limit) against the same rows from a bare Fastify route on the same database, side by side in one run.
-// Run: npm run build && npx tsx bench/api.ts [--duration 10] [--connections 10]
-import { copyFile, mkdtemp } from 'node:fs/promises';
+// API throughput, for each framework: the generated API's GET /api/v1/products (25 rows, anonymous, throttling on
+// with a high limit) and an authenticated GET /api/v1/me, each against the same work done by a bare route of the
+// same framework on the same SQLite database (bench/bare/). Side by side in one run, alternating, medians.
+// Run: npm run build && npx tsx bench/api.ts [--frameworks fastify,express,hono] [--duration 10] [--rounds 3]
+//      [--projects DIR]   (DIR/<framework> holds an installed generated project to reuse; else one is generated)
+import { cp, mkdir, mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { execa } from 'execa';
-import { freePort, startServer, stopServer, inProject } from '../test/e2e/support.js';
+import { freePort, inProject, startServer, stopServer } from '../test/e2e/support.js';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, project: { type: 'string' } },
+  options: {
+    frameworks: { type: 'string', default: 'fastify,express,hono' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    projects: { type: 'string' },
+  },
 });
+const FRAMEWORKS = values.frameworks.split(',');
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
 const ROUNDS = Number(values.rounds);
-const duration = Number(values.duration);
-const connections = Number(values.connections);
 const BIN = path.resolve(import.meta.dirname, '../bin/create-prod-api.js');
+const SECRET = 'bench-secret-bench-secret-bench-secret-00';
 
-async function project(): Promise<string> {
-  if (values.project) return path.resolve(values.project);
-  const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-bench-api-'));
-  console.log(`generating and installing a project in ${parent} (use --project DIR to reuse one)`);
-  await execa(process.execPath, [BIN, 'api', '--yes', '--no-git'], { cwd: parent, env: { CI: 'true' } });
-  return path.join(parent, 'api');
+interface Measure {
+  rps: number;
+  p99: number;
+  errors: number;
 }
 
-async function measure(url: string): Promise<{ rps: number; p99: number; errors: number }> {
-  await autocannon({ url, connections, duration: 2 }); // warm-up: JIT, caches
-  const result = await autocannon({ url, connections, duration });
+async function project(framework: string): Promise<string> {
+  const reuse = values.projects && path.resolve(values.projects, framework);
+  if (reuse && existsSync(path.join(reuse, 'node_modules'))) return reuse;
+  const parent = values.projects ? path.resolve(values.projects) : await mkdtemp(path.join(os.tmpdir(), 'cpa-bench-api-'));
+  await mkdir(parent, { recursive: true });
+  console.log(`generating and installing a ${framework} project in ${parent}`);
+  await execa(process.execPath, [BIN, framework, '--yes', '--no-git', '--framework', framework], { cwd: parent, env: { CI: 'true' } });
+  return path.join(parent, framework);
+}
+
+async function measure(url: string, headers: Record<string, string> = {}): Promise<Measure> {
+  await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, caches
+  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-const dir = await project();
-const env = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-  DATABASE_URL: path.join(dir, 'data/bench.sqlite'),
-  THROTTLE_ANON: '100000000/hour',
-};
-await inProject(dir, 'npm', ['run', 'build']);
-await inProject(dir, 'npm', ['run', 'db:migrate'], env);
-await inProject(dir, 'npm', ['run', 'user:create', '--', '--username', 'bench', '--password', 'bench-password'], env).catch(() => undefined);
-
-const ours = await startServer(dir, env);
-const login = await fetch(`${ours.url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
-const { access } = (await login.json()) as { access: string };
-const existing = (await (await fetch(`${ours.url}/api/v1/products?page_size=25`)).json()) as { results: unknown[] };
-for (let i = existing.results.length; i < 25; i++) {
-  await fetch(`${ours.url}/api/v1/products`, { method: 'POST', headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `product ${i}`, price: '12.50', stock: 100 }) });
-}
-
-await copyFile(path.join(import.meta.dirname, 'bare-server.mjs'), path.join(dir, 'bare-server.mjs'));
-const barePort = await freePort();
-const bare = execa('node', ['bare-server.mjs'], { cwd: dir, env: { ...env, PORT: String(barePort) }, reject: false });
-await new Promise<void>((resolve) => bare.stdout?.once('data', () => resolve()));
-
-const oursUrl = `${ours.url}/api/v1/products`;
-const bareUrl = `http://127.0.0.1:${barePort}/products`;
-// the baseline must serve the same JSON, or the comparison means nothing (links differ only in host and path)
+const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
+// links differ only in host and path: the rest of the body must be the same, or the comparison means nothing
 const normalise = (body: unknown) => JSON.stringify(body).replace(/http:[^"]*?cursor=/g, 'LINK?cursor=');
-const [ourBody, bareBody] = await Promise.all([oursUrl, bareUrl].map(async (url) => normalise(await (await fetch(url)).json())));
-if (ourBody !== bareBody) throw new Error(`the two servers answer differently:\n${ourBody}\n${bareBody}`);
 
-// rounds alternate between the two, so neither always runs on a warmer (or busier) machine; medians are reported
-const rounds: { generated: Awaited<ReturnType<typeof measure>>; baseline: Awaited<ReturnType<typeof measure>> }[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  const generated = await measure(oursUrl);
-  const baseline = await measure(bareUrl);
-  rounds.push({ generated, baseline });
+const lines: string[] = [];
+for (const framework of FRAMEWORKS) {
+  const dir = await project(framework);
+  const env = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: SECRET,
+    DATABASE_URL: path.join(dir, 'data/bench.sqlite'),
+    THROTTLE_ANON: '100000000/hour',
+    THROTTLE_USER: '100000000/hour',
+  };
+  await inProject(dir, 'npm', ['run', 'build']);
+  await inProject(dir, 'npm', ['run', 'db:migrate'], env);
+  await inProject(dir, 'npm', ['run', 'user:create', '--', '--username', 'bench', '--password', 'bench-password'], env).catch(() => undefined);
+
+  const ours = await startServer(dir, env);
+  const login = await fetch(`${ours.url}/api/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
+  });
+  const { access } = (await login.json()) as { access: string };
+  const auth = { authorization: `Bearer ${access}` };
+  const existing = (await (await fetch(`${ours.url}/api/v1/products?page_size=25`)).json()) as { results: unknown[] };
+  for (let i = existing.results.length; i < 26; i++) {
+    await fetch(`${ours.url}/api/v1/products`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `product ${i}`, price: '12.50', stock: 100 }),
+    });
+  }
+
+  await cp(path.join(import.meta.dirname, 'bare'), path.join(dir, 'bench-bare'), { recursive: true });
+  const barePort = await freePort();
+  const bare = execa('node', [`bench-bare/${framework}.mjs`], { cwd: dir, env: { ...env, PORT: String(barePort) }, reject: false });
+  await new Promise<void>((resolve) => bare.stdout?.once('data', () => resolve()));
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+
+  const endpoints = [
+    { name: 'GET /api/v1/products (anonymous)', ours: `${ours.url}/api/v1/products`, bare: `${bareUrl}/products`, headers: {} },
+    { name: 'GET /api/v1/me (authenticated)', ours: `${ours.url}/api/v1/me`, bare: `${bareUrl}/me`, headers: auth },
+  ];
+  for (const endpoint of endpoints) {
+    const [a, b] = await Promise.all(
+      [endpoint.ours, endpoint.bare].map(async (url) => normalise(await (await fetch(url, { headers: endpoint.headers })).json())),
+    );
+    if (a !== b) throw new Error(`${framework} ${endpoint.name}: the two servers answer differently:\n${a}\n${b}`);
+
+    const rounds: { ours: Measure; bare: Measure }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.push({ ours: await measure(endpoint.ours, endpoint.headers), bare: await measure(endpoint.bare, endpoint.headers) });
+    }
+    const ratio = median(rounds.map((r) => r.ours.rps / r.bare.rps));
+    const errors = rounds.reduce((n, r) => n + r.ours.errors + r.bare.errors, 0);
+    const line =
+      `${framework.padEnd(8)} ${endpoint.name.padEnd(34)} generated ${median(rounds.map((r) => r.ours.rps)).toFixed(0).padStart(6)} req/s ` +
+      `p99 ${median(rounds.map((r) => r.ours.p99))} ms | bare ${median(rounds.map((r) => r.bare.rps)).toFixed(0).padStart(6)} req/s ` +
+      `p99 ${median(rounds.map((r) => r.bare.p99))} ms | ratio ${(ratio * 100).toFixed(1)}%${errors ? ` | ${errors} errors` : ''}`;
+    console.log(line);
+    lines.push(line);
+  }
+
+  await stopServer(ours);
+  bare.kill('SIGTERM');
+  await bare;
 }
-const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const generated = { rps: median(rounds.map((r) => r.generated.rps)), p99: median(rounds.map((r) => r.generated.p99)), errors: rounds.reduce((n, r) => n + r.generated.errors, 0) };
-const baseline = { rps: median(rounds.map((r) => r.baseline.rps)), p99: median(rounds.map((r) => r.baseline.p99)), errors: rounds.reduce((n, r) => n + r.baseline.errors, 0) };
 
-await stopServer(ours);
-bare.kill('SIGTERM');
-await bare;
-
-const ratio = median(rounds.map((r) => r.generated.rps / r.baseline.rps));
-console.log(`api (${connections} connections, ${ROUNDS} alternating rounds of ${duration}s each, medians; 2 cores shared with autocannon):`);
-for (const [i, r] of rounds.entries()) console.log(`  round ${i + 1}: generated ${r.generated.rps.toFixed(0)} req/s, bare ${r.baseline.rps.toFixed(0)} req/s`);
-console.log(`  generated GET /api/v1/products: ${generated.rps.toFixed(0)} req/s, p99 ${generated.p99} ms, errors ${generated.errors}`);
-console.log(`  bare fastify route:             ${baseline.rps.toFixed(0)} req/s, p99 ${baseline.p99} ms, errors ${baseline.errors}`);
-console.log(`  ratio: ${(ratio * 100).toFixed(1)}% of the bare route (target >= 80%)`);
+console.log(`\napi: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION}s each, medians; target ratio >= 80%`);
+for (const line of lines) console.log(line);
