@@ -5,6 +5,6 @@ import { pick } from './versions.js';
 export const base: Feature = {
   id: 'base',
   templates: ['base'],
-  dependencies: pick('drizzle-orm', 'pino', 'secure-json-parse', 'zod'),
+  dependencies: pick('drizzle-orm', 'ioredis', 'pino', 'secure-json-parse', 'zod'),
   devDependencies: pick('@types/node', 'drizzle-kit', 'tsx', 'typescript', 'vitest'),
 };

@@ -19,6 +19,7 @@ export const VERSIONS = {
   express: '^5.2.1',
   fastify: '^5.12.8',
   helmet: '^8.1.0',
+  ioredis: '^6.0.0',
   hono: '^4.10.4',
   jose: '^6.2.18',
   mysql2: '^3.15.3',

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminStatement, freePort, generateProject, inProject, packTarball, SERVERS, startServer, stopServer, TcpProxy, withDatabase, type RunningServer } from './support.js';
+import { adminStatement, freePort, generateProject, inProject, packTarball, RedisServer, SERVERS, startServer, stopServer, TcpProxy, withDatabase, type RunningServer } from './support.js';
 
 // The server datastores end to end, against the PostgreSQL and MariaDB running beside the tests
 // (POSTGRES_URL / MYSQL_URL, defaulting to this machine's). A missing server fails these tests: it never skips them.
 
 const MINUTES = 60_000;
 let tarball: string;
+/** the generated projects, for the scale-out tests that follow */
+const projects: Partial<Record<'postgres' | 'mysql', string>> = {};
 beforeAll(async () => {
   tarball = await packTarball();
 }, 5 * MINUTES);
@@ -26,13 +28,14 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
 
   it('is generated from the packed tarball and installed', async () => {
     project = await generateProject(tarball, `${database}-api`, ['--database', database]);
+    projects[database] = project;
     databaseUrl = withDatabase(SERVERS[database], name);
     env = { NODE_ENV: 'production', JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
   }, 10 * MINUTES);
 
   it('typechecks, passes its own tests on the real server, builds', async () => {
     await inProject(project, 'npx', ['tsc', '--noEmit']);
-    await inProject(project, 'npm', ['test'], { DATABASE_URL: SERVERS[database] });
+    await inProject(project, 'npm', ['test'], { DATABASE_URL: SERVERS[database], REDIS_URL: SERVERS.redis });
     await inProject(project, 'npm', ['run', 'build']);
     expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'], { DATABASE_URL: databaseUrl })).toContain('No schema changes');
   }, 10 * MINUTES);
@@ -122,5 +125,87 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
     const malformed = await execa('node', ['dist/server.js'], { cwd: project, env: { ...env, DATABASE_URL: 'not-a-url' }, reject: false });
     expect(malformed.exitCode).toBe(1);
     expect(malformed.stderr).toMatch(/^config: DATABASE_URL: expected (postgres|mysql):\/\//);
+  }, 2 * MINUTES);
+});
+
+describe('scale out: two instances, one Redis, one PostgreSQL', () => {
+  const name = `e2e_${randomBytes(4).toString('hex')}`;
+  let redis: RedisServer;
+  let env: Record<string, string>;
+  const servers: RunningServer[] = [];
+
+  beforeAll(async () => {
+    // a Redis of this test's own, so stopping it leaves the shared one alone
+    redis = new RedisServer(await freePort());
+    await redis.start();
+    await adminStatement(projects.postgres!, 'postgres', `CREATE DATABASE ${name}`);
+    env = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      DATABASE_URL: withDatabase(SERVERS.postgres, name),
+      REDIS_URL: redis.url,
+      THROTTLE_ANON: '20/minute',
+      LOG_LEVEL: 'error',
+    };
+    await inProject(projects.postgres!, 'npm', ['run', 'db:migrate'], env);
+    await inProject(projects.postgres!, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+  }, 2 * MINUTES);
+
+  afterAll(async () => {
+    for (const server of servers) if (server.process.exitCode === null) await stopServer(server);
+    await redis?.stop();
+    if (projects.postgres) await adminStatement(projects.postgres, 'postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it('one global limit, one Redis outage survived, limits back when Redis is', async () => {
+    const [a, b] = [await startServer(projects.postgres!, env), await startServer(projects.postgres!, env)];
+    servers.push(a, b);
+    const list = (i: number) => fetch(`${(i % 2 ? a : b).url}/api/v1/products`);
+
+    // 40 requests alternating between the instances: exactly 20 pass the 20/minute limit
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await list(i)).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+
+    // Redis stops: anonymous requests are served uncounted, logins refuse, readiness names Redis
+    await redis.stop();
+    expect((await list(0)).status).toBe(200);
+    expect((await list(1)).status).toBe(200);
+    const login = await fetch(`${a.url}/api/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 's3cret-pass' }),
+    });
+    expect(login.status).toBe(503);
+    const ready = await fetch(`${b.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { errors: { detail: string } }).errors.detail).toMatch(/^redis is unavailable: degraded/);
+
+    // Redis is back (empty): the next requests use it again, no restart; a fresh window of 20
+    await redis.start();
+    let readyAgain = 0;
+    for (let attempt = 0; attempt < 40 && readyAgain !== 200; attempt++) {
+      readyAgain = (await fetch(`${a.url}/health/ready`)).status;
+      if (readyAgain !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(readyAgain).toBe(200);
+    const again: number[] = [];
+    for (let i = 0; i < 30; i++) again.push((await list(i)).status);
+    expect(again.filter((status) => status === 429).length).toBeGreaterThanOrEqual(10 - 1);
+    expect(again.filter((status) => status === 200).length).toBeLessThanOrEqual(20);
+  }, 2 * MINUTES);
+
+  it('a forged X-Forwarded-For buys no fresh quota: off, and behind one trusted hop', async () => {
+    for (const trust of ['false', '1']) {
+      const server = await startServer(projects.postgres!, { ...env, THROTTLE_ANON: '3/minute', TRUST_PROXY: trust, REDIS_URL: '' });
+      servers.push(server);
+      const as = (forwardedFor: string) => fetch(`${server.url}/api/v1/products`, { headers: { 'x-forwarded-for': forwardedFor } });
+      const statuses: number[] = [];
+      // behind one hop the client is the last address; a client prepending fake ones stays itself
+      for (const forged of ['1.1.1.1, 9.9.9.9', '2.2.2.2, 9.9.9.9', '3.3.3.3, 9.9.9.9', '4.4.4.4, 9.9.9.9']) statuses.push((await as(forged)).status);
+      expect(statuses, `TRUST_PROXY=${trust}`).toEqual([200, 200, 200, 429]);
+      await stopServer(server);
+    }
   }, 2 * MINUTES);
 });

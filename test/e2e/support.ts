@@ -121,10 +121,11 @@ export class TcpProxy {
 export const SERVERS = {
   postgres: process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   mysql: process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
+  redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 } as const;
 
 /** Creates or drops a database with the project's own driver, so the test needs no database client installed. */
-export async function adminStatement(project: string, database: keyof typeof SERVERS, statement: string): Promise<void> {
+export async function adminStatement(project: string, database: 'postgres' | 'mysql', statement: string): Promise<void> {
   const script =
     database === 'postgres'
       ? `const pg = require('pg'); const c = new pg.Client({ connectionString: process.env.SERVER_URL }); c.connect().then(() => c.query(process.env.STATEMENT)).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); });`
@@ -138,3 +139,34 @@ export function withDatabase(serverUrl: string, name: string): string {
   return url.toString();
 }
 
+
+/** A redis-server of a test's own on a spare port (keeps nothing on disk), to stop and start at will. */
+export class RedisServer {
+  private process: ResultPromise | undefined;
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = execa('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { reject: false });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = connect(this.port, '127.0.0.1', () => resolve(socket.destroy() === socket));
+        socket.on('error', () => resolve(false));
+      });
+      if (up) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`redis-server did not start on port ${this.port}`);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.process) return;
+    this.process.kill('SIGTERM');
+    await this.process;
+    this.process = undefined;
+  }
+}

@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.js';
 import { redactUrl } from './db/url.js';
 import { loadDotEnv } from './env-file.js';
 import { createLogger } from './logger.js';
+import { openRedis } from './redis.js';
 
 /** How long in-flight requests get to finish after SIGTERM before the process gives up on them. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -27,7 +28,9 @@ try {
   await database.close();
   process.exit(1);
 }
-const app = createApp({ config, logger, database });
+const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 500 }) : undefined;
+if (redis && redis.status !== 'ready') logger.warn('Redis is unreachable at start; throttling runs in its failure mode until it answers');
+const app = createApp({ config, logger, database, redis });
 
 const url = await app.listen(config.port, config.host);
 logger.info({ url, env: config.env }, 'listening');
@@ -44,6 +47,7 @@ async function shutdown(signal: string): Promise<void> {
   timer.unref();
   await app.close();
   await database.close();
+  redis?.disconnect();
   logger.info('stopped');
   process.exit(0);
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { RedisThrottleStore } from '../src/core/throttle-redis.js';
 import { MemoryThrottleStore, parseRate, Throttler } from '../src/core/throttle.js';
+import { openRedis } from '../src/redis.js';
 import { Throttled } from '../src/core/errors.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 import { probeRegistry } from './support/probe.js';
@@ -82,9 +85,34 @@ describe('Throttler', () => {
     await expect(throttler.check('anon', 'a')).resolves.toBeDefined();
   });
 
+  it('a store that cannot count: open lets requests through uncounted, closed refuses with 503', async () => {
+    const broken = { hit: async () => Promise.reject(new Error('ECONNREFUSED')) };
+    const throttler = new Throttler(broken, { anon: '1/minute', login: '1/minute' }, { fallback: 'open', modes: { login: 'closed' } });
+    await expect(throttler.check('anon', 'a')).resolves.toEqual({ headers: {} });
+    await expect(throttler.check('anon', 'a')).resolves.toEqual({ headers: {} });
+    await expect(throttler.check('login', 'a')).rejects.toMatchObject({ status: 503 });
+  });
+
   it('a route may declare its own rate', async () => {
     const throttler = new Throttler(new MemoryThrottleStore(), { anon: '100/second' });
     await throttler.check('reports', 'a', '1/minute');
     await expect(throttler.check('reports', 'a', '1/minute')).rejects.toBeInstanceOf(Throttled);
+  });
+});
+
+// The store a scaled-out deployment uses; runs where REDIS_URL names a Redis (the generated CI starts one).
+describe.runIf(process.env.REDIS_URL)('RedisThrottleStore', () => {
+  it('counts atomically: 50 concurrent hits from two clients of one Redis are 50 counts', async () => {
+    const [one, two] = [
+      await openRedis(process.env.REDIS_URL!, { timeoutMs: 1000 }),
+      await openRedis(process.env.REDIS_URL!, { timeoutMs: 1000 }),
+    ];
+    const prefix = `test:${randomUUID()}:`;
+    const stores = [new RedisThrottleStore(one, prefix), new RedisThrottleStore(two, prefix)];
+    const hits = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.hit('k', 60_000)));
+    expect(hits.map((hit) => hit.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(hits.every((hit) => hit.resetMs > 0 && hit.resetMs <= 60_000)).toBe(true);
+    one.disconnect();
+    two.disconnect();
   });
 });

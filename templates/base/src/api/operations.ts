@@ -8,6 +8,8 @@ import { API_PREFIX, type VersionRegistry } from '../core/versioning.js';
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<void>;
+  /** what its absence means for the API, told in the 503 */
+  impact?: string;
 }
 
 const status = z.object({ status: z.literal('ok') });
@@ -55,7 +57,7 @@ export function operationsRoutes(options: {
           await dependency.check();
         } catch (error) {
           log.warn({ err: error, dependency: dependency.name }, 'readiness check failed');
-          throw new ServiceUnavailable(`${dependency.name} is unavailable.`);
+          throw new ServiceUnavailable(`${dependency.name} is unavailable${dependency.impact ? `: ${dependency.impact}` : ''}.`);
         }
       }
       return { status: 'ok' };

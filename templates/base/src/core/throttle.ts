@@ -1,4 +1,5 @@
-import { Throttled } from './errors.js';
+import type { Logger } from '../logger.js';
+import { ServiceUnavailable, Throttled } from './errors.js';
 
 /** `100/hour` -> 100 requests per 3,600,000 ms. */
 export interface Rate {
@@ -62,6 +63,9 @@ export interface ThrottleDecision {
   headers: Record<string, string>;
 }
 
+/** What to do when the store cannot count (Redis down): let the request through, or refuse it. */
+export type FailureMode = 'open' | 'closed';
+
 /**
  * Counts a request against its scope's rate. Throws Throttled (429 with
  * Retry-After) past the limit; otherwise returns the RateLimit-* headers.
@@ -72,6 +76,7 @@ export class Throttler {
   constructor(
     private readonly store: ThrottleStore,
     scopes: Record<string, string>,
+    private readonly failure: { modes: Record<string, FailureMode>; fallback: FailureMode; log?: Logger } = { modes: {}, fallback: 'open' },
   ) {
     this.rates = new Map(Object.entries(scopes).map(([scope, rate]) => [scope, parseRate(rate)]));
   }
@@ -79,7 +84,18 @@ export class Throttler {
   async check(scope: string, ident: string, rateOverride?: string): Promise<ThrottleDecision> {
     const rate = rateOverride ? parseRate(rateOverride) : this.rates.get(scope);
     if (!rate) throw new Error(`No throttle rate configured for scope "${scope}"`);
-    const hit = await this.store.hit(`throttle:${scope}:${ident}`, rate.windowMs);
+    let hit: Hit;
+    try {
+      hit = await this.store.hit(`throttle:${scope}:${ident}`, rate.windowMs);
+    } catch (error) {
+      // The store is unreachable. Open: serve uncounted (an outage must not take the API down). Closed: refuse,
+      // so an outage never opens the door to unlimited password guessing.
+      if ((this.failure.modes[scope] ?? this.failure.fallback) === 'closed') {
+        throw new ServiceUnavailable('Request rate cannot be checked right now; try again shortly.');
+      }
+      this.failure.log?.warn({ err: error, scope }, 'throttle store unavailable; request allowed uncounted');
+      return { headers: {} };
+    }
     const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
     if (hit.count > rate.limit) throw new Throttled(resetSeconds);
     return {

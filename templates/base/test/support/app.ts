@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from '../../src/api/deps.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { VersionRegistry } from '../../src/core/versioning.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { RedisThrottleStore } from '../../src/core/throttle-redis.js';
 import { createLogger } from '../../src/logger.js';
+import { openRedis } from '../../src/redis.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestApp {
@@ -37,7 +40,10 @@ export async function startTestApp(
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabase.url, ...options.env });
   const database = openDatabase(config.databaseUrl, config.database);
   await runMigrations(database.db);
-  const app = createApp({ config, logger: createLogger({ level: 'silent' }), database, registry: options.registry });
+  // with REDIS_URL set, throttle counts live in Redis, as in a scaled-out deployment (each app its own key prefix)
+  const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 1000 }) : undefined;
+  const throttleStore = redis ? new RedisThrottleStore(redis, `test:${randomUUID()}:`) : undefined;
+  const app = createApp({ config, logger: createLogger({ level: 'silent' }), database, registry: options.registry, redis, throttleStore });
   const url = await app.listen(0, '127.0.0.1');
   return {
     url,
@@ -58,6 +64,7 @@ export async function startTestApp(
     close: async () => {
       await app.close();
       await database.close();
+      redis?.disconnect();
       await testDatabase.drop();
     },
   };

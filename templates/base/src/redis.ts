@@ -1,0 +1,24 @@
+import { Redis } from 'ioredis';
+
+/**
+ * The Redis connection for shared state (throttle counts). It fails fast
+ * instead of queueing commands while Redis is away, so an outage costs a
+ * request milliseconds, not a hang; it keeps reconnecting in the background,
+ * so the next request after Redis returns uses it again, with no restart.
+ */
+export async function openRedis(url: string, options: { timeoutMs: number }): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.timeoutMs,
+    connectTimeout: options.timeoutMs,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  // connection errors surface on the commands that fail; without a listener they would crash the process
+  redis.on('error', () => {});
+  // connected before the first request is counted; unreachable at start, the app starts anyway and
+  // throttles in its failure mode until the background reconnection succeeds
+  await redis.connect().catch(() => undefined);
+  return redis;
+}
