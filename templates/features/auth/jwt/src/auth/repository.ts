@@ -1,7 +1,7 @@
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { deleteCount, insertMany, insertReturning, transaction, updateCount } from '../db/ops.js';
+import { deleteCount, insertMany, insertReturning, prepared, transaction, updateCount } from '../db/ops.js';
 import { refreshTokens, users } from './tables.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -10,7 +10,18 @@ export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 export class UsernameTaken extends Error {}
 
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  // every authenticated request looks its caller up: prepared once
+  private readonly byId;
+
+  constructor(private readonly db: Db) {
+    this.byId = prepared(
+      db
+        .select()
+        .from(users)
+        .where(eq(users.id, sql.placeholder('id')))
+        .limit(1),
+    );
+  }
 
   async findByUsername(username: string): Promise<UserRow | undefined> {
     const [row] = await this.db.select().from(users).where(eq(users.username, username)).limit(1);
@@ -18,7 +29,7 @@ export class UserRepository {
   }
 
   async findById(id: number): Promise<UserRow | undefined> {
-    const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
+    const [row] = await this.byId({ id });
     return row;
   }
 

@@ -34,9 +34,9 @@ export function openDatabase(url: string, options: { timeoutMs: number } = { tim
   const client = connect();
   const db = drizzle(client, { schema });
   // Transactions get a connection of their own, so requests reading on the main one see only committed rows
-  // (WAL gives each connection a snapshot). An in-memory database is private to its connection: it has one.
+  // (WAL gives each connection a snapshot). An in-memory database is private to its connection: it shares it.
   const txClient = inMemory ? client : connect();
-  useForTransactions(db, inMemory ? db : drizzle(txClient, { schema }));
+  useForTransactions(db, drizzle(txClient, { schema }));
   return {
     db,
     ping: async () => {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.js';
@@ -11,12 +10,13 @@ import type { Db } from './client.js';
  * never waits on a lock it holds itself. Transactions run on a connection of
  * their own (see client.ts), so reads elsewhere never see uncommitted rows.
  */
-const holdsTurn = new AsyncLocalStorage<boolean>();
 let queue: Promise<unknown> = Promise.resolve();
+/** the handles transactions run on: a write through one of them already holds the turn */
+const insideTransaction = new WeakSet<Db>();
 
-function exclusive<T>(work: () => Promise<T> | T): Promise<T> {
-  if (holdsTurn.getStore()) return Promise.resolve().then(work);
-  const run = queue.then(() => holdsTurn.run(true, work));
+function exclusive<T>(db: Db, work: () => Promise<T> | T): Promise<T> {
+  if (insideTransaction.has(db)) return Promise.resolve().then(work);
+  const run = queue.then(work);
   queue = run.catch(() => undefined);
   return run;
 }
@@ -28,11 +28,13 @@ const transactionConnections = new WeakMap<Db, Db>();
 /** Registers the connection `transaction(db, ...)` runs on (client.ts). */
 export function useForTransactions(db: Db, tx: Db): void {
   transactionConnections.set(db, tx);
+  insideTransaction.add(tx);
 }
 
 export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  const tx = transactionConnections.get(db) ?? db;
-  return exclusive(async () => {
+  const tx = transactionConnections.get(db);
+  if (!tx) throw new Error('transaction() needs the database handle openDatabase() returned');
+  return exclusive(db, async () => {
     tx.run(sql`BEGIN IMMEDIATE`);
     try {
       const result = await work(tx);
@@ -46,11 +48,11 @@ export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T>
 }
 
 export function insertReturning<T extends SQLiteTable>(db: Db, table: T, values: T['$inferInsert']): Promise<Row<T>> {
-  return exclusive(() => db.insert(table).values(values).returning().get() as Row<T>);
+  return exclusive(db, () => db.insert(table).values(values).returning().get() as Row<T>);
 }
 
 export function insertMany<T extends SQLiteTable>(db: Db, table: T, values: T['$inferInsert'][]): Promise<void> {
-  return exclusive(() => {
+  return exclusive(db, () => {
     db.insert(table).values(values).run();
   });
 }
@@ -62,7 +64,7 @@ export function updateReturning<T extends SQLiteTable>(
   set: SQLiteUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<Row<T> | undefined> {
-  return exclusive(() => db.update(table).set(set).where(where).returning().get() as Row<T> | undefined);
+  return exclusive(db, () => db.update(table).set(set).where(where).returning().get() as Row<T> | undefined);
 }
 
 /** How many rows a conditional UPDATE changed: the database's own answer to "who won". */
@@ -72,11 +74,11 @@ export function updateCount<T extends SQLiteTable>(
   set: SQLiteUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<number> {
-  return exclusive(() => db.update(table).set(set).where(where).run().changes);
+  return exclusive(db, () => db.update(table).set(set).where(where).run().changes);
 }
 
 export function deleteCount<T extends SQLiteTable>(db: Db, table: T, where: SQL | undefined): Promise<number> {
-  return exclusive(() => db.delete(table).where(where).run().changes);
+  return exclusive(db, () => db.delete(table).where(where).run().changes);
 }
 
 /** Prepares a select once, on first use (its tables may not exist yet when it is built); runs it with placeholder values. */

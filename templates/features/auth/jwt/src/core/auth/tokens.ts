@@ -67,7 +67,11 @@ export class TokenSigner {
 
 async function loadKeys(settings: TokenSettings) {
   if (settings.algorithm === 'HS256') {
-    const key = new TextEncoder().encode(settings.secret);
+    // imported once: handing jose raw bytes would import the key again on every sign and verify
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(settings.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     return { sign: key, verify: key };
   }
   const read = (file: string | undefined) => readFileSync(file ?? '', 'utf8');
