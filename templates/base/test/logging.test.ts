@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { requestLogger } from '../src/core/http.js';
 import { createLogger } from '../src/logger.js';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -36,5 +37,11 @@ describe('logging', () => {
     const text = JSON.stringify(line);
     for (const secret of ['secret-token', 'refresh_token=abc', 'hunter22']) expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
+  });
+
+  it("a request's logger stamps every line with the request id", () => {
+    const { stream, lines } = capture();
+    requestLogger(createLogger({ level: 'info' }, stream), 'req-42').warn({ detail: 1 }, 'slow');
+    expect(lines()[0]).toMatchObject({ reqId: 'req-42', msg: 'slow', detail: 1 });
   });
 });

@@ -79,8 +79,30 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** The line each adapter logs when a response has gone out. */
-export function logCompleted(log: Logger, request: { method: string; url: string }, statusCode: number, startedAt: bigint): void {
+/**
+ * A request's child logger (every line carries its id), made the first time something logs through it: with
+ * request logging off, most requests never log, and making a child on each one costs several % of throughput.
+ */
+export function requestLogger(logger: Logger, requestId: string): Logger {
+  let child: Logger | undefined;
+  return new Proxy(logger, {
+    get: (_target, property) => {
+      child ??= logger.child({ reqId: requestId });
+      const value: unknown = Reflect.get(child, property, child);
+      return typeof value === 'function' ? value.bind(child) : value;
+    },
+  });
+}
+
+/** The line each adapter logs when a response has gone out (skipped without touching `log` when info is off). */
+export function logCompleted(
+  logger: Logger,
+  log: Logger,
+  request: { method: string; url: string },
+  statusCode: number,
+  startedAt: bigint,
+): void {
+  if (!logger.isLevelEnabled('info')) return;
   log.info({ req: request, res: { statusCode }, responseTime: Number(process.hrtime.bigint() - startedAt) / 1e6 }, 'request completed');
 }
 

@@ -12,6 +12,7 @@ import {
   parseCookies,
   parseJsonBody,
   requestIdFrom,
+  requestLogger,
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
@@ -34,6 +35,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
   const { routes, pipeline, logger } = options;
   const app = express();
   app.disable('x-powered-by');
+  // no ETag hashing of every body, as Fastify and Hono do not either: the same API whatever the framework
+  app.set('etag', false);
   // false, a hop count or proxy addresses: Express reads them as Fastify and Hono do here
   app.set('trust proxy', options.trustProxy);
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
@@ -41,29 +44,32 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
   app.use((request: Request, response: Response<unknown, Locals>, next: NextFunction) => {
     const startedAt = process.hrtime.bigint();
     response.locals.requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
-    response.locals.log = logger.child({ reqId: response.locals.requestId });
+    response.locals.log = requestLogger(logger, response.locals.requestId);
     response.setHeader('X-Request-Id', response.locals.requestId);
     response.on('finish', () =>
-      logCompleted(response.locals.log, { method: request.method, url: request.originalUrl }, response.statusCode, startedAt),
+      logCompleted(logger, response.locals.log, { method: request.method, url: request.originalUrl }, response.statusCode, startedAt),
     );
     next();
   });
   app.use(helmet());
   if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
 
-  // Only JSON bodies, read as text and parsed by the parser every adapter uses; any other media type with a body is a 415.
-  app.use(express.text({ type: (request) => isJsonMediaType(request.headers['content-type']), limit: options.bodyLimit }));
-  app.use((request: Request, _response: Response, next: NextFunction) => {
-    if (typeof request.body === 'string') request.body = parseJsonBody(request.body);
-    else if (hasBody(request.headers)) throw new UnsupportedMediaType(request.headers['content-type']?.split(';')[0]?.trim() || 'none');
-    next();
-  });
+  // Only JSON bodies, read as text and parsed by the parser every adapter uses; any other media type with a body
+  // is a 415. Mounted on the routes that take a body, so the others pay nothing for it.
+  const readBody = [
+    express.text({ type: (request) => isJsonMediaType(request.headers['content-type']), limit: options.bodyLimit }),
+    (request: Request, _response: Response, next: NextFunction) => {
+      if (typeof request.body === 'string') request.body = parseJsonBody(request.body);
+      else if (hasBody(request.headers)) throw new UnsupportedMediaType(request.headers['content-type']?.split(';')[0]?.trim() || 'none');
+      next();
+    },
+  ];
 
   const router = express.Router({ strict: false });
   for (const mounted of routes) {
     const handle = createRouteHandler(mounted, pipeline);
     const method = mounted.route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    router[method](mounted.path, async (request: Request, response: Response<unknown, Locals>) => {
+    router[method](mounted.path, ...(mounted.route.body ? readBody : []), async (request: Request, response: Response<unknown, Locals>) => {
       const result = await handle({
         url: new URL(request.originalUrl, publicOrigin ?? `${request.protocol}://${request.host}`),
         headers: request.headers as Record<string, string | undefined>,

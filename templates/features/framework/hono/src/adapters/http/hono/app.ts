@@ -15,6 +15,7 @@ import {
   parseCookies,
   parseJsonBody,
   requestIdFrom,
+  requestLogger,
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
@@ -37,30 +38,31 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
 
   app.use(async (c, next) => {
     const startedAt = process.hrtime.bigint();
-    const requestId = requestIdFrom(c.req.header('x-request-id'), randomUUID);
+    const requestId = requestIdFrom(c.env.incoming.headers['x-request-id'], randomUUID);
     c.set('requestId', requestId);
-    c.set('log', logger.child({ reqId: requestId }));
+    c.set('log', requestLogger(logger, requestId));
     await next();
     c.res.headers.set('X-Request-Id', requestId);
-    logCompleted(c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
+    logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
   if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposeHeaders: EXPOSED_HEADERS }));
-  app.use(
-    bodyLimit({
-      maxSize: options.bodyLimit,
-      onError: () => {
-        throw new PayloadTooLarge(options.bodyLimit);
-      },
-    }),
-  );
+  // on the routes that take a body only: reading the limit makes Hono build a fetch Request, which others need not pay
+  const limitBody = bodyLimit({
+    maxSize: options.bodyLimit,
+    onError: () => {
+      throw new PayloadTooLarge(options.bodyLimit);
+    },
+  });
 
   for (const mounted of routes) {
     const handle = createRouteHandler(mounted, pipeline);
-    app.on(mounted.route.method, mounted.path, async (c) => {
+    const handler = async (c: Context<Env>) => {
+      // headers straight from Node's request: asking Hono for them would build a whole fetch Request per call
+      const headers = c.env.incoming.headers;
       const result = await handle({
         url: requestUrl(c, trust, publicOrigin),
-        headers: c.req.header(),
-        cookies: parseCookies(c.req.header('cookie')),
+        headers: headers as Record<string, string | undefined>,
+        cookies: parseCookies(headers.cookie),
         params: c.req.param() as Record<string, string>,
         query: c.req.queries()
           ? Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length > 1 ? values : values[0]]))
@@ -71,7 +73,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
         log: c.get('log'),
       });
       return respond(c, result);
-    });
+    };
+    if (mounted.route.body) app.on(mounted.route.method, mounted.path, limitBody, handler);
+    else app.on(mounted.route.method, mounted.path, handler);
   }
 
   const unmatched = unmatchedRequestResolver(
@@ -108,9 +112,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
 
 /** Only JSON bodies are read, by the parser every adapter uses; any other media type with a body is a 415. */
 async function readBody(c: Context<Env>): Promise<unknown> {
-  const contentType = c.req.header('content-type');
-  if (isJsonMediaType(contentType)) return parseJsonBody(await c.req.text());
-  if (hasBody(c.req.header())) throw new UnsupportedMediaType(contentType?.split(';')[0]?.trim() || 'none');
+  const headers = c.env.incoming.headers;
+  if (isJsonMediaType(headers['content-type'])) return parseJsonBody(await c.req.text());
+  if (hasBody(headers)) throw new UnsupportedMediaType(headers['content-type']?.split(';')[0]?.trim() || 'none');
   return undefined;
 }
 
@@ -146,8 +150,13 @@ function requestUrl(c: Context<Env>, trust: (address: string, hop: number) => bo
   if (publicOrigin) return new URL(`${url.pathname}${url.search}`, publicOrigin);
   const peer = c.env.incoming.socket.remoteAddress ?? '';
   if (trust(peer, 0)) {
-    const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
-    const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
+    const headers = c.env.incoming.headers;
+    const proto = String(headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      ?.trim();
+    const host = String(headers['x-forwarded-host'] ?? '')
+      .split(',')[0]
+      ?.trim();
     if (proto) url.protocol = `${proto}:`;
     if (host) url.host = host;
   }
