@@ -41,8 +41,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
     const requestId = requestIdFrom(c.env.incoming.headers['x-request-id'], randomUUID);
     c.set('requestId', requestId);
     c.set('log', requestLogger(logger, requestId));
+    // set before the response exists: Hono copies it onto whichever response the request ends with
+    c.header('X-Request-Id', requestId);
     await next();
-    c.res.headers.set('X-Request-Id', requestId);
     logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
   if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposeHeaders: EXPOSED_HEADERS }));
@@ -68,7 +69,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
           ? Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length > 1 ? values : values[0]]))
           : {},
         body: await readBody(c),
-        ip: proxyaddr(c.env.incoming, trust),
+        // trusting no proxy, the client is the socket's peer: no X-Forwarded-For to parse
+        ip: options.trustProxy === false ? (c.env.incoming.socket.remoteAddress ?? '') : proxyaddr(c.env.incoming, trust),
         requestId: c.get('requestId'),
         log: c.get('log'),
       });
