@@ -25,6 +25,7 @@ describe('throttling over HTTP (anon scope: 3/minute)', () => {
     await app.request('/api/v1/probe/version');
     const throttled = await app.request('/api/v1/probe/version');
     expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('ratelimit-remaining')).toBe('0');
     const wait = Number(throttled.headers.get('retry-after'));
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(60);

@@ -33,6 +33,15 @@ export function requestIdFrom(header: string | string[] | undefined, generate: (
   return value && SANE_REQUEST_ID.test(value) ? value : generate();
 }
 
+/** The request's absolute URL; a Host header no URL can be built on (`a b`, none at all) falls back to localhost. */
+export function absoluteUrl(pathAndQuery: string, origin: string): URL {
+  try {
+    return new URL(pathAndQuery, origin);
+  } catch {
+    return new URL(pathAndQuery, 'http://localhost');
+  }
+}
+
 /** Parses a Cookie header into name -> value (the last one wins on duplicates). */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};

@@ -97,13 +97,12 @@ export class Throttler {
       return { headers: {} };
     }
     const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
-    if (hit.count > rate.limit) throw new Throttled(resetSeconds);
-    return {
-      headers: {
-        'RateLimit-Limit': String(rate.limit),
-        'RateLimit-Remaining': String(Math.max(0, rate.limit - hit.count)),
-        'RateLimit-Reset': String(resetSeconds),
-      },
+    const headers = {
+      'RateLimit-Limit': String(rate.limit),
+      'RateLimit-Remaining': String(Math.max(0, rate.limit - hit.count)),
+      'RateLimit-Reset': String(resetSeconds),
     };
+    if (hit.count > rate.limit) throw new Throttled(resetSeconds).withHeaders(headers);
+    return { headers };
   }
 }

@@ -4,7 +4,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { VersionRegistry } from '../../src/core/versioning.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
+import { runMigrations } from '../../src/db/migrator.js';
 import { RedisThrottleStore } from '../../src/core/throttle-redis.js';
 import { createLogger } from '../../src/logger.js';
 import { openRedis } from '../../src/redis.js';

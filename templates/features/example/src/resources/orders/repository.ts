@@ -61,7 +61,7 @@ export class OrderRepository {
   /** Moves stock between the old and the new line in one transaction; nothing changes if the new one cannot be met. */
   update(userId: number, id: number, input: Partial<OrderInput>): Promise<OrderWithProduct | undefined> {
     return transaction(this.db, async (tx) => {
-      const current = await find(tx, userId, id);
+      const current = await lockAndFind(tx, userId, id);
       if (!current) return undefined;
       const productId = input.productId ?? current.productId;
       const quantity = input.quantity ?? current.quantity;
@@ -77,7 +77,7 @@ export class OrderRepository {
   /** Deleting an order returns its stock. */
   delete(userId: number, id: number): Promise<boolean> {
     return transaction(this.db, async (tx) => {
-      const current = await find(tx, userId, id);
+      const current = await lockAndFind(tx, userId, id);
       if (!current) return false;
       await tx.delete(orders).where(eq(orders.id, id));
       await giveBack(tx, current.productId, current.quantity);
@@ -94,6 +94,16 @@ async function find(db: Db, userId: number, id: number): Promise<OrderWithProduc
     .where(and(eq(orders.id, id), eq(orders.userId, userId)))
     .limit(1);
   return row ? { ...row.order, productName: row.productName } : undefined;
+}
+
+/**
+ * Locks the order row before reading it, by writing to it: a concurrent change or delete of the same order waits
+ * for this transaction and then sees its result, so stock is never given back twice. (The write is the portable
+ * row lock: SQLite has no SELECT ... FOR UPDATE.)
+ */
+async function lockAndFind(tx: Db, userId: number, id: number): Promise<OrderWithProduct | undefined> {
+  const locked = await updateCount(tx, orders, { updatedAt: new Date() }, and(eq(orders.id, id), eq(orders.userId, userId)));
+  return locked === 0 ? undefined : find(tx, userId, id);
 }
 
 /** Decrements stock only if enough is left; throws the contract's field errors otherwise (rolling the transaction back). */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
+  absoluteUrl,
   EXPOSED_HEADERS,
   hasBody,
   isJsonMediaType,
@@ -65,13 +66,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
     },
   ];
 
-  const router = express.Router({ strict: false });
+  const router = express.Router({ strict: false, caseSensitive: true });
   for (const mounted of routes) {
     const handle = createRouteHandler(mounted, pipeline);
     const method = mounted.route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     router[method](mounted.path, ...(mounted.route.body ? readBody : []), async (request: Request, response: Response<unknown, Locals>) => {
       const result = await handle({
-        url: new URL(request.originalUrl, publicOrigin ?? `${request.protocol}://${request.host}`),
+        url: absoluteUrl(request.originalUrl, publicOrigin ?? `${request.protocol}://${request.host}`),
         headers: request.headers as Record<string, string | undefined>,
         cookies: parseCookies(request.headers.cookie),
         params: request.params as Record<string, string>,
@@ -145,7 +146,11 @@ function fromExpressError(error: unknown, bodyLimit: number): unknown {
       return new UnsupportedMediaType(String((error as { charset?: string }).charset ?? 'unknown charset'));
     case 'request.size.invalid':
       return new ParseError('the Content-Length header does not match the body');
-    default:
+    default: {
+      // other client errors Express raises (a malformed %-escape in the path) keep their status
+      const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+      if (status && status >= 400 && status < 500) return new ApiError(status, { detail: (error as Error).message });
       return error;
+    }
   }
 }

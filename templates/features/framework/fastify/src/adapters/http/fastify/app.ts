@@ -2,7 +2,15 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
-import { EXPOSED_HEADERS, parseCookies, parseJsonBody, requestIdFrom, type HttpApp, type HttpAppOptions } from '../../../core/http.js';
+import {
+  absoluteUrl,
+  EXPOSED_HEADERS,
+  parseCookies,
+  parseJsonBody,
+  requestIdFrom,
+  type HttpApp,
+  type HttpAppOptions,
+} from '../../../core/http.js';
 import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 
@@ -20,7 +28,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
     trustProxy: trustProxyOption(options.trustProxy),
     bodyLimit: options.bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // a URL Fastify cannot route (a malformed %-escape) answers in the envelope too
+    frameworkErrors: (error, request, reply) => sendError(new ApiError(400, { detail: error.message }), request, reply),
     forceCloseConnections: 'idle',
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
@@ -69,7 +79,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
       url: mounted.path,
       handler: async (request, reply) => {
         const response = await handle({
-          url: new URL(request.url, publicOrigin ?? `${request.protocol}://${request.host}`),
+          url: absoluteUrl(request.url, publicOrigin ?? `${request.protocol}://${request.host}`),
           headers: request.headers as Record<string, string | undefined>,
           cookies: parseCookies(request.headers.cookie),
           params: request.params as Record<string, string>,
@@ -104,7 +114,13 @@ function send(reply: FastifyReply, response: RawResponse): FastifyReply {
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const response = toErrorResponse(error);
   if (response.unexpected) request.log.error({ err: error }, 'request failed');
-  void reply.code(response.status).headers(response.headers).type('application/json; charset=utf-8').send(response.body);
+  // the request id is set again here: an error raised while routing comes before the onRequest hook
+  void reply
+    .code(response.status)
+    .header('X-Request-Id', request.id)
+    .headers(response.headers)
+    .type('application/json; charset=utf-8')
+    .send(response.body);
 }
 
 /** Fastify's own errors, said as the API's error types; anything else passes through unchanged. */

@@ -68,7 +68,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
         query: c.req.queries()
           ? Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length > 1 ? values : values[0]]))
           : {},
-        body: await readBody(c),
+        body: mounted.route.body ? await readBody(c) : undefined,
         // trusting no proxy, the client is the socket's peer: no X-Forwarded-For to parse
         ip: options.trustProxy === false ? (c.env.incoming.socket.remoteAddress ?? '') : proxyaddr(c.env.incoming, trust),
         requestId: c.get('requestId'),
