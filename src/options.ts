@@ -9,7 +9,6 @@ export interface Choice<V extends string = string> {
   readonly value: V;
   readonly label: string;
   readonly hint?: string;
-  /** False for values announced but not implemented yet: refused, shown disabled. */
 }
 
 /** "This option only makes sense when `option` is `equals`", and why. */
