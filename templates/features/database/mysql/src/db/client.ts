@@ -1,16 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
+import type { DatabaseHandle } from './database.js';
 import * as schema from './schema.js';
 
 export type Db = MySql2Database<typeof schema>;
 
-export interface Database {
-  db: Db;
-  /** answers when the database does; used by /health/ready */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
+export type Database = DatabaseHandle<Db>;
 
 /**
  * MySQL or MariaDB through a mysql2 connection pool. A dropped connection is
@@ -25,6 +21,10 @@ export function openDatabase(url: string, options: { poolSize: number; timeoutMs
     waitForConnections: true,
     enableKeepAlive: true,
     timezone: 'Z',
+  });
+  // a lock held too long fails the statement instead of stalling every request behind it (InnoDB waits 50 s)
+  pool.pool.on('connection', (connection) => {
+    connection.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(options.timeoutMs / 1000))}`);
   });
   const db = drizzle(pool, { schema, mode: 'default' });
   let closing: Promise<void> | undefined;

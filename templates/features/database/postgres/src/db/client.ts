@@ -1,16 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import type { DatabaseHandle } from './database.js';
 import * as schema from './schema.js';
 
 export type Db = NodePgDatabase<typeof schema>;
 
-export interface Database {
-  db: Db;
-  /** answers when the database does; used by /health/ready */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
+export type Database = DatabaseHandle<Db>;
 
 /**
  * PostgreSQL through a pg connection pool. A dropped connection is replaced on

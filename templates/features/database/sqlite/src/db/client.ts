@@ -4,16 +4,12 @@ import Sqlite from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { useForTransactions } from './ops.js';
+import type { DatabaseHandle } from './database.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
-export interface Database {
-  db: Db;
-  /** answers when the database does; used by /health/ready */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
+export type Database = DatabaseHandle<Db>;
 
 /**
  * SQLite through better-sqlite3: a file path (created with its folder) or
