@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export type Serializer = (value: unknown) => unknown;
 
+const asIs: Serializer = (value) => value;
+
 /**
  * Turns a read schema into the function that shapes a response. Both modes send
  * exactly the declared fields, so a column the schema does not name never leaks:
@@ -23,7 +25,11 @@ function pick(schema: z.ZodType): Serializer {
       if (value === null || typeof value !== 'object') return value;
       const source = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [key, serialize] of fields) if (source[key] !== undefined) out[key] = serialize(source[key]);
+      for (const [key, serialize] of fields) {
+        const field = source[key];
+        // plain values (most fields) are copied without a call
+        if (field !== undefined) out[key] = serialize === asIs ? field : serialize(field);
+      }
       return out;
     };
   }
@@ -35,7 +41,7 @@ function pick(schema: z.ZodType): Serializer {
     const inner = pick(schema.unwrap() as z.ZodType);
     return (value) => (value === null || value === undefined ? value : inner(value));
   }
-  if (isLeaf(schema)) return (value) => value;
+  if (isLeaf(schema)) return asIs;
   // unions, transforms and the like: which fields are declared depends on the value, so check it fully
   return (value) => schema.parse(value);
 }

@@ -60,14 +60,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
     const handler = async (c: Context<Env>) => {
       // headers straight from Node's request: asking Hono for them would build a whole fetch Request per call
       const headers = c.env.incoming.headers;
+      const url = requestUrl(c, trust, publicOrigin);
       const result = await handle({
-        url: requestUrl(c, trust, publicOrigin),
+        url,
         headers: headers as Record<string, string | undefined>,
         cookies: parseCookies(headers.cookie),
         params: c.req.param() as Record<string, string>,
-        query: c.req.queries()
-          ? Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length > 1 ? values : values[0]]))
-          : {},
+        // from the URL already parsed: Hono's c.req.queries() would parse it again
+        query: queryOf(url.searchParams),
         body: mounted.route.body ? await readBody(c) : undefined,
         // trusting no proxy, the client is the socket's peer: no X-Forwarded-For to parse
         ip: options.trustProxy === false ? (c.env.incoming.socket.remoteAddress ?? '') : proxyaddr(c.env.incoming, trust),
@@ -136,6 +136,17 @@ function errorResponse(c: Context<Env>, error: unknown): Response {
   for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
   c.header('Content-Type', 'application/json; charset=utf-8');
   return c.body(JSON.stringify(result.body), result.status as ContentfulStatusCode);
+}
+
+/** `?a=1&a=2&b=3` as `{ a: ['1', '2'], b: '3' }`, the shape Express and Fastify give. */
+function queryOf(params: URLSearchParams): Record<string, string | string[]> {
+  // no prototype: a `__proto__` parameter is a key like any other
+  const query: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of params) {
+    const seen = query[key];
+    query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return query;
 }
 
 /** false, a hop count ("the n nearest hops, whoever they are") or proxy addresses/CIDRs, as Express and Fastify read them. */
