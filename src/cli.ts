@@ -1,24 +1,14 @@
 // The program and its ONE error boundary: exit codes live here and nowhere
 // else. 0 ok, 1 failure, 2 usage, 130 cancelled.
 import { Command, CommanderError } from 'commander';
+import { addResourceCommand } from './commands/add-resource.js';
+import { addVersionCommand } from './commands/add-version.js';
 import { runCreate } from './commands/create.js';
 import { CancelledError, StepFailedError, UsageError } from './errors.js';
 import { addOptionFlags, type GivenOptions } from './options.js';
 import { generatorVersion } from './util/package-info.js';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
-
-/** Registered so help lists them and their names are reserved; they arrive in a later version. */
-function notYet(program: Command, name: string, args: string): void {
-  program
-    .command(`${name} ${args}`)
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new UsageError(`${name} is not available yet in this version of create-prod-api`);
-    });
-}
 
 function buildProgram(): Command {
   const program = new Command('create-prod-api')
@@ -32,8 +22,8 @@ function buildProgram(): Command {
       await runCreate({ directory, given: flags });
     });
   addOptionFlags(program);
-  notYet(program, 'add-resource', '[name]');
-  notYet(program, 'add-version', '[version]');
+  addResourceCommand(program, () => process.cwd());
+  addVersionCommand(program, () => process.cwd());
   return program;
 }
 

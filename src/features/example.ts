@@ -11,4 +11,14 @@ export const example: Feature = {
     { version: 'v2', name: 'productsV2', from: '../resources/products/v2/routes.js' },
   ],
   migrations: [{ tag: '0001_examples', when: 1795783146703 }],
+  // the same resources in add-resource's terms (orders also check stock, which the DSL does not say)
+  resources: {
+    products: { fields: 'name:string:maxLength=200,price:decimal:min=0,stock:int:min=0', access: 'public-read', pagination: 'cursor', versions: ['v1', 'v2'] },
+    orders: {
+      fields: 'product_id:ref(products),quantity:int:min=1:max=100,shipping_address:string:maxLength=500',
+      access: 'owner',
+      pagination: 'cursor',
+      versions: ['v1'],
+    },
+  },
 };

@@ -1,3 +1,5 @@
+import type { ResourceRecord } from '../project/manifest.js';
+
 /** A dependency range, by package name. */
 export type Dependencies = Readonly<Record<string, string>>;
 
@@ -19,4 +21,6 @@ export interface Feature {
   readonly routes?: readonly { version: string; name: string; from: string }[];
   /** drizzle migrations this feature's templates hold, in order, as drizzle-kit recorded them */
   readonly migrations?: readonly { tag: string; when: number }[];
+  /** resources it defines, recorded in the manifest so add-resource can refer to them (ref fields, test rows) */
+  readonly resources?: Readonly<Record<string, ResourceRecord>>;
 }

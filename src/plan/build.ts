@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { databaseFeature } from '../features/database.js';
 import { featuresFor, type Feature } from '../features/index.js';
+import { MANIFEST_FILE } from '../project/manifest.js';
 import { readTemplateDir, templateToOutput, type View } from './render.js';
 import { FileTree } from './tree.js';
 
 /** templates/ beside dist/ (installed package) or src/ (tests run from source). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
 
-export const MANIFEST_FILE = 'create-prod-api.json';
 
 export async function planProject(ctx: Context): Promise<FileTree> {
   const features = featuresFor(ctx);
@@ -28,7 +28,7 @@ export async function planProject(ctx: Context): Promise<FileTree> {
   }
   await addMigrations(tree, features, view.dialect);
   tree.set('package.json', `${JSON.stringify(packageJson(ctx, features, tree), null, 2)}\n`);
-  tree.set(MANIFEST_FILE, `${JSON.stringify(manifest(ctx), null, 2)}\n`);
+  tree.set(MANIFEST_FILE, `${JSON.stringify(manifest(ctx, features), null, 2)}\n`);
   return tree;
 }
 
@@ -69,7 +69,7 @@ function packageJson(ctx: Context, features: Feature[], tree: FileTree): Record<
 }
 
 /** Read by later subcommands (add-resource, add-version) to know what the project was made with. */
-function manifest(ctx: Context): Record<string, unknown> {
+function manifest(ctx: Context, features: Feature[]): Record<string, unknown> {
   return {
     generator: 'create-prod-api',
     generatorVersion: ctx.generatorVersion,
@@ -81,6 +81,7 @@ function manifest(ctx: Context): Record<string, unknown> {
       example: ctx.example,
       packageManager: ctx.packageManager,
     },
+    resources: Object.assign({}, ...features.map((feature) => feature.resources ?? {})),
   };
 }
 

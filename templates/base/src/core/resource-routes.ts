@@ -1,11 +1,28 @@
 import { z } from 'zod';
 import { NotFound } from './errors.js';
-import { cursorQuery, parseCursorRequest, type CursorPage, type CursorRequest } from './pagination.js';
+import {
+  cursorQuery,
+  offsetQuery,
+  parseCursorRequest,
+  parseOffsetRequest,
+  type CursorPage,
+  type CursorRequest,
+  type OffsetPage,
+  type OffsetRequest,
+} from './pagination.js';
 import { defineRoute, type Access, type AuthUser, type RouteDef } from './routes.js';
 
 /** What a resource's service offers; `user` lets it apply object-level rules (own rows only). */
-export interface ResourceService<Row, Create, Update> {
+export interface ResourceService<Row, Create, Update> extends ItemService<Row, Create, Update> {
   list(request: CursorRequest, url: URL, user: AuthUser | null): Promise<CursorPage<Row>>;
+}
+
+/** The same, for a resource whose list is a limit-offset page (with a count) instead of a cursor page. */
+export interface OffsetResourceService<Row, Create, Update> extends ItemService<Row, Create, Update> {
+  list(request: OffsetRequest, url: URL, user: AuthUser | null): Promise<OffsetPage<Row>>;
+}
+
+interface ItemService<Row, Create, Update> {
   get(id: number, user: AuthUser | null): Promise<Row>;
   create(input: Create, user: AuthUser | null): Promise<Row>;
   update(id: number, input: Update, user: AuthUser | null): Promise<Row>;
@@ -29,35 +46,48 @@ function idOf(params: { id: string }): number {
   return id;
 }
 
-/**
- * The usual REST shape of one resource under one version: a cursor-paginated
- * list, create (201), detail, partial update and delete (204).
- */
-export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.ZodType>(options: {
+type ResourceOptions<Row, Create extends z.ZodType, Update extends z.ZodType> = {
   /** `/products` */
   path: string;
   tag: string;
   access: { read: Access; write: Access };
-  service: ResourceService<Row, z.output<Create>, z.output<Update>>;
   schemas: ResourceSchemas<Row, Create, Update>;
-}): RouteDef[] {
+} & (
+  | { pagination?: 'cursor'; service: ResourceService<Row, z.output<Create>, z.output<Update>> }
+  | { pagination: 'offset'; service: OffsetResourceService<Row, z.output<Create>, z.output<Update>> }
+);
+
+/**
+ * The usual REST shape of one resource under one version: a paginated list
+ * (cursor unless `pagination: 'offset'`), create (201), detail, partial update
+ * and delete (204).
+ */
+export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.ZodType>(
+  options: ResourceOptions<Row, Create, Update>,
+): RouteDef[] {
   const { path, tag, access, service, schemas } = options;
   const { present } = schemas;
+  const list = { method: 'GET' as const, path, access: access.read, response: schemas.read, summary: `List ${tag}`, tags: [tag] };
   return [
-    defineRoute({
-      method: 'GET',
-      path,
-      access: access.read,
-      query: cursorQuery,
-      response: schemas.read,
-      responseShape: 'cursor-page',
-      summary: `List ${tag}`,
-      tags: [tag],
-      handler: async ({ query, url, user }) => {
-        const page = await service.list(parseCursorRequest(query), url, user);
-        return { ...page, results: page.results.map(present) };
-      },
-    }),
+    options.pagination === 'offset'
+      ? defineRoute({
+          ...list,
+          query: offsetQuery,
+          responseShape: 'offset-page',
+          handler: async ({ query, url, user }) => {
+            const page = await options.service.list(parseOffsetRequest(query), url, user);
+            return { ...page, results: page.results.map(present) };
+          },
+        })
+      : defineRoute({
+          ...list,
+          query: cursorQuery,
+          responseShape: 'cursor-page',
+          handler: async ({ query, url, user }) => {
+            const page = await options.service.list(parseCursorRequest(query), url, user);
+            return { ...page, results: page.results.map(present) };
+          },
+        }),
     defineRoute({
       method: 'POST',
       path,

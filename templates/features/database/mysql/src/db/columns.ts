@@ -1,5 +1,7 @@
 import {
   boolean,
+  char,
+  date as mysqlDate,
   datetime,
   decimal as mysqlDecimal,
   index,
@@ -27,6 +29,10 @@ export const int = (name: string) => mysqlInt(name);
 export const bool = (name: string) => boolean(name);
 /** a point in time with milliseconds, read as a Date (stored as UTC) */
 export const timestamp = (name: string) => datetime(name, { mode: 'date', fsp: 3 });
+/** a calendar date, read as "2026-01-31" */
+export const date = (name: string) => mysqlDate(name, { mode: 'string' });
+/** MySQL has no uuid type: its 36-character text form */
+export const uuid = (name: string) => char(name, { length: 36 });
 /** an exact decimal, read as a string ("12.50") */
 export const decimal = (name: string, precision: number, scale: number) => mysqlDecimal(name, { precision, scale });
 

@@ -1,5 +1,6 @@
 import {
   boolean,
+  date as pgDate,
   index,
   integer,
   numeric,
@@ -7,6 +8,7 @@ import {
   text,
   timestamp as pgTimestamp,
   uniqueIndex,
+  uuid as pgUuid,
   varchar as pgVarchar,
 } from 'drizzle-orm/pg-core';
 
@@ -27,6 +29,9 @@ export const int = (name: string) => integer(name);
 export const bool = (name: string) => boolean(name);
 /** a point in time with milliseconds, read as a Date */
 export const timestamp = (name: string) => pgTimestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+/** a calendar date, read as "2026-01-31" */
+export const date = (name: string) => pgDate(name, { mode: 'string' });
+export const uuid = (name: string) => pgUuid(name);
 /** an exact decimal, read as a string ("12.50") */
 export const decimal = (name: string, precision: number, scale: number) => numeric(name, { precision, scale });
 

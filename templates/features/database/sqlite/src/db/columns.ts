@@ -18,6 +18,10 @@ export const int = (name: string) => integer(name);
 export const bool = (name: string) => integer(name, { mode: 'boolean' });
 /** a point in time with milliseconds, read as a Date */
 export const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
+/** a calendar date, read as "2026-01-31": SQLite has no date type, so it is stored as text in that form */
+export const date = (name: string) => text(name);
+/** SQLite has no uuid type: its 36-character text form */
+export const uuid = (name: string) => text(name);
 /** an exact decimal, read as a string ("12.50"): SQLite has no decimal type, so it is stored as text */
 export const decimal = (name: string, _precision: number, _scale: number) => text(name);
 

@@ -1,0 +1,97 @@
+// add-resource: flags -> the project's manifest -> a ChangeSet planned in
+// memory (new files + registry edits) -> diff or apply -> migration.
+import { Option, type Command } from 'commander';
+import type { Writable } from 'node:stream';
+import { openSources } from '../edit/source.js';
+import { UsageError } from '../errors.js';
+import { ACCESS_KINDS, manifestWith, MANIFEST_FILE, readManifest, type AccessKind } from '../project/manifest.js';
+import { planVersionCopy } from '../resource/copy-version.js';
+import { parseFields } from '../resource/fields.js';
+import { resourceNames } from '../resource/names.js';
+import { planNewResource, REGISTRY_FILE } from '../resource/plan.js';
+import { ChangeSet } from '../edit/changes.js';
+import { registryVersions } from '../edit/registry.js';
+import { createUi } from '../ui.js';
+import { applyEdit } from './apply-edit.js';
+
+export interface AddResourceFlags {
+  fields?: string;
+  version?: string;
+  from?: string;
+  pagination?: 'cursor' | 'offset';
+  access?: AccessKind;
+  dryRun?: boolean;
+}
+
+export const VERSION_PATTERN = /^v[1-9]\d*$/;
+
+export function addResourceCommand(program: Command, cwd: () => string, output?: Writable): void {
+  program
+    .command('add-resource <name>')
+    .description('add a resource (table, schemas, routes, tests, migration) to the generated project in this folder')
+    .option('--fields <spec>', 'fields as name:type[?][:rule...], comma separated, e.g. "name:string:unique,price:decimal:min=0,notes:text?"')
+    .option('--version <version>', "the API version to add it to (default: the registry's defaultVersion)")
+    .option('--from <version>', "with --version: copy an existing resource's schemas from this version")
+    .addOption(new Option('--pagination <kind>', 'list pagination').choices(['cursor', 'offset']))
+    .addOption(new Option('--access <rule>', 'who may read and write').choices([...ACCESS_KINDS]))
+    .option('--dry-run', 'print the diff it would make; write nothing')
+    .action(async (name: string, flags: AddResourceFlags) => {
+      await runAddResource(cwd(), name, flags, output);
+    });
+}
+
+export async function runAddResource(root: string, name: string, flags: AddResourceFlags, output?: Writable): Promise<void> {
+  const { manifest } = readManifest(root);
+  const names = resourceNames(name);
+  for (const [flag, value] of [['--version', flags.version], ['--from', flags.from]] as const) {
+    if (value !== undefined && !VERSION_PATTERN.test(value)) throw new UsageError(`${flag} ${value} is not a version; versions are v1, v2, ...`);
+  }
+  const ui = createUi(output);
+
+  if (flags.from !== undefined) {
+    if (flags.version === undefined) throw new UsageError('--from needs --version: the version to copy the schemas into.');
+    if (flags.fields !== undefined || flags.access !== undefined || flags.pagination !== undefined) {
+      throw new UsageError('--from copies the resource as it is: --fields, --access and --pagination do not apply (edit the copy instead).');
+    }
+    if (flags.from === flags.version) throw new UsageError(`--from and --version are both ${flags.version}; copy into another version.`);
+    const record = manifest.resources[names.pluralKebab];
+    const changes = new ChangeSet(root);
+    const sources = openSources();
+    const registryText = (await changes.current(REGISTRY_FILE))!;
+    const registry = sources.load(REGISTRY_FILE, registryText);
+    for (const version of [flags.from, flags.version]) {
+      if (!registryVersions(registry).includes(version)) {
+        throw new UsageError(`Unknown version ${version}: the registry serves ${registryVersions(registry).join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
+      }
+    }
+    await planVersionCopy({ changes, sources, registry, resource: names.pluralKebab, from: flags.from, to: flags.version });
+    changes.update(REGISTRY_FILE, registryText, registry.getFullText());
+    if (record) {
+      const versions = [...new Set([...record.versions, flags.version])];
+      changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: { ...record, versions } }));
+    }
+    await applyEdit({ ui, root, changes, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
+    return;
+  }
+
+  if (flags.fields === undefined) throw new UsageError('add-resource needs --fields, e.g. --fields "name:string,price:decimal:min=0".');
+  const fields = parseFields(flags.fields);
+  const changes = await planNewResource({
+    root,
+    manifest,
+    names,
+    fieldsSpec: flags.fields,
+    fields,
+    version: flags.version,
+    access: flags.access,
+    pagination: flags.pagination,
+  });
+  await applyEdit({
+    ui,
+    root,
+    changes,
+    dryRun: flags.dryRun ?? false,
+    packageManager: manifest.options.packageManager,
+    migration: `add_${names.table}`,
+  });
+}

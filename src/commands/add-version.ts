@@ -1,0 +1,91 @@
+// add-version: a new API version in the registry; with --from, every resource
+// of that version copied into it (and the version's other routes served by it
+// too); with --deprecate/--sunset, the old version announced as going away.
+import type { Command } from 'commander';
+import type { Writable } from 'node:stream';
+import { ChangeSet } from '../edit/changes.js';
+import { ensureDeprecation, ensureNamedImport, ensureVersion, ensureVersionRoute, registryVersions, versionRoutes } from '../edit/registry.js';
+import { openSources } from '../edit/source.js';
+import { UsageError } from '../errors.js';
+import { manifestWith, MANIFEST_FILE, readManifest, type ResourceRecord } from '../project/manifest.js';
+import { planVersionCopy } from '../resource/copy-version.js';
+import { REGISTRY_FILE } from '../resource/plan.js';
+import { createUi } from '../ui.js';
+import { VERSION_PATTERN } from './add-resource.js';
+import { applyEdit } from './apply-edit.js';
+
+export interface AddVersionFlags {
+  from?: string;
+  deprecate?: string;
+  sunset?: string;
+  dryRun?: boolean;
+}
+
+export function addVersionCommand(program: Command, cwd: () => string, output?: Writable): void {
+  program
+    .command('add-version <version>')
+    .description('add an API version to the generated project in this folder')
+    .option('--from <version>', "start it as a copy of this version's resources (their own schemas, free to change)")
+    .option('--deprecate <version>', 'mark this older version deprecated (Deprecation, Sunset and Link headers); needs --sunset')
+    .option('--sunset <date>', 'the date the deprecated version stops, YYYY-MM-DD')
+    .option('--dry-run', 'print the diff it would make; write nothing')
+    .action(async (version: string, flags: AddVersionFlags) => {
+      await runAddVersion(cwd(), version, flags, output);
+    });
+}
+
+export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, output?: Writable, today = new Date()): Promise<void> {
+  const { manifest } = readManifest(root);
+  for (const [flag, value] of [['version', version], ['--from', flags.from], ['--deprecate', flags.deprecate]] as const) {
+    if (value !== undefined && !VERSION_PATTERN.test(value)) throw new UsageError(`${flag} ${value} is not a version; versions are v1, v2, ...`);
+  }
+  if ((flags.deprecate === undefined) !== (flags.sunset === undefined)) {
+    throw new UsageError('--deprecate and --sunset go together: --deprecate v1 --sunset 2027-06-30.');
+  }
+  const since = today.toISOString().slice(0, 10);
+  if (flags.sunset !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(flags.sunset) || Number.isNaN(Date.parse(`${flags.sunset}T00:00:00Z`)) || flags.sunset <= since)) {
+    throw new UsageError(`--sunset ${flags.sunset} must be a date after today (${since}), written YYYY-MM-DD.`);
+  }
+
+  const changes = new ChangeSet(root);
+  const sources = openSources();
+  const registryText = (await changes.current(REGISTRY_FILE))!;
+  const registry = sources.load(REGISTRY_FILE, registryText);
+  const existing = registryVersions(registry);
+  if (existing.includes(version)) throw new UsageError(`Version ${version} exists already; the registry serves ${existing.join(', ')}.`);
+  for (const old of [flags.from, flags.deprecate]) {
+    if (old !== undefined && !existing.includes(old)) throw new UsageError(`Unknown version ${old}: the registry serves ${existing.join(', ')}.`);
+  }
+
+  ensureVersion(registry, version);
+  const resources: Record<string, ResourceRecord> = { ...manifest.resources };
+  if (flags.from !== undefined) {
+    for (const route of versionRoutes(registry, flags.from)) {
+      const resource = resourceOfRoute(registry, route, flags.from);
+      if (resource) {
+        await planVersionCopy({ changes, sources, registry, resource, from: flags.from, to: version });
+        const record = resources[resource];
+        if (record) resources[resource] = { ...record, versions: [...new Set([...record.versions, version])] };
+      } else {
+        // not a resource (e.g. /me): the same routes, served by the new version as well
+        ensureVersionRoute(registry, version, route);
+      }
+    }
+  }
+  if (flags.deprecate !== undefined) ensureDeprecation(registry, flags.deprecate, { since, sunset: flags.sunset!, successor: version });
+  changes.update(REGISTRY_FILE, registryText, registry.getFullText());
+  changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, resources));
+
+  await applyEdit({ ui: createUi(output), root, changes, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
+}
+
+/** The resource folder a registered route factory comes from (`../resources/products/v1/routes.js` -> products). */
+function resourceOfRoute(registry: ReturnType<ReturnType<typeof openSources>['load']>, route: string, version: string): string | undefined {
+  for (const declaration of registry.getImportDeclarations()) {
+    const specifier = declaration.getNamedImports().find((named) => (named.getAliasNode()?.getText() ?? named.getName()) === route);
+    if (!specifier) continue;
+    const match = /^\.\.\/resources\/([^/]+)\/([^/]+)\/routes\.js$/.exec(declaration.getModuleSpecifierValue());
+    return match && match[2] === version ? match[1] : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,66 @@
+// The second half of add-resource and add-version: a planned ChangeSet is
+// formatted, then printed as a diff (--dry-run) or applied; a migration, when
+// the schema changed, is made after; any failure puts every file back.
+import path from 'node:path';
+import { applyChanges, formatChanges, unifiedDiff, type ChangeSet } from '../edit/changes.js';
+import { StepFailedError } from '../errors.js';
+import { generateMigration } from '../steps/migration.js';
+import type { Ui } from '../ui.js';
+import { CommandError, tail } from '../util/exec.js';
+import { runScriptCommand, type PackageManager } from '../util/package-manager.js';
+import { plural } from '../util/text.js';
+
+export interface EditRun {
+  readonly ui: Ui;
+  readonly root: string;
+  readonly changes: ChangeSet;
+  readonly dryRun: boolean;
+  readonly packageManager: string;
+  /** the drizzle-kit migration name, when the change adds tables */
+  readonly migration?: string;
+}
+
+export async function applyEdit(edit: EditRun): Promise<void> {
+  const { ui, root } = edit;
+  const changes = await formatChanges(root, edit.changes.list());
+  const runScript = runScriptCommand(edit.packageManager as PackageManager);
+
+  if (edit.dryRun) {
+    edit.ui.output.write(unifiedDiff(changes));
+    const then = edit.migration ? ` Then it would run drizzle-kit generate --name ${edit.migration}.` : '';
+    ui.info(`Dry run: ${plural(changes.length, 'file')} would change.${then} Nothing was written.`);
+    return;
+  }
+
+  const revert = await applyChanges(root, changes);
+  const created = changes.filter((change) => change.before === null).map((change) => change.path);
+  const changed = changes.filter((change) => change.before !== null).map((change) => change.path);
+
+  let migrationNote: string | undefined;
+  if (edit.migration) {
+    const spinner = ui.spinner();
+    spinner.start('Generating the migration with drizzle-kit');
+    try {
+      const result = await generateMigration(root, edit.migration, runScript);
+      if (result.kind === 'generated') {
+        spinner.stop(`Migration: ${result.files.filter((file) => file.endsWith('.sql')).join(', ') || 'no schema change'}`);
+      } else {
+        spinner.stop('Migration not generated: the dependencies are not installed');
+        migrationNote = `Install the dependencies, then make the migration:\n  ${result.command}`;
+      }
+    } catch (error) {
+      spinner.error('drizzle-kit generate failed');
+      await revert();
+      const output = error instanceof CommandError ? `\n${tail(error.output)}` : '';
+      throw new StepFailedError(
+        `drizzle-kit could not generate the migration (${error instanceof Error ? error.message : String(error)}); every file was put back as it was.${output}`,
+        { cause: error },
+      );
+    }
+  }
+
+  if (created.length > 0) ui.success(`Created ${plural(created.length, 'file')}:\n${created.join('\n')}`);
+  if (changed.length > 0) ui.success(`Changed ${plural(changed.length, 'file')}:\n${changed.join('\n')}`);
+  if (migrationNote) ui.warn(migrationNote);
+  ui.info(`Next: ${runScript} test${path.resolve(root) === path.resolve(process.cwd()) ? '' : ` (in ${root})`}`);
+}

@@ -1,0 +1,119 @@
+// The edit of an existing project as data: every file it creates or changes,
+// with its content before and after. Planned in memory, printed as a unified
+// diff by --dry-run, applied as a whole, and undone as a whole on failure.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import * as prettier from 'prettier';
+import { StepFailedError, UsageError } from '../errors.js';
+
+export interface FileChange {
+  /** posix, relative to the project */
+  readonly path: string;
+  /** null: the file is new */
+  readonly before: string | null;
+  readonly after: string;
+}
+
+export class ChangeSet {
+  readonly #changes = new Map<string, FileChange>();
+
+  constructor(readonly root: string) {}
+
+  /** The file as this change set leaves it so far: planned content, else the disk's, else null. */
+  async current(relPath: string): Promise<string | null> {
+    const planned = this.#changes.get(relPath);
+    if (planned) return planned.after;
+    const absPath = path.join(this.root, relPath);
+    return existsSync(absPath) ? readFile(absPath, 'utf8') : null;
+  }
+
+  /** A new file; one already on disk is never overwritten. */
+  create(relPath: string, content: string): void {
+    if (this.#changes.has(relPath) || existsSync(path.join(this.root, relPath))) {
+      throw new UsageError(`${relPath} exists already; create-prod-api does not overwrite it. Move it away or choose another name.`);
+    }
+    this.#changes.set(relPath, { path: relPath, before: null, after: content });
+  }
+
+  /** A changed file: `before` is what it held when the command read it. */
+  update(relPath: string, before: string, after: string): void {
+    const original = this.#changes.get(relPath)?.before ?? before;
+    this.#changes.set(relPath, { path: relPath, before: original, after });
+  }
+
+  /** Every real change, in path order: a file edited back to what it was is not one. */
+  list(): FileChange[] {
+    return [...this.#changes.values()].filter((change) => change.before !== change.after).sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+}
+
+/**
+ * Formats with the project's own Prettier settings: new files always; a changed
+ * file only if it was Prettier-clean before, so a user's hand layout survives.
+ */
+export async function formatChanges(root: string, changes: FileChange[]): Promise<FileChange[]> {
+  return Promise.all(
+    changes.map(async (change) => {
+      const filepath = path.join(root, change.path);
+      const options = { ...(await prettier.resolveConfig(filepath)), filepath };
+      if (change.before !== null && !(await prettier.check(change.before, options))) return change;
+      return { ...change, after: await prettier.format(change.after, options) };
+    }),
+  );
+}
+
+/** `--dry-run`: one unified diff over every file. */
+export function unifiedDiff(changes: FileChange[]): string {
+  return changes
+    .map((change) =>
+      createTwoFilesPatch(change.before === null ? '/dev/null' : `a/${change.path}`, `b/${change.path}`, change.before ?? '', change.after, '', '', {
+        context: 3,
+      })
+        .split('\n')
+        .slice(1) // the "=====" line createTwoFilesPatch starts with
+        .join('\n'),
+    )
+    .join('');
+}
+
+/** Puts every file back as it was: new ones removed (with folders they alone needed), changed ones restored. */
+export type Revert = () => Promise<void>;
+
+export async function applyChanges(root: string, changes: FileChange[]): Promise<Revert> {
+  const createdDirs: string[] = [];
+  const done: FileChange[] = [];
+  const revert: Revert = async () => {
+    for (const change of done.reverse()) {
+      const absPath = path.join(root, change.path);
+      if (change.before === null) await rm(absPath, { force: true });
+      else await writeFile(absPath, change.before);
+    }
+    for (const dir of createdDirs.reverse()) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const change of changes) {
+      const absPath = path.join(root, change.path);
+      const dir = path.dirname(absPath);
+      if (!existsSync(dir)) {
+        createdDirs.push(firstMissing(root, dir));
+        await mkdir(dir, { recursive: true });
+      }
+      done.push(change);
+      await writeFile(absPath, change.after);
+    }
+  } catch (error) {
+    await revert();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StepFailedError(`Could not write the change: ${reason}\nEvery file was put back as it was.`, { cause: error });
+  }
+  return revert;
+}
+
+/** The outermost folder of `dir` that does not exist yet: removing it removes all we created. */
+function firstMissing(root: string, dir: string): string {
+  let missing = dir;
+  for (let parent = path.dirname(dir); parent.startsWith(root) && !existsSync(parent); parent = path.dirname(parent)) missing = parent;
+  return missing;
+}

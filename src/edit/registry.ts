@@ -1,0 +1,155 @@
+// Idempotent edits of the generated project's registries, on syntax trees.
+// Each ensureX does nothing when its thing is there already, and fails with a
+// fix hint when its anchor is gone; none touches anything else in the file.
+import {
+  Node,
+  SyntaxKind,
+  type ArrayLiteralExpression,
+  type Expression,
+  type ObjectLiteralExpression,
+  type PropertyAssignment,
+  type SourceFile,
+} from 'ts-morph';
+import { UsageError } from '../errors.js';
+
+/** An anchor the command needs is missing: says what it looked for and how to restore it. */
+export class AnchorError extends UsageError {}
+
+/**
+ * `import { name } from 'from'`, unless the file imports it already (perhaps
+ * renamed). Returns the local name to use, which is the user's alias if any.
+ */
+export function ensureNamedImport(file: SourceFile, name: string, from: string): string {
+  for (const declaration of file.getImportDeclarations()) {
+    if (declaration.getModuleSpecifierValue() !== from) continue;
+    const existing = declaration.getNamedImports().find((specifier) => specifier.getName() === name);
+    if (existing) return existing.getAliasNode()?.getText() ?? name;
+  }
+  if (file.getImportDeclarations().some((declaration) => declaration.getNamedImports().some((specifier) => localName(specifier) === name))) {
+    throw new UsageError(`${file.getBaseName()} imports another "${name}" already; rename that import so ${from}'s can be added.`);
+  }
+  const same = file.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === from && !declaration.isTypeOnly() && !declaration.getNamespaceImport());
+  if (same) same.addNamedImport(name);
+  else file.insertImportDeclaration(file.getImportDeclarations().length, { namedImports: [name], moduleSpecifier: from });
+  return name;
+}
+
+const localName = (specifier: { getName(): string; getAliasNode(): Node | undefined }) => specifier.getAliasNode()?.getText() ?? specifier.getName();
+
+/** `export * from 'from'` (the table index), after the other exports. */
+export function ensureExportStar(file: SourceFile, from: string): void {
+  const exports = file.getExportDeclarations();
+  if (exports.some((declaration) => declaration.getModuleSpecifierValue() === from && !declaration.hasNamedExports())) return;
+  const last = exports.at(-1);
+  const index = last ? last.getChildIndex() + 1 : file.getStatements().length;
+  file.insertExportDeclaration(index, { moduleSpecifier: from });
+}
+
+/** The object literal of `export const registry = { ... }`, through any `satisfies`/`as`. */
+export function registryObject(file: SourceFile): ObjectLiteralExpression {
+  const declaration = file.getVariableDeclaration('registry');
+  const object = declaration && unwrap(declaration.getInitializer());
+  if (!object || !Node.isObjectLiteralExpression(object)) {
+    throw new AnchorError(
+      `${file.getFilePath().slice(1)} has no \`export const registry = { defaultVersion, versions: { v1: [...] }, deprecated: {} }\`; ` +
+        'create-prod-api adds routes there. Restore it (a freshly generated project shows its shape) and run the command again.',
+    );
+  }
+  return object;
+}
+
+/** `versions: { ... }` (or `deprecated: { ... }`) inside the registry. */
+function registrySection(file: SourceFile, section: 'versions' | 'deprecated'): ObjectLiteralExpression {
+  const registry = registryObject(file);
+  const property = findProperty(registry, section);
+  const object = property && unwrap(property.getInitializer());
+  if (!object || !Node.isObjectLiteralExpression(object)) {
+    throw new AnchorError(
+      `${file.getFilePath().slice(1)}: the registry has no \`${section}: { ... }\` object literal; restore it (e.g. \`${section}: {}\`) and run the command again.`,
+    );
+  }
+  return object;
+}
+
+/** The versions the registry serves, in its order. */
+export function registryVersions(file: SourceFile): string[] {
+  return registrySection(file, 'versions')
+    .getProperties()
+    .filter(Node.isPropertyAssignment)
+    .map((property) => propertyName(property));
+}
+
+/** The registry's `defaultVersion`, if it is a string literal. */
+export function registryDefaultVersion(file: SourceFile): string | undefined {
+  const initializer = findProperty(registryObject(file), 'defaultVersion')?.getInitializer();
+  return initializer && Node.isStringLiteral(initializer) ? initializer.getLiteralValue() : undefined;
+}
+
+/** The identifiers in one version's route list. */
+export function versionRoutes(file: SourceFile, version: string): string[] {
+  return versionList(file, version)
+    .getElements()
+    .map((element) => element.getText());
+}
+
+function versionList(file: SourceFile, version: string): ArrayLiteralExpression {
+  const property = findProperty(registrySection(file, 'versions'), version);
+  if (!property) throw new UsageError(`Unknown version ${version}: the registry serves ${registryVersions(file).join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
+  const list = unwrap(property.getInitializer());
+  if (!list || !Node.isArrayLiteralExpression(list)) {
+    throw new AnchorError(`${file.getFilePath().slice(1)}: registry version ${version} is not an array literal of routes (\`${version}: [...]\`); restore that form and run the command again.`);
+  }
+  return list;
+}
+
+/** `identifier` in the version's route list, at its end. */
+export function ensureVersionRoute(file: SourceFile, version: string, identifier: string): void {
+  const list = versionList(file, version);
+  if (list.getElements().some((element) => element.getText() === identifier)) return;
+  list.addElement(identifier);
+}
+
+/** `version: []` in the registry's versions, after the others. */
+export function ensureVersion(file: SourceFile, version: string): void {
+  const versions = registrySection(file, 'versions');
+  if (findProperty(versions, version)) return;
+  versions.addPropertyAssignment({ name: version, initializer: '[]' });
+}
+
+export interface DeprecationEntry {
+  readonly since: string;
+  readonly sunset: string;
+  readonly successor: string;
+}
+
+/** `deprecated: { v1: { since, sunset, successor } }`, replacing an older entry for the version. */
+export function ensureDeprecation(file: SourceFile, version: string, entry: DeprecationEntry): void {
+  const deprecated = registrySection(file, 'deprecated');
+  const initializer = `{ since: '${entry.since}', sunset: '${entry.sunset}', successor: '${entry.successor}' }`;
+  const existing = findProperty(deprecated, version);
+  if (existing) {
+    if (existing.getInitializer()?.getText().replace(/\s+/g, ' ') === initializer) return;
+    existing.setInitializer(initializer);
+    return;
+  }
+  deprecated.addPropertyAssignment({ name: version, initializer });
+}
+
+function findProperty(object: ObjectLiteralExpression, name: string): PropertyAssignment | undefined {
+  return object.getProperties().filter(Node.isPropertyAssignment).find((property) => propertyName(property) === name);
+}
+
+/** `v1`, `'v1'` and `"v1"` are the same key. */
+function propertyName(property: PropertyAssignment): string {
+  const nameNode = property.getNameNode();
+  return Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText();
+}
+
+/** `x satisfies T`, `x as T` and `(x)` are x. */
+function unwrap(expression: Expression | undefined): Expression | undefined {
+  let current = expression;
+  while (current && (Node.isSatisfiesExpression(current) || Node.isAsExpression(current) || Node.isParenthesizedExpression(current))) {
+    current = current.getExpression();
+  }
+  return current?.getKind() === SyntaxKind.Identifier ? undefined : current;
+}

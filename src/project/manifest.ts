@@ -1,0 +1,66 @@
+// create-prod-api.json: what a generated project was made with, and the
+// resources the generator knows in it. add-resource and add-version read it to
+// recognise the project, and add what they create.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+
+export const MANIFEST_FILE = 'create-prod-api.json';
+
+export const ACCESS_KINDS = ['public-read', 'authenticated', 'owner', 'public'] as const;
+export type AccessKind = (typeof ACCESS_KINDS)[number];
+
+export interface ResourceRecord {
+  /** the --fields it was made with */
+  readonly fields: string;
+  readonly access: AccessKind;
+  readonly pagination: 'cursor' | 'offset';
+  /** the versions that serve it */
+  readonly versions: readonly string[];
+}
+
+export interface Manifest {
+  readonly generator: 'create-prod-api';
+  readonly generatorVersion: string;
+  readonly options: {
+    readonly framework: string;
+    readonly database: 'sqlite' | 'postgres' | 'mysql';
+    readonly auth: 'jwt' | 'none';
+    readonly pagination: 'cursor' | 'offset';
+    readonly example: boolean;
+    readonly packageManager: string;
+  };
+  /** by plural kebab name (`order-items`) */
+  readonly resources: Readonly<Record<string, ResourceRecord>>;
+}
+
+/** The manifest of the project at `root`, or a usage error saying why this is not one. */
+export function readManifest(root: string): { manifest: Manifest; text: string } {
+  const file = path.join(root, MANIFEST_FILE);
+  const notOurs = `${root} is not a project made by create-prod-api`;
+  if (!existsSync(file)) {
+    throw new UsageError(`${notOurs}: it has no ${MANIFEST_FILE}. Run this command in the project's root folder.`);
+  }
+  const text = readFileSync(file, 'utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${MANIFEST_FILE} in ${root} is not valid JSON; restore it from version control.`);
+  }
+  const manifest = data as Partial<Manifest>;
+  if (manifest.generator !== 'create-prod-api' || typeof manifest.options !== 'object' || !manifest.options) {
+    throw new UsageError(`${notOurs}: its ${MANIFEST_FILE} does not name create-prod-api and the options it was made with.`);
+  }
+  for (const required of ['src/api/versions.ts', 'src/db/schema.ts', 'src/db/columns.ts']) {
+    if (!existsSync(path.join(root, required))) {
+      throw new UsageError(`${notOurs} any more: ${required} is missing. Restore it from version control (or a freshly generated project).`);
+    }
+  }
+  return { manifest: { ...(manifest as Manifest), resources: manifest.resources ?? {} }, text };
+}
+
+/** The manifest with `resources` changed, in the file's own layout (two-space JSON). */
+export function manifestWith(manifest: Manifest, resources: Record<string, ResourceRecord>): string {
+  return `${JSON.stringify({ ...manifest, resources }, null, 2)}\n`;
+}

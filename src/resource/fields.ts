@@ -1,0 +1,215 @@
+// The --fields DSL: `name:string:unique,price:decimal:min=0,notes:text?,product_id:ref(products)`.
+// Parsed and checked in full before anything is planned: every mistake is a
+// usage error naming the field, what is wrong and what would be right.
+import { UsageError } from '../errors.js';
+
+export const FIELD_TYPES = ['string', 'text', 'int', 'decimal', 'boolean', 'date', 'datetime', 'uuid', 'email', 'enum', 'ref'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+export type RuleName = 'min' | 'max' | 'maxLength' | 'unique' | 'default';
+
+/** Which rules each type takes: a rule elsewhere is refused, not ignored. */
+export const RULES_OF: Record<FieldType, readonly RuleName[]> = {
+  string: ['maxLength', 'unique', 'default'],
+  text: ['maxLength'],
+  email: ['maxLength', 'unique'],
+  int: ['min', 'max', 'unique', 'default'],
+  decimal: ['min', 'max', 'default'],
+  boolean: ['default'],
+  date: ['unique', 'default'],
+  datetime: [],
+  uuid: ['unique'],
+  enum: ['default'],
+  ref: ['unique'],
+};
+
+export interface Field {
+  /** snake_case: the API's field and the column */
+  readonly name: string;
+  /** camelCase: the table's property */
+  readonly prop: string;
+  readonly type: FieldType;
+  readonly optional: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly maxLength?: number;
+  readonly unique: boolean;
+  /** the default as the value it stands for (a string, number or boolean) */
+  readonly default?: string | number | boolean;
+  /** enum(a|b|c) */
+  readonly values?: readonly string[];
+  /** ref(products): the resource named, as written */
+  readonly ref?: string;
+}
+
+/** Fields every resource has already, or that access rules add. */
+const RESERVED_FIELDS = new Set(['id', 'created_at', 'updated_at', 'user_id']);
+
+// Limits that hold on every database: MySQL's VARCHAR is at most 16383 utf8mb4 characters, and an index key 3072 bytes.
+export const MAX_VARCHAR = 16_383;
+export const MAX_UNIQUE_VARCHAR = 768;
+export const DEFAULT_LENGTH: Partial<Record<FieldType, number>> = { string: 255, email: 254, text: 10_000 };
+const MIN_EMAIL_LENGTH = 20;
+// a decimal column is DECIMAL(12, 2): ten digits before the point
+const DECIMAL_LIMIT = 1e10;
+const INT_LIMIT = 2 ** 31 - 1;
+
+export function parseFields(spec: string): Field[] {
+  const parts = spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (parts.length === 0) throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
+  const fields = parts.map(parseField);
+  const seen = new Set<string>();
+  for (const field of fields) {
+    if (seen.has(field.name)) throw new UsageError(`Field "${field.name}" is given twice in --fields.`);
+    seen.add(field.name);
+  }
+  return fields;
+}
+
+function parseField(part: string): Field {
+  const [rawName = '', rawType, ...rawRules] = part.split(':');
+  const where = `Field "${part}"`;
+  const name = rawName.trim();
+  if (!/^[a-z][a-z0-9_]*$/.test(name) || name.endsWith('_') || name.includes('__')) {
+    throw new UsageError(`${where}: the name must be snake_case (lowercase letters, digits and single underscores), e.g. unit_price.`);
+  }
+  if (RESERVED_FIELDS.has(name)) {
+    throw new UsageError(`${where}: "${name}" is set by the generated code itself (${[...RESERVED_FIELDS].join(', ')} are reserved).`);
+  }
+  if (!rawType) throw new UsageError(`${where} has no type: write name:type, with type one of ${FIELD_TYPES.join(', ')}.`);
+  const optional = rawType.endsWith('?');
+  const typeText = optional ? rawType.slice(0, -1) : rawType;
+  const { type, values, ref } = parseType(typeText, where);
+
+  const rules: Partial<Record<RuleName, string | true>> = {};
+  for (const rawRule of rawRules) {
+    const [ruleName = '', ...valueParts] = rawRule.split('=');
+    const value = valueParts.length > 0 ? valueParts.join('=') : true;
+    if (!isRule(ruleName)) throw new UsageError(`${where}: unknown rule "${ruleName}"; rules are min, max, maxLength, unique and default.`);
+    if (!RULES_OF[type].includes(ruleName)) {
+      const fits = RULES_OF[type];
+      throw new UsageError(`${where}: rule "${ruleName}" does not fit type ${type}; ${type} takes ${fits.length ? fits.join(', ') : 'no rules'}.`);
+    }
+    if (ruleName in rules) throw new UsageError(`${where}: rule "${ruleName}" is given twice.`);
+    if ((ruleName === 'unique') !== (value === true)) {
+      throw new UsageError(ruleName === 'unique' ? `${where}: unique takes no value.` : `${where}: rule ${ruleName} needs a value, e.g. ${ruleName}=10.`);
+    }
+    rules[ruleName] = value;
+  }
+
+  const field: Field = {
+    name,
+    prop: name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()),
+    type,
+    optional,
+    unique: rules.unique === true,
+    ...(values ? { values } : {}),
+    ...(ref ? { ref } : {}),
+    ...numberRule('min', rules.min, type, where),
+    ...numberRule('max', rules.max, type, where),
+    ...lengthRule(rules.maxLength, type, where),
+  };
+  checkCombination(field, where);
+  return rules.default === undefined ? field : { ...field, default: parseDefault(String(rules.default), field, where) };
+}
+
+function isRule(name: string): name is RuleName {
+  return ['min', 'max', 'maxLength', 'unique', 'default'].includes(name);
+}
+
+function parseType(text: string, where: string): { type: FieldType; values?: string[]; ref?: string } {
+  const enumMatch = /^enum\((.*)\)$/.exec(text);
+  if (enumMatch) {
+    const values = enumMatch[1]!.split('|').map((value) => value.trim());
+    if (values.length < 2 || values.some((value) => !/^[A-Za-z0-9_.-]+$/.test(value))) {
+      throw new UsageError(`${where}: enum needs two or more values of letters, digits, _ . or -, separated by |, e.g. enum(draft|published).`);
+    }
+    if (new Set(values).size !== values.length) throw new UsageError(`${where}: enum values repeat.`);
+    return { type: 'enum', values };
+  }
+  const refMatch = /^ref\((.*)\)$/.exec(text);
+  if (refMatch) {
+    const ref = refMatch[1]!.trim();
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(ref)) throw new UsageError(`${where}: ref names a resource, e.g. ref(products).`);
+    return { type: 'ref', ref };
+  }
+  if (!(FIELD_TYPES as readonly string[]).includes(text) || text === 'enum' || text === 'ref') {
+    throw new UsageError(`${where}: unknown type "${text}"; types are ${FIELD_TYPES.filter((t) => t !== 'enum' && t !== 'ref').join(', ')}, enum(a|b|c) and ref(<resource>).`);
+  }
+  return { type: text as FieldType };
+}
+
+function numberRule(rule: 'min' | 'max', value: string | true | undefined, type: FieldType, where: string): Partial<Pick<Field, 'min' | 'max'>> {
+  if (value === undefined) return {};
+  const text = String(value);
+  const number = Number(text);
+  const pattern = type === 'int' ? /^-?\d+$/ : /^-?\d+(\.\d{1,2})?$/;
+  const limit = type === 'int' ? INT_LIMIT : DECIMAL_LIMIT;
+  if (!pattern.test(text) || Math.abs(number) >= limit) {
+    const shape = type === 'int' ? `a whole number between ${-INT_LIMIT} and ${INT_LIMIT}` : 'a number with at most two decimal places and ten digits before the point';
+    throw new UsageError(`${where}: ${rule}=${text} is not ${shape}.`);
+  }
+  return { [rule]: number };
+}
+
+function lengthRule(value: string | true | undefined, type: FieldType, where: string): Partial<Pick<Field, 'maxLength'>> {
+  if (value === undefined) return {};
+  const text = String(value);
+  const length = Number(text);
+  const low = type === 'email' ? MIN_EMAIL_LENGTH : 1;
+  const high = type === 'text' ? 1_000_000 : MAX_VARCHAR;
+  if (!/^\d+$/.test(text) || length < low || length > high) {
+    const hint = type === 'string' && length > high ? ' (use type text for longer values)' : '';
+    throw new UsageError(`${where}: maxLength=${text} must be a whole number from ${low} to ${high}${hint}.`);
+  }
+  return { maxLength: length };
+}
+
+function checkCombination(field: Field, where: string): void {
+  if (field.min !== undefined && field.max !== undefined && field.min > field.max) {
+    throw new UsageError(`${where}: min (${field.min}) is greater than max (${field.max}).`);
+  }
+  if (field.unique && field.optional) {
+    throw new UsageError(`${where}: a unique field cannot be optional (empty values would not be unique); drop one of ? and unique.`);
+  }
+  if (field.unique && (field.type === 'string' || field.type === 'email') && (field.maxLength ?? DEFAULT_LENGTH[field.type]!) > MAX_UNIQUE_VARCHAR) {
+    throw new UsageError(`${where}: a unique ${field.type} needs maxLength=${MAX_UNIQUE_VARCHAR} or less (an index key's limit on MySQL).`);
+  }
+  if (field.unique && field.type === 'int' && field.min !== undefined && field.max !== undefined && field.max - field.min < 9) {
+    throw new UsageError(`${where}: a unique int needs room for at least ten values between min and max.`);
+  }
+}
+
+function parseDefault(text: string, field: Field, where: string): string | number | boolean {
+  const refuse = (right: string): never => {
+    throw new UsageError(`${where}: default=${text} is not ${right}.`);
+  };
+  switch (field.type) {
+    case 'int': {
+      if (!/^-?\d+$/.test(text)) refuse('a whole number');
+      const value = Number(text);
+      if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) refuse('within min and max');
+      return value;
+    }
+    case 'decimal': {
+      if (!/^-?\d+(\.\d{1,2})?$/.test(text) || Math.abs(Number(text)) >= DECIMAL_LIMIT) refuse('a number with at most two decimal places');
+      const value = Number(text);
+      if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) refuse('within min and max');
+      return value.toFixed(2);
+    }
+    case 'boolean':
+      if (text !== 'true' && text !== 'false') refuse('true or false');
+      return text === 'true';
+    case 'date':
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) refuse('a date like 2026-01-31');
+      return text;
+    case 'enum':
+      if (!field.values!.includes(text)) refuse(`one of ${field.values!.join(', ')}`);
+      return text;
+    default:
+      if (text.length === 0 || text.length > (field.maxLength ?? DEFAULT_LENGTH[field.type] ?? 255)) refuse('a non-empty text within maxLength');
+      return text;
+  }
+}

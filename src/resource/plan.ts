@@ -1,0 +1,105 @@
+// add-resource as a plan: the resource's new files rendered from
+// templates/resource/, and its registration in the versions registry, the
+// table index and the manifest, all as one ChangeSet. Nothing is written here.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ChangeSet } from '../edit/changes.js';
+import { ensureExportStar, ensureNamedImport, ensureVersionRoute, registryDefaultVersion, registryVersions } from '../edit/registry.js';
+import { openSources } from '../edit/source.js';
+import { UsageError } from '../errors.js';
+import { TEMPLATES_DIR } from '../plan/build.js';
+import { readTemplateDir, renderTemplate } from '../plan/render.js';
+import { manifestWith, MANIFEST_FILE, type AccessKind, type Manifest } from '../project/manifest.js';
+import type { Field } from './fields.js';
+import { resourceNames, type ResourceNames } from './names.js';
+import { resourceView, type RefTarget } from './view.js';
+
+export const REGISTRY_FILE = 'src/api/versions.ts';
+export const TABLE_INDEX_FILE = 'src/db/schema.ts';
+
+export interface NewResource {
+  readonly root: string;
+  readonly manifest: Manifest;
+  readonly names: ResourceNames;
+  readonly fieldsSpec: string;
+  readonly fields: readonly Field[];
+  readonly version?: string;
+  readonly access?: AccessKind;
+  readonly pagination?: 'cursor' | 'offset';
+}
+
+export async function planNewResource(request: NewResource): Promise<ChangeSet> {
+  const { root, manifest, names } = request;
+  const auth = manifest.options.auth === 'jwt';
+  if (manifest.resources[names.pluralKebab] || existsSync(path.join(root, 'src/resources', names.pluralKebab))) {
+    throw new UsageError(`Resource "${names.pluralKebab}" exists already (src/resources/${names.pluralKebab}); to give it a new version use --version <v> --from <v>.`);
+  }
+  const access = request.access ?? (auth ? 'public-read' : 'public');
+  if (!auth && access !== 'public') {
+    throw new UsageError(`--access ${access} needs users, and this project was made with --auth none; use --access public.`);
+  }
+
+  const changes = new ChangeSet(root);
+  const sources = openSources();
+  const registryText = (await changes.current(REGISTRY_FILE))!;
+  const registry = sources.load(REGISTRY_FILE, registryText);
+  const version = request.version ?? registryDefaultVersion(registry) ?? 'v1';
+  if (!registryVersions(registry).includes(version)) {
+    throw new UsageError(`Unknown version ${version}: the registry serves ${registryVersions(registry).join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
+  }
+
+  const resolveRef = (field: Field): RefTarget => refTarget(root, manifest, field);
+  const refs = new Map(request.fields.filter((field) => field.type === 'ref').map((field) => [field.name, resolveRef(field)]));
+  const view = resourceView({
+    names,
+    fields: request.fields,
+    version,
+    access,
+    pagination: request.pagination ?? manifest.options.pagination,
+    auth,
+    refs,
+    resolveRef,
+  });
+
+  for (const file of await readTemplateDir(path.join(TEMPLATES_DIR, 'resource'))) {
+    const target = file.path
+      .replace(/\.hbs$/, '')
+      .replaceAll('__resource__', names.pluralKebab)
+      .replaceAll('__version__', version);
+    changes.create(target, file.path.endsWith('.hbs') ? renderTemplate(file.content.toString(), view, file.path) : file.content.toString());
+  }
+
+  const local = ensureNamedImport(registry, view.routeFactory, `../resources/${names.pluralKebab}/${version}/routes.js`);
+  ensureVersionRoute(registry, version, local);
+  changes.update(REGISTRY_FILE, registryText, registry.getFullText());
+
+  const indexText = (await changes.current(TABLE_INDEX_FILE))!;
+  const index = sources.load(TABLE_INDEX_FILE, indexText);
+  ensureExportStar(index, `../resources/${names.pluralKebab}/table.js`);
+  changes.update(TABLE_INDEX_FILE, indexText, index.getFullText());
+
+  const record = { fields: request.fieldsSpec, access, pagination: view.cursor ? 'cursor' : 'offset', versions: [version] } as const;
+  changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: record }));
+  return changes;
+}
+
+/** What a ref(...) names: a resource the manifest knows, or the project's users. */
+function refTarget(root: string, manifest: Manifest, field: Field): RefTarget {
+  const given = field.ref!;
+  const known = Object.keys(manifest.resources);
+  if (/^users?$/i.test(given)) {
+    if (manifest.options.auth !== 'jwt') throw new UsageError(`Field "${field.name}": ref(${given}) needs users, and this project was made with --auth none.`);
+    return { table: 'users', fromResource: '../../auth/tables.js', seed: { kind: 'user' } };
+  }
+  const names = resourceNames(given);
+  const record = manifest.resources[names.pluralKebab];
+  if (!record || !existsSync(path.join(root, 'src/resources', names.pluralKebab, 'table.ts'))) {
+    const choices = [...known, ...(manifest.options.auth === 'jwt' ? ['users'] : [])];
+    throw new UsageError(`Field "${field.name}": ref(${given}) names no resource of this project; it has ${choices.length ? choices.join(', ') : 'none yet'}.`);
+  }
+  return {
+    table: names.pluralCamel,
+    fromResource: `../${names.pluralKebab}/table.js`,
+    seed: { kind: 'resource', path: `/api/${record.versions[0]}/${names.pluralKebab}`, record, names },
+  };
+}

@@ -1,0 +1,154 @@
+// Everything the resource templates read, computed once here: templates only
+// place these strings (names and code are never computed in a template).
+import type { AccessKind, ResourceRecord } from '../project/manifest.js';
+import { fieldCode, type FieldCode } from './field-code.js';
+import { parseFields, type Field } from './fields.js';
+import type { ResourceNames } from './names.js';
+
+/** A resource a ref field points at, as the new files import it. */
+export interface RefTarget {
+  /** the table's constant: `products`, `users` */
+  readonly table: string;
+  /** from src/resources/<new>/: `../products/table.js`, `../../auth/tables.js` */
+  readonly fromResource: string;
+  /** how its tests make a row: a resource's POST (its path and fields), or a user */
+  readonly seed: { kind: 'resource'; path: string; record: ResourceRecord; names: ResourceNames } | { kind: 'user' };
+}
+
+export interface ResourceSpec {
+  readonly names: ResourceNames;
+  readonly fields: readonly Field[];
+  readonly version: string;
+  readonly access: AccessKind;
+  readonly pagination: 'cursor' | 'offset';
+  readonly auth: boolean;
+  /** by field name */
+  readonly refs: ReadonlyMap<string, RefTarget>;
+  /** resolves a ref of a seeded resource in turn (the tests create the whole chain) */
+  readonly resolveRef: (field: Field) => RefTarget;
+}
+
+const ACCESS: Record<AccessKind, { read: 'public' | 'user'; write: 'public' | 'user'; summary: string }> = {
+  'public-read': { read: 'public', write: 'user', summary: 'reads are public, writes need a user.' },
+  authenticated: { read: 'user', write: 'user', summary: 'reads and writes need a user.' },
+  owner: { read: 'user', write: 'user', summary: 'each user reads and changes only their own rows.' },
+  public: { read: 'public', write: 'public', summary: 'anyone may read and write.' },
+};
+
+export const routeFactoryName = (names: ResourceNames, version: string) => `${names.pluralCamel}${version.toUpperCase()}`;
+
+export function resourceView(spec: ResourceSpec) {
+  const { names, version, access } = spec;
+  const owner = access === 'owner';
+  const cursor = spec.pagination === 'cursor';
+  const fields: FieldCode[] = spec.fields.map((field) => fieldCode(field, spec.refs.get(field.name)?.table));
+  const refs = spec.fields
+    .filter((field) => field.type === 'ref')
+    .map((field) => ({ name: field.name, prop: field.prop, ...spec.refs.get(field.name)! }));
+
+  const helpers = new Set(['id', 'index', 'table', 'timestamp', ...fields.flatMap((field) => field.columnHelpers)]);
+  if (owner) helpers.add('foreignId');
+  const tableImports = [
+    ...(owner ? [{ names: 'users', from: '../../auth/tables.js' }] : []),
+    { names: [...helpers].sort().join(', '), from: '../../db/columns.js' },
+    ...uniqueBy(refs, (ref) => ref.fromResource)
+      .filter((ref) => !(owner && ref.table === 'users'))
+      .map((ref) => ({ names: ref.table, from: ref.fromResource })),
+  ];
+
+  const drizzle = new Set(['eq']);
+  if (cursor) drizzle.add('sql');
+  else ['count', 'desc'].forEach((name) => drizzle.add(name));
+  if (owner) drizzle.add('and');
+
+  return {
+    name: names.kebab,
+    n: names,
+    version,
+    routeFactory: routeFactoryName(names, version),
+    access: {
+      ...ACCESS[access],
+      kind: access,
+      isPublicRead: access === 'public-read',
+      isAuthenticated: access === 'authenticated',
+      isOwner: owner,
+      isPublic: access === 'public',
+    },
+    accessSummary: ACCESS[access].summary,
+    owner,
+    cursor,
+    auth: spec.auth,
+    fields,
+    refs: uniqueBy(refs, (ref) => ref.name),
+    table: { imports: tableImports, indexName: `${names.table}_${owner ? 'user_' : ''}created_at_id_idx` },
+    repository: {
+      drizzleImports: [...drizzle].sort().join(', '),
+      byId: owner ? `and(eq(${names.pluralCamel}.id, id), eq(${names.pluralCamel}.userId, userId))` : `eq(${names.pluralCamel}.id, id)`,
+    },
+    schemas: { usesDecimal: spec.fields.some((field) => field.type === 'decimal') },
+    test: testView(spec, fields),
+  };
+}
+
+function testView(spec: ResourceSpec, fields: FieldCode[]) {
+  const seeds: string[] = [];
+  const seedPayloads: { fn: string; path: string; fields: FieldCode[] }[] = [];
+  const made = new Map<string, string>();
+
+  /** The statements that create a referenced row (and what it refers to, first); returns the expression of its id. */
+  function seed(target: RefTarget): string {
+    if (target.seed.kind === 'user') {
+      if (!made.has('users')) {
+        seeds.push("refs.userId = (await createUser(app, 'referenced-user')).id;");
+        made.set('users', 'refs.userId');
+      }
+      return made.get('users')!;
+    }
+    const { names, record, path } = target.seed;
+    const known = made.get(names.pluralKebab);
+    if (known) return known;
+    const targetFields = parseFields(record.fields);
+    const nested = new Map<string, string>();
+    for (const field of targetFields.filter((field) => field.type === 'ref')) nested.set(field.prop, seed(spec.resolveRef(field)));
+    const fn = `${names.camel}Payload`;
+    seedPayloads.push({
+      fn,
+      path,
+      fields: targetFields.map((field) => {
+        const code = fieldCode(field);
+        return field.type === 'ref' ? { ...code, sample: nested.get(field.prop)! } : code;
+      }),
+    });
+    const variable = `refs.${names.camel}Id`;
+    seeds.push(`${variable} = await seed('${path}', ${fn}(1));`);
+    made.set(names.pluralKebab, variable);
+    return variable;
+  }
+
+  const refValues = new Map<string, string>();
+  for (const field of spec.fields.filter((field) => field.type === 'ref')) refValues.set(field.prop, seed(spec.refs.get(field.name)!));
+  const refSlots = [...new Set([...made.values()].map((variable) => variable.slice('refs.'.length)))];
+  // a unique ref would need a referenced row per test row: its index is tested by the database, not here
+  const uniques = spec.fields.filter((field) => field.unique && field.type !== 'ref').map((field) => field.name);
+  const first = spec.fields.find((field) => field.type !== 'ref') ?? spec.fields[0]!;
+  return {
+    refsInit: refSlots.map((slot) => `${slot}: 0`).join(', '),
+    seeds,
+    seedPayloads,
+    // the payload's ref samples name the slot their row went into
+    samples: fields.map((field) => (refValues.has(field.prop) ? { ...field, sample: refValues.get(field.prop)! } : field)),
+    readKeys: JSON.stringify(['id', 'created_at', 'updated_at', ...spec.fields.map((field) => field.name)].sort()).replace(/"/g, "'").replace(/,/g, ', '),
+    required: fields.filter((field) => field.required).map((field) => field.name),
+    invalid: fields.flatMap((field) => field.invalid.map((value) => ({ field: field.name, value }))),
+    unique: uniques,
+    uniqueList: uniques.join(', '),
+    uniqueQuoted: uniques.map((name) => `'${name}'`).join(', '),
+    patchField: first.name,
+    readNeedsToken: ACCESS[spec.access].read === 'user',
+  };
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => (seen.has(key(item)) ? false : (seen.add(key(item)), true)));
+}
