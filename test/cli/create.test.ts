@@ -138,11 +138,6 @@ describe('create: usage errors exit 2 and write nothing', () => {
     const { stderr } = await refused(['--yes']);
     expect(stderr).toContain('Missing the project directory');
   });
-
-  it.each(['add-resource', 'add-version'])('%s is registered but not available yet', async (command) => {
-    const { stderr } = await refused([command, 'thing']);
-    expect(stderr.trim()).toBe(`error: ${command} is not available yet in this version of create-prod-api`);
-  });
 });
 
 describe('create: post steps', () => {
