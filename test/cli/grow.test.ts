@@ -1,0 +1,163 @@
+// add-resource and add-version through the built CLI, on a generated project
+// (no install): every refusal is one line, exit 2, and leaves the project
+// byte-for-byte as it was; users' hand edits survive; a failed migration undoes it all.
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, ROOT, runCli, tempDir } from './helpers.js';
+
+let base: string;
+
+beforeAll(async () => {
+  assertBuilt();
+  const cwd = await tempDir('cpa-grow-');
+  const result = await runCli(['shop', '--yes', '--no-install', '--no-git'], { cwd });
+  expect(result.exitCode, result.stderr).toBe(0);
+  base = path.join(cwd, 'shop');
+});
+
+async function project(): Promise<string> {
+  const dir = path.join(await tempDir('cpa-grow-'), 'shop');
+  await cp(base, dir, { recursive: true });
+  return dir;
+}
+
+/** Every file's content by path: equal snapshots mean nothing was touched. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  return new Map(
+    await Promise.all(files.map(async (entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      return [path.relative(dir, file), await readFile(file, 'utf8')] as const;
+    })),
+  );
+}
+
+describe('add-resource and add-version refuse bad input: one line, exit 2, nothing written', () => {
+  it.each([
+    [['add-resource', 'products', '--fields', 'name:string'], 'Resource "products" exists already'],
+    [['add-resource', 'Product', '--fields', 'name:string'], 'Resource "products" exists already'],
+    [['add-resource', 'auth', '--fields', 'name:string'], 'is a reserved name'],
+    [['add-resource', 'class', '--fields', 'name:string'], 'is a reserved name'],
+    [['add-resource', 'category', '--fields', 'name:float'], 'unknown type "float"'],
+    [['add-resource', 'category', '--fields', 'name:boolean:min=1'], 'rule "min" does not fit type boolean; boolean takes default'],
+    [['add-resource', 'category', '--fields', 'name:string:maxLength=abc'], 'maxLength=abc must be a whole number'],
+    [['add-resource', 'category', '--fields', 'id:int'], '"id" is set by the generated code itself'],
+    [['add-resource', 'category', '--fields', 'tag:enum(a)'], 'enum needs two or more values'],
+    [['add-resource', 'category', '--fields', 'shop_id:ref(shops)'], 'ref(shops) names no resource of this project; it has products, orders, users'],
+    [['add-resource', 'category', '--fields', 'name:string', '--version', 'v9'], 'Unknown version v9: the registry serves v1, v2'],
+    [['add-resource', 'category'], 'add-resource needs --fields'],
+    [['add-resource', 'products', '--version', 'v2', '--from', 'v1'], 'src/resources/products/v2/schemas.ts exists already'],
+    [['add-resource', 'orders', '--version', 'v7', '--from', 'v1'], 'Unknown version v7'],
+    [['add-version', 'v1'], 'Version v1 exists already'],
+    [['add-version', 'v3', '--from', 'v7'], 'Unknown version v7'],
+    [['add-version', 'v3', '--deprecate', 'v1'], '--deprecate and --sunset go together'],
+    [['add-version', 'v3', '--deprecate', 'v1', '--sunset', '2020-01-01'], 'must be a date after today'],
+    [['add-version', 'three'], 'version three is not a version'],
+  ])('%j', async (args, message) => {
+    const dir = await project();
+    const before = await snapshot(dir);
+    const result = await runCli(args, { cwd: dir });
+    expect(result.exitCode, result.stdout).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(message);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('a folder that is not a generated project', async () => {
+    const dir = await tempDir();
+    const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(`error: ${dir} is not a project made by create-prod-api: it has no create-prod-api.json. Run this command in the project's root folder.`);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a registry the user replaced: says which declaration it looked for and how to restore it', async () => {
+    const dir = await project();
+    await writeFile(path.join(dir, 'src/api/versions.ts'), 'export const routes = [];\n');
+    const before = await snapshot(dir);
+    const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('src/api/versions.ts has no `export const registry = { defaultVersion, versions: { v1: [...] }, deprecated: {} }`');
+    expect(result.stderr).toContain('Restore it');
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('add-resource', () => {
+  it('--dry-run prints a unified diff of every file and writes nothing', async () => {
+    const dir = await project();
+    const before = await snapshot(dir);
+    const result = await runCli(['add-resource', 'category', '--fields', 'name:string:unique', '--dry-run'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('--- /dev/null\n+++ b/src/resources/categories/table.ts');
+    expect(result.stdout).toContain("+import { categoriesV1 } from '../resources/categories/v1/routes.js';");
+    expect(result.stdout).toContain("-    v1: [meV1, productsV1, ordersV1],\n+    v1: [meV1, productsV1, ordersV1, categoriesV1],");
+    expect(result.stdout).toContain("+export * from '../resources/categories/table.js';");
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('without installed dependencies: writes the resource and says the migration command', async () => {
+    const dir = await project();
+    const result = await runCli(['add-resource', 'order-item', '--fields', 'quantity:int:min=1'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('npm run db:generate -- --name add_order_items');
+    const table = await readFile(path.join(dir, 'src/resources/order-items/table.ts'), 'utf8');
+    expect(table).toContain("export const orderItems = table(\n  'order_items',");
+    expect(existsSync(path.join(dir, 'test/order-items.test.ts'))).toBe(true);
+    const manifest = JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as { resources: Record<string, unknown> };
+    expect(manifest.resources['order-items']).toEqual({ fields: 'quantity:int:min=1', access: 'public-read', pagination: 'cursor', versions: ['v1'] });
+  });
+
+  it('a migration that fails puts every file back as it was', async () => {
+    const dir = await project();
+    const bin = path.join(dir, 'node_modules/.bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(path.join(bin, 'drizzle-kit'), '#!/bin/sh\necho "half" > drizzle/0002_half.sql\necho "drizzle-kit: cannot read the schema" >&2\nexit 1\n');
+    await chmod(path.join(bin, 'drizzle-kit'), 0o755);
+    const before = await snapshot(dir);
+    const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('drizzle-kit could not generate the migration');
+    expect(result.stderr).toContain('cannot read the schema');
+    expect(await snapshot(dir)).toEqual(before);
+    expect(existsSync(path.join(dir, 'src/resources/categories'))).toBe(false);
+  });
+});
+
+describe("the user's own edits survive", () => {
+  it('a custom route, a renamed import, comments and a reordered, reformatted registry', async () => {
+    const dir = await project();
+    const fixture = path.join(ROOT, 'fixtures/user-edits');
+    await cp(path.join(fixture, 'src'), path.join(dir, 'src'), { recursive: true });
+    const userLines = async () =>
+      (await Promise.all(['src/api/versions.ts', 'src/db/schema.ts'].map((file) => readFile(path.join(fixture, file), 'utf8'))))
+        .flatMap((text) => text.split('\n'))
+        .filter((line) => line.includes('USER'));
+
+    const commands = [
+      ['add-resource', 'category', '--fields', 'name:string:unique'],
+      ['add-resource', 'review', '--fields', 'product_id:ref(products),rating:int:min=1:max=5', '--access', 'owner'],
+      ['add-version', 'v3', '--from', 'v1', '--deprecate', 'v1', '--sunset', '2099-12-31'],
+      ['add-resource', 'categories', '--version', 'v2', '--from', 'v1'],
+    ];
+    for (const args of commands) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.exitCode, `${args.join(' ')}\n${result.stderr}`).toBe(0);
+    }
+
+    const registry = await readFile(path.join(dir, 'src/api/versions.ts'), 'utf8');
+    const index = await readFile(path.join(dir, 'src/db/schema.ts'), 'utf8');
+    for (const line of await userLines()) expect(registry + index).toContain(line);
+    // the renamed import is used, not imported again
+    expect(registry.match(/productsV1/g)).toHaveLength(1);
+    expect(registry).toContain('v1: [\n      ordersV1,\n      catalogue,\n      meV1,\n      pingV1, // USER: keep ping last\n      categoriesV1,\n      reviewsV1,\n    ],');
+    expect(registry).toContain('v2: [productsV2, categoriesV2],');
+    expect(registry).toContain('v3: [ordersV3, productsV3, meV1, pingV1, categoriesV3, reviewsV3]');
+    expect(registry).toContain("v1: { since: '");
+    expect(registry).toContain("sunset: '2099-12-31', successor: 'v3' }");
+    expect(index.trimEnd().split('\n').slice(-2)).toEqual(["export * from '../resources/categories/table.js';", "export * from '../resources/reviews/table.js';"]);
+    await rm(path.dirname(dir), { recursive: true, force: true });
+  });
+});
