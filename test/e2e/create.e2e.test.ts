@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
 import { generateProject, inProject, packTarball, startServer, stopServer } from './support.js';
 
@@ -59,6 +60,8 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
       expect(stopped.ms).toBeLessThan(5_000);
     }
   }, 2 * MINUTES);
+
+  it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () => growJourney(tarball, project), 10 * MINUTES);
 });
 
 describe('bare project (--auth none --no-example)', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
 import { adminStatement, generateProject, inProject, packTarball, SERVERS, startServer, stopServer, withDatabase } from './support.js';
 
@@ -56,4 +57,8 @@ describe.each(CASES)('%s on %s', (framework, database) => {
       expect(stopped.ms).toBeLessThan(5_000);
     }
   }, 3 * MINUTES);
+
+  // growing is the same on every framework; SQLite and PostgreSQL are the databases it is proven on here
+  it.runIf(database !== 'mysql')('grows: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', () =>
+    growJourney(tarball, project, server ? { server: { database: database as 'postgres', url: server } } : {}), 10 * MINUTES);
 });
