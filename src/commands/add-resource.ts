@@ -1,6 +1,8 @@
 // add-resource: flags -> the project's manifest -> a ChangeSet planned in
 // memory (new files + registry edits) -> diff or apply -> migration.
 import { Option, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
@@ -76,7 +78,7 @@ export async function runAddResource(root: string, name: string, flags: AddResou
 
   if (flags.fields === undefined) throw new UsageError('add-resource needs --fields, e.g. --fields "name:string,price:decimal:min=0".');
   const fields = parseFields(flags.fields);
-  const changes = await planNewResource({
+  const { changes, version } = await planNewResource({
     root,
     manifest,
     names,
@@ -86,6 +88,12 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     access: flags.access,
     pagination: flags.pagination,
   });
+  if (existsSync(path.join(root, 'api-contract', `${version}.json`))) {
+    ui.warn(
+      `${version} is released (api-contract/${version}.json): adding a resource to it is compatible, but changing an existing ` +
+        `resource's schemas in ${version} is not. For such a change, give the resource a new version: --version <v> --from ${version}.`,
+    );
+  }
   await applyEdit({
     ui,
     root,

@@ -29,9 +29,25 @@ export function ensureNamedImport(file: SourceFile, name: string, from: string):
     throw new UsageError(`${file.getBaseName()} imports another "${name}" already; rename that import so ${from}'s can be added.`);
   }
   const same = file.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === from && !declaration.isTypeOnly() && !declaration.getNamespaceImport());
+  const line = `import { ${name} } from '${from}';`;
   if (same) same.addNamedImport(name);
-  else file.insertImportDeclaration(file.getImportDeclarations().length, { namedImports: [name], moduleSpecifier: from });
+  else {
+    const last = file.getImportDeclarations().at(-1);
+    if (last) insertLineAfter(file, last, line);
+    else file.insertText(0, `${line}\n`);
+  }
   return name;
+}
+
+/**
+ * `line` as a line of its own after `node`'s, below any comment the user wrote
+ * at the end of that line (ts-morph's statement insertion drops such a comment).
+ */
+function insertLineAfter(file: SourceFile, node: Node, line: string): void {
+  const text = file.getFullText();
+  const newline = text.indexOf('\n', node.getEnd());
+  if (newline === -1) file.insertText(text.length, `\n${line}\n`);
+  else file.insertText(newline + 1, `${line}\n`);
 }
 
 const localName = (specifier: { getName(): string; getAliasNode(): Node | undefined }) => specifier.getAliasNode()?.getText() ?? specifier.getName();
@@ -40,9 +56,10 @@ const localName = (specifier: { getName(): string; getAliasNode(): Node | undefi
 export function ensureExportStar(file: SourceFile, from: string): void {
   const exports = file.getExportDeclarations();
   if (exports.some((declaration) => declaration.getModuleSpecifierValue() === from && !declaration.hasNamedExports())) return;
-  const last = exports.at(-1);
-  const index = last ? last.getChildIndex() + 1 : file.getStatements().length;
-  file.insertExportDeclaration(index, { moduleSpecifier: from });
+  const line = `export * from '${from}';`;
+  const last = exports.at(-1) ?? file.getStatements().at(-1);
+  if (last) insertLineAfter(file, last, line);
+  else file.insertText(file.getEnd(), `${line}\n`);
 }
 
 /** The object literal of `export const registry = { ... }`, through any `satisfies`/`as`. */

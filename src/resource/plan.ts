@@ -28,7 +28,8 @@ export interface NewResource {
   readonly pagination?: 'cursor' | 'offset';
 }
 
-export async function planNewResource(request: NewResource): Promise<ChangeSet> {
+/** The planned change, and the version the resource went into. */
+export async function planNewResource(request: NewResource): Promise<{ changes: ChangeSet; version: string }> {
   const { root, manifest, names } = request;
   const auth = manifest.options.auth === 'jwt';
   if (manifest.resources[names.pluralKebab] || existsSync(path.join(root, 'src/resources', names.pluralKebab))) {
@@ -80,7 +81,7 @@ export async function planNewResource(request: NewResource): Promise<ChangeSet> 
 
   const record = { fields: request.fieldsSpec, access, pagination: view.cursor ? 'cursor' : 'offset', versions: [version] } as const;
   changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: record }));
-  return changes;
+  return { changes, version };
 }
 
 /** What a ref(...) names: a resource the manifest knows, or the project's users. */

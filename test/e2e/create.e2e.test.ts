@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { contractCheckJourney } from './contract.js';
 import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
 import { generateProject, inProject, packTarball, startServer, stopServer } from './support.js';
@@ -60,6 +61,8 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
       expect(stopped.ms).toBeLessThan(5_000);
     }
   }, 2 * MINUTES);
+
+  it('contract:check: released versions only grow; each breaking edit is named, compatible ones pass', () => contractCheckJourney(project), 5 * MINUTES);
 
   it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () => growJourney(tarball, project), 10 * MINUTES);
 });

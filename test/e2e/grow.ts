@@ -2,6 +2,7 @@
 // add two resources (one referring to the other), start v3 as a copy of v1
 // with v1 deprecated, change one v3 field, then typecheck, the project's own
 // tests (the new ones included), build, and the new endpoints over HTTP.
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -15,8 +16,11 @@ export interface GrowOptions {
 export async function growJourney(tarball: string, project: string, options: GrowOptions = {}): Promise<void> {
   const cli = (args: string[]) => inProject(project, 'npx', ['--yes', '--package', tarball, 'create-prod-api', ...args]);
 
+  const released = existsSync(path.join(project, 'api-contract/v1.json'));
   const category = await cli(['add-resource', 'category', '--fields', 'name:string:unique,slug:string:maxLength=80,description:text?']);
   expect(category).toMatch(/Migration: drizzle\/\d{4}_add_categories\.sql/);
+  // on a released version: adding is fine, changing an existing resource there is not
+  if (released) expect(category).toContain('v1 is released (api-contract/v1.json)');
   const review = await cli(['add-resource', 'review', '--fields', 'category_id:ref(categories),rating:int:min=1:max=5,body:text', '--access', 'owner']);
   expect(review).toMatch(/Migration: drizzle\/\d{4}_add_reviews\.sql/);
   await cli(['add-version', 'v3', '--from', 'v1', '--deprecate', 'v1', '--sunset', '2099-12-31']);
@@ -33,6 +37,8 @@ export async function growJourney(tarball: string, project: string, options: Gro
   expect(tests).toContain('test/categories.test.ts');
   expect(tests).toContain('test/reviews.test.ts');
   await inProject(project, 'npm', ['run', 'build']);
+  // adding resources and a version kept every released contract
+  if (released) expect(await inProject(project, 'npm', ['run', 'contract:check'])).toContain('compatible changes');
   // the migrations add-resource made match the tables: nothing left to generate
   expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'])).toContain('No schema changes');
 

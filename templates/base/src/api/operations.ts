@@ -14,6 +14,17 @@ export interface ReadinessCheck {
 
 const status = z.object({ status: z.literal('ok') });
 
+/** Each version's OpenAPI document: its own routes and the unversioned ones (auth), as clients see them. */
+export function openApiDocuments(title: string, registry: VersionRegistry, apiRoutes: MountedRoute[]): Record<string, Record<string, unknown>> {
+  const unversioned = apiRoutes.filter((mounted) => mounted.version === null);
+  return Object.fromEntries(
+    Object.keys(registry.versions).map((version) => [
+      version,
+      buildOpenApi({ title, version, routes: [...unversioned, ...apiRoutes.filter((mounted) => mounted.version === version)] }),
+    ]),
+  );
+}
+
 /**
  * Health, OpenAPI and docs: served beside the API, never throttled, so a load
  * balancer's probes and a client's docs never compete with real traffic.
@@ -25,13 +36,7 @@ export function operationsRoutes(options: {
   readiness: ReadinessCheck[];
 }): MountedRoute[] {
   const { registry, apiRoutes, readiness, title } = options;
-  const unversioned = apiRoutes.filter((mounted) => mounted.version === null);
-  const documents = Object.fromEntries(
-    Object.keys(registry.versions).map((version) => [
-      version,
-      buildOpenApi({ title, version, routes: [...unversioned, ...apiRoutes.filter((mounted) => mounted.version === version)] }),
-    ]),
-  );
+  const documents = openApiDocuments(title, registry, apiRoutes);
 
   const live = defineRoute({
     method: 'GET',

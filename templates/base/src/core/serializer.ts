@@ -49,6 +49,8 @@ function pick(schema: z.ZodType): Serializer {
 function isLeaf(schema: z.ZodType): boolean {
   return (
     schema instanceof z.ZodString ||
+    // z.iso.datetime(), z.uuid(), z.email(): plain strings too, whose checks belong to validation, not to shaping
+    schema instanceof z.ZodStringFormat ||
     schema instanceof z.ZodNumber ||
     schema instanceof z.ZodBoolean ||
     schema instanceof z.ZodLiteral ||

@@ -4,3 +4,6 @@ import { z } from 'zod';
 export const databaseUrl = z.string().min(1).default('./data/db.sqlite');
 
 export const DEFAULT_DATABASE_URL = './data/db.sqlite';
+
+/** A URL the database client accepts but never connects to: `contract:check` builds the routes without a database. */
+export const OFFLINE_DATABASE_URL = ':memory:';

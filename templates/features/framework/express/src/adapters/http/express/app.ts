@@ -47,9 +47,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
     response.locals.requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
     response.locals.log = requestLogger(logger, response.locals.requestId);
     response.setHeader('X-Request-Id', response.locals.requestId);
-    response.on('finish', () =>
-      logCompleted(logger, response.locals.log, { method: request.method, url: request.originalUrl }, response.statusCode, startedAt),
-    );
+    // no listener at all when the completion line would not be logged: one closure less on every request
+    if (logger.isLevelEnabled('info')) {
+      response.on('finish', () =>
+        logCompleted(logger, response.locals.log, { method: request.method, url: request.originalUrl }, response.statusCode, startedAt),
+      );
+    }
     next();
   });
   app.use(helmet());

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { fieldCode } from '../../src/resource/field-code.js';
+import { parseFields } from '../../src/resource/fields.js';
+
+describe('parseFields', () => {
+  it('reads types, optional marks and rules', () => {
+    expect(parseFields('name:string:unique, slug:string:maxLength=80 ,description:text?,rating:int:min=1:max=5,kind:enum(a|b):default=b,product_id:ref(products)')).toEqual([
+      { name: 'name', prop: 'name', type: 'string', optional: false, unique: true },
+      { name: 'slug', prop: 'slug', type: 'string', optional: false, unique: false, maxLength: 80 },
+      { name: 'description', prop: 'description', type: 'text', optional: true, unique: false },
+      { name: 'rating', prop: 'rating', type: 'int', optional: false, unique: false, min: 1, max: 5 },
+      { name: 'kind', prop: 'kind', type: 'enum', optional: false, unique: false, values: ['a', 'b'], default: 'b' },
+      { name: 'product_id', prop: 'productId', type: 'ref', optional: false, unique: false, ref: 'products' },
+    ]);
+  });
+
+  it('defaults become the values they stand for', () => {
+    const [count, price, active, day] = parseFields('count:int:default=3,price:decimal:default=2.5,active:boolean:default=false,day:date:default=2026-01-31');
+    expect([count!.default, price!.default, active!.default, day!.default]).toEqual([3, '2.50', false, '2026-01-31']);
+  });
+
+  it.each([
+    ['', '--fields is empty'],
+    ['Name:string', 'must be snake_case'],
+    ['name', 'has no type'],
+    ['name:float', 'unknown type "float"'],
+    ['name:string:min=1', 'rule "min" does not fit type string; string takes maxLength, unique, default'],
+    ['seen:datetime:default=now', 'datetime takes no rules'],
+    ['name:string:size=3', 'unknown rule "size"'],
+    ['name:string:unique=yes', 'unique takes no value'],
+    ['name:string:maxLength', 'needs a value'],
+    ['name:string:maxLength=20000', 'use type text for longer values'],
+    ['name:string:unique:maxLength=1000', 'maxLength=768 or less'],
+    ['name:string?:unique', 'cannot be optional'],
+    ['n:int:min=5:max=1', 'min (5) is greater than max (1)'],
+    ['n:int:min=1.5', 'is not a whole number'],
+    ['n:int:unique:min=1:max=5', 'room for at least ten values'],
+    ['n:int:max=3:default=4', 'within min and max'],
+    ['b:boolean:default=yes', 'true or false'],
+    ['k:enum(a|b):default=c', 'one of a, b'],
+    ['k:enum(a|a)', 'enum values repeat'],
+    ['e:email:maxLength=10', 'from 20 to'],
+    ['a:string,a:int', 'given twice'],
+    ['created_at:datetime', 'reserved'],
+  ])('refuses %j', (spec, message) => {
+    expect(() => parseFields(spec)).toThrow(message);
+  });
+});
+
+describe('fieldCode', () => {
+  it('maps a field to its column, write and read schema, and test values', () => {
+    const [rating] = parseFields('rating:int:min=1:max=5');
+    expect(fieldCode(rating!)).toMatchObject({
+      column: "int('rating').notNull()",
+      write: 'z.int32().min(1).max(5)',
+      patch: 'z.int32().min(1).max(5).optional()',
+      read: 'z.number().int()',
+      present: 'row.rating',
+      sample: '1 + (i % 5)',
+      invalid: ["'seven'", '1.5', '0', '6'],
+      required: true,
+    });
+  });
+
+  it('an optional field is nullable in and out; a defaulted one may be left out', () => {
+    const [notes, kind] = parseFields('notes:text?,kind:enum(a|b):default=a');
+    expect(fieldCode(notes!)).toMatchObject({
+      column: "longText('notes')",
+      write: 'z.string().trim().min(1).max(10000).nullable().optional()',
+      read: 'z.string().nullable()',
+      present: 'row.notes ?? null',
+      required: false,
+    });
+    expect(fieldCode(kind!)).toMatchObject({
+      column: "varchar('kind', 1).$type<'a' | 'b'>().notNull().default('a')",
+      write: "z.enum(['a', 'b']).optional()",
+      required: false,
+    });
+  });
+
+  it('a ref is a foreign key to the named table', () => {
+    const [product] = parseFields('product_id:ref(products)');
+    expect(fieldCode(product!, 'products')).toMatchObject({
+      column: "foreignId('product_id').notNull().references(() => products.id, { onDelete: 'restrict' })",
+      write: 'z.int().positive()',
+      sample: 'refs.productId',
+    });
+  });
+});
