@@ -1,8 +1,7 @@
 // The program and its ONE error boundary: exit codes live here and nowhere
 // else. 0 ok, 1 failure, 2 usage, 130 cancelled.
 import { Command, CommanderError } from 'commander';
-import { addResourceCommand } from './commands/add-resource.js';
-import { addVersionCommand } from './commands/add-version.js';
+import { addGrowCommands } from './commands/grow.js';
 import { runCreate } from './commands/create.js';
 import { CancelledError, StepFailedError, UsageError } from './errors.js';
 import { addOptionFlags, type GivenOptions } from './options.js';
@@ -22,8 +21,7 @@ function buildProgram(): Command {
       await runCreate({ directory, given: flags });
     });
   addOptionFlags(program);
-  addResourceCommand(program, () => process.cwd());
-  addVersionCommand(program, () => process.cwd());
+  addGrowCommands(program, () => process.cwd());
   return program;
 }
 

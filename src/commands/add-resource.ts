@@ -1,12 +1,11 @@
 // add-resource: flags -> the project's manifest -> a ChangeSet planned in
 // memory (new files + registry edits) -> diff or apply -> migration.
-import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
-import { ACCESS_KINDS, manifestWith, MANIFEST_FILE, readManifest, type AccessKind } from '../project/manifest.js';
+import { manifestWith, MANIFEST_FILE, readManifest, type AccessKind } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
 import { parseFields } from '../resource/fields.js';
 import { resourceNames } from '../resource/names.js';
@@ -15,32 +14,8 @@ import { ChangeSet } from '../edit/changes.js';
 import { registryVersions } from '../edit/registry.js';
 import { createUi } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
+import { VERSION_PATTERN, type AddResourceFlags } from './grow.js';
 
-export interface AddResourceFlags {
-  fields?: string;
-  version?: string;
-  from?: string;
-  pagination?: 'cursor' | 'offset';
-  access?: AccessKind;
-  dryRun?: boolean;
-}
-
-export const VERSION_PATTERN = /^v[1-9]\d*$/;
-
-export function addResourceCommand(program: Command, cwd: () => string, output?: Writable): void {
-  program
-    .command('add-resource <name>')
-    .description('add a resource (table, schemas, routes, tests, migration) to the generated project in this folder')
-    .option('--fields <spec>', 'fields as name:type[?][:rule...], comma separated, e.g. "name:string:unique,price:decimal:min=0,notes:text?"')
-    .option('--version <version>', "the API version to add it to (default: the registry's defaultVersion)")
-    .option('--from <version>', "with --version: copy an existing resource's schemas from this version")
-    .addOption(new Option('--pagination <kind>', 'list pagination').choices(['cursor', 'offset']))
-    .addOption(new Option('--access <rule>', 'who may read and write').choices([...ACCESS_KINDS]))
-    .option('--dry-run', 'print the diff it would make; write nothing')
-    .action(async (name: string, flags: AddResourceFlags) => {
-      await runAddResource(cwd(), name, flags, output);
-    });
-}
 
 export async function runAddResource(root: string, name: string, flags: AddResourceFlags, output?: Writable): Promise<void> {
   const { manifest } = readManifest(root);

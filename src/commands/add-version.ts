@@ -1,7 +1,6 @@
 // add-version: a new API version in the registry; with --from, every resource
 // of that version copied into it (and the version's other routes served by it
 // too); with --deprecate/--sunset, the old version announced as going away.
-import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { ChangeSet } from '../edit/changes.js';
 import { ensureDeprecation, ensureNamedImport, ensureVersion, ensureVersionRoute, registryVersions, versionRoutes } from '../edit/registry.js';
@@ -11,28 +10,9 @@ import { manifestWith, MANIFEST_FILE, readManifest, type ResourceRecord } from '
 import { planVersionCopy } from '../resource/copy-version.js';
 import { REGISTRY_FILE } from '../resource/plan.js';
 import { createUi } from '../ui.js';
-import { VERSION_PATTERN } from './add-resource.js';
+import { VERSION_PATTERN, type AddVersionFlags } from './grow.js';
 import { applyEdit } from './apply-edit.js';
 
-export interface AddVersionFlags {
-  from?: string;
-  deprecate?: string;
-  sunset?: string;
-  dryRun?: boolean;
-}
-
-export function addVersionCommand(program: Command, cwd: () => string, output?: Writable): void {
-  program
-    .command('add-version <version>')
-    .description('add an API version to the generated project in this folder')
-    .option('--from <version>', "start it as a copy of this version's resources (their own schemas, free to change)")
-    .option('--deprecate <version>', 'mark this older version deprecated (Deprecation, Sunset and Link headers); needs --sunset')
-    .option('--sunset <date>', 'the date the deprecated version stops, YYYY-MM-DD')
-    .option('--dry-run', 'print the diff it would make; write nothing')
-    .action(async (version: string, flags: AddVersionFlags) => {
-      await runAddVersion(cwd(), version, flags, output);
-    });
-}
 
 export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, output?: Writable, today = new Date()): Promise<void> {
   const { manifest } = readManifest(root);

@@ -1,0 +1,52 @@
+// The commands that grow an existing project, as commander sees them. Their
+// work (ts-morph, Prettier, the TypeScript compiler behind them) is imported
+// only when one runs: `create` and `--version` never pay for loading it.
+import { Option, type Command } from 'commander';
+import type { Writable } from 'node:stream';
+import { ACCESS_KINDS, type AccessKind } from '../project/manifest.js';
+
+export const VERSION_PATTERN = /^v[1-9]\d*$/;
+
+export interface AddResourceFlags {
+  fields?: string;
+  version?: string;
+  from?: string;
+  pagination?: 'cursor' | 'offset';
+  access?: AccessKind;
+  dryRun?: boolean;
+}
+
+export interface AddVersionFlags {
+  from?: string;
+  deprecate?: string;
+  sunset?: string;
+  dryRun?: boolean;
+}
+
+export function addGrowCommands(program: Command, cwd: () => string, output?: Writable): void {
+  program
+    .command('add-resource <name>')
+    .description('add a resource (table, schemas, routes, tests, migration) to the generated project in this folder')
+    .option('--fields <spec>', 'fields as name:type[?][:rule...], comma separated, e.g. "name:string:unique,price:decimal:min=0,notes:text?"')
+    .option('--version <version>', "the API version to add it to (default: the registry's defaultVersion)")
+    .option('--from <version>', "with --version: copy an existing resource's schemas from this version")
+    .addOption(new Option('--pagination <kind>', 'list pagination').choices(['cursor', 'offset']))
+    .addOption(new Option('--access <rule>', 'who may read and write').choices([...ACCESS_KINDS]))
+    .option('--dry-run', 'print the diff it would make; write nothing')
+    .action(async (name: string, flags: AddResourceFlags) => {
+      const { runAddResource } = await import('./add-resource.js');
+      await runAddResource(cwd(), name, flags, output);
+    });
+
+  program
+    .command('add-version <version>')
+    .description('add an API version to the generated project in this folder')
+    .option('--from <version>', "start it as a copy of this version's resources (their own schemas, free to change)")
+    .option('--deprecate <version>', 'mark this older version deprecated (Deprecation, Sunset and Link headers); needs --sunset')
+    .option('--sunset <date>', 'the date the deprecated version stops, YYYY-MM-DD')
+    .option('--dry-run', 'print the diff it would make; write nothing')
+    .action(async (version: string, flags: AddVersionFlags) => {
+      const { runAddVersion } = await import('./add-version.js');
+      await runAddVersion(cwd(), version, flags, output);
+    });
+}
