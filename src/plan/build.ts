@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { databaseFeature } from '../features/database.js';
 import { featuresFor, type Feature } from '../features/index.js';
-import { MANIFEST_FILE } from '../project/manifest.js';
+import { MANIFEST_FILE, manifestJson } from '../project/manifest.js';
 import { readTemplateDir, templateToOutput, type View } from './render.js';
 import { FileTree } from './tree.js';
 
@@ -28,7 +28,7 @@ export async function planProject(ctx: Context): Promise<FileTree> {
   }
   await addMigrations(tree, features, view.dialect);
   tree.set('package.json', `${JSON.stringify(packageJson(ctx, features, tree), null, 2)}\n`);
-  tree.set(MANIFEST_FILE, `${JSON.stringify(manifest(ctx, features), null, 2)}\n`);
+  tree.set(MANIFEST_FILE, manifestJson(manifest(ctx, features)));
   return tree;
 }
 

@@ -60,7 +60,12 @@ export function readManifest(root: string): { manifest: Manifest; text: string }
   return { manifest: { ...(manifest as Manifest), resources: manifest.resources ?? {} }, text };
 }
 
-/** The manifest with `resources` changed, in the file's own layout (two-space JSON). */
+/** The manifest with `resources` changed, in the file's own layout. */
 export function manifestWith(manifest: Manifest, resources: Record<string, ResourceRecord>): string {
-  return `${JSON.stringify({ ...manifest, resources }, null, 2)}\n`;
+  return manifestJson({ ...manifest, resources });
+}
+
+/** Two-space JSON with short lists on one line (`"versions": ["v1", "v2"]`), as Prettier writes it. */
+export function manifestJson(value: object): string {
+  return `${JSON.stringify(value, null, 2).replace(/\[\s+((?:"[^"\n]*",\s+)*"[^"\n]*")\s+\]/g, (_, items: string) => `[${items.split(/,\s+/).join(', ')}]`)}\n`;
 }

@@ -11,7 +11,9 @@ type Schema = Record<string, unknown>;
 /** A one-version document: GET /things answers `read`; POST /things takes `write`. */
 function documentOf(options: { read?: Schema; write?: Schema; query?: Schema[]; statuses?: string[]; extraPath?: boolean }): Schema {
   const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
-  const responses = Object.fromEntries((options.statuses ?? ['200']).map((status) => [status, { description: 'OK', ...json(options.read ?? {}) }]));
+  const responses = Object.fromEntries(
+    (options.statuses ?? ['200']).map((status) => [status, { description: 'OK', ...json(options.read ?? {}) }]),
+  );
   return {
     paths: {
       '/api/v1/things': {
@@ -23,33 +25,91 @@ function documentOf(options: { read?: Schema; write?: Schema; query?: Schema[]; 
   };
 }
 
-const object = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
+const object = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({
+  type: 'object',
+  properties,
+  required,
+});
 const int = { type: 'integer' };
 const text = { type: 'string' };
 const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
 const query = (name: string, required = false) => ({ name, in: 'query', required, schema: text });
 
-const base = { read: object({ id: int, price: text }), write: object({ quantity: { ...int, maximum: 100 }, size: { type: 'string', enum: ['s', 'm', 'l'], maxLength: 10 } }) };
-const summary = (changes: Change[]) => changes.map((change) => `${change.breaking ? 'breaking' : 'compatible'}: ${change.endpoint} ${change.where} ${change.field} ${change.change}`);
+const base = {
+  read: object({ id: int, price: text }),
+  write: object({ quantity: { ...int, maximum: 100 }, size: { type: 'string', enum: ['s', 'm', 'l'], maxLength: 10 } }),
+};
+const summary = (changes: Change[]) =>
+  changes.map(
+    (change) => `${change.breaking ? 'breaking' : 'compatible'}: ${change.endpoint} ${change.where} ${change.field} ${change.change}`,
+  );
 
 describe('what a client could notice breaks a released version; additions do not', () => {
   it.each([
     ['a response field removed', { read: object({ id: int }) }, ['breaking: GET /api/v1/things response price removed']],
-    ['a response field renamed', { read: object({ id: int, cost: text }) }, ['breaking: GET /api/v1/things response price removed', 'compatible: GET /api/v1/things response cost added']],
-    ['a response field retyped', { read: object({ id: int, price: int }) }, ['breaking: GET /api/v1/things response price type string -> integer']],
-    ['a response field made nullable', { read: object({ id: int, price: nullable(text) }) }, ['breaking: GET /api/v1/things response price made nullable']],
-    ['a request field added as required', { write: object({ ...base.write.properties as object, colour: text }) }, ['breaking: POST /api/v1/things request colour added as required']],
-    ['a request field retyped', { write: object({ quantity: text, size: (base.write.properties as Record<string, Schema>).size! }) }, ['breaking: POST /api/v1/things request quantity type integer -> string']],
-    ['a lower max', { write: object({ quantity: { ...int, maximum: 50 }, size: (base.write.properties as Record<string, Schema>).size! }) }, ['breaking: POST /api/v1/things request quantity maximum 100 -> 50']],
-    ['a shorter maxLength', { write: object({ quantity: { ...int, maximum: 100 }, size: { type: 'string', enum: ['s', 'm', 'l'], maxLength: 5 } }) }, ['breaking: POST /api/v1/things request size maxLength 10 -> 5']],
-    ['fewer enum values', { write: object({ quantity: { ...int, maximum: 100 }, size: { type: 'string', enum: ['s', 'm'], maxLength: 10 } }) }, ['breaking: POST /api/v1/things request size enum s|m|l -> s|m']],
-    ['a status code removed', { statuses: ['201'] }, ['breaking: GET /api/v1/things status 200 removed', 'compatible: GET /api/v1/things status 201 added']],
+    [
+      'a response field renamed',
+      { read: object({ id: int, cost: text }) },
+      ['breaking: GET /api/v1/things response price removed', 'compatible: GET /api/v1/things response cost added'],
+    ],
+    [
+      'a response field retyped',
+      { read: object({ id: int, price: int }) },
+      ['breaking: GET /api/v1/things response price type string -> integer'],
+    ],
+    [
+      'a response field made nullable',
+      { read: object({ id: int, price: nullable(text) }) },
+      ['breaking: GET /api/v1/things response price made nullable'],
+    ],
+    [
+      'a request field added as required',
+      { write: object({ ...(base.write.properties as object), colour: text }) },
+      ['breaking: POST /api/v1/things request colour added as required'],
+    ],
+    [
+      'a request field retyped',
+      { write: object({ quantity: text, size: (base.write.properties as Record<string, Schema>).size! }) },
+      ['breaking: POST /api/v1/things request quantity type integer -> string'],
+    ],
+    [
+      'a lower max',
+      { write: object({ quantity: { ...int, maximum: 50 }, size: (base.write.properties as Record<string, Schema>).size! }) },
+      ['breaking: POST /api/v1/things request quantity maximum 100 -> 50'],
+    ],
+    [
+      'a shorter maxLength',
+      { write: object({ quantity: { ...int, maximum: 100 }, size: { type: 'string', enum: ['s', 'm', 'l'], maxLength: 5 } }) },
+      ['breaking: POST /api/v1/things request size maxLength 10 -> 5'],
+    ],
+    [
+      'fewer enum values',
+      { write: object({ quantity: { ...int, maximum: 100 }, size: { type: 'string', enum: ['s', 'm'], maxLength: 10 } }) },
+      ['breaking: POST /api/v1/things request size enum s|m|l -> s|m'],
+    ],
+    [
+      'a status code removed',
+      { statuses: ['201'] },
+      ['breaking: GET /api/v1/things status 200 removed', 'compatible: GET /api/v1/things status 201 added'],
+    ],
     ['a query parameter removed', { query: [] }, ['breaking: GET /api/v1/things query cursor removed']],
     ['a query parameter made required', { query: [query('cursor', true)] }, ['breaking: GET /api/v1/things query cursor made required']],
-    ['a new optional request field', { write: object({ ...base.write.properties as object, note: text }, ['quantity', 'size']) }, ['compatible: POST /api/v1/things request note added']],
-    ['a new response field', { read: object({ id: int, price: text, stock: int }) }, ['compatible: GET /api/v1/things response stock added']],
+    [
+      'a new optional request field',
+      { write: object({ ...(base.write.properties as object), note: text }, ['quantity', 'size']) },
+      ['compatible: POST /api/v1/things request note added'],
+    ],
+    [
+      'a new response field',
+      { read: object({ id: int, price: text, stock: int }) },
+      ['compatible: GET /api/v1/things response stock added'],
+    ],
     ['a new endpoint', { extraPath: true }, ['compatible: GET /api/v1/other endpoint  added']],
-    ['a higher max', { write: object({ quantity: { ...int, maximum: 500 }, size: (base.write.properties as Record<string, Schema>).size! }) }, ['compatible: POST /api/v1/things request quantity maximum 100 -> 500']],
+    [
+      'a higher max',
+      { write: object({ quantity: { ...int, maximum: 500 }, size: (base.write.properties as Record<string, Schema>).size! }) },
+      ['compatible: POST /api/v1/things request quantity maximum 100 -> 500'],
+    ],
   ] as const)('%s', (_name, change, expected) => {
     const released = documentOf({ ...base, query: [query('cursor')] });
     const live = documentOf({ ...base, query: [query('cursor')], ...(change as object) });

@@ -15,7 +15,11 @@ export interface ReadinessCheck {
 const status = z.object({ status: z.literal('ok') });
 
 /** Each version's OpenAPI document: its own routes and the unversioned ones (auth), as clients see them. */
-export function openApiDocuments(title: string, registry: VersionRegistry, apiRoutes: MountedRoute[]): Record<string, Record<string, unknown>> {
+export function openApiDocuments(
+  title: string,
+  registry: VersionRegistry,
+  apiRoutes: MountedRoute[],
+): Record<string, Record<string, unknown>> {
   const unversioned = apiRoutes.filter((mounted) => mounted.version === null);
   return Object.fromEntries(
     Object.keys(registry.versions).map((version) => [

@@ -31,7 +31,9 @@ function describe(version: string, changes: Change[]): { breaking: Change[]; lin
 
 if (command === 'check') {
   if (released.length === 0) {
-    console.log(`No released version yet (${CONTRACT_DIR}/ has no contract): nothing to check. Release one with \`npm run contract:update\`.`);
+    console.log(
+      `No released version yet (${CONTRACT_DIR}/ has no contract): nothing to check. Release one with \`npm run contract:update\`.`,
+    );
     process.exit(0);
   }
   const broken: string[] = [];
@@ -47,7 +49,9 @@ if (command === 'check') {
   }
   if (broken.length > 0) {
     const from = broken.filter((version) => live[version]).at(-1);
-    console.log(`Released versions may only grow. Put the change in a new version:\n  npx create-prod-api add-version ${nextVersion}${from ? ` --from ${from}` : ''}`);
+    console.log(
+      `Released versions may only grow. Put the change in a new version:\n  npx create-prod-api add-version ${nextVersion}${from ? ` --from ${from}` : ''}`,
+    );
     process.exit(1);
   }
 } else if (command === 'update') {
@@ -62,12 +66,16 @@ if (command === 'check') {
     if (released.includes(version)) {
       const { breaking, lines } = describe(version, compareDocuments(readContract(root, version), live[version]));
       if (breaking.length > 0 && !force) {
-        console.error(`${lines.join('\n')}\nNot updated: ${version} is released. Put the change in ${nextVersion}, or pass --force to rewrite its contract.`);
+        console.error(
+          `${lines.join('\n')}\nNot updated: ${version} is released. Put the change in ${nextVersion}, or pass --force to rewrite its contract.`,
+        );
         process.exit(1);
       }
     }
     writeContract(root, version, live[version]);
-    console.log(`${CONTRACT_DIR}/${version}.json written${released.includes(version) ? '' : ` (${version} is released once this file is committed)`}.`);
+    console.log(
+      `${CONTRACT_DIR}/${version}.json written${released.includes(version) ? '' : ` (${version} is released once this file is committed)`}.`,
+    );
   }
 } else {
   console.error('usage: contract.ts check | update [v1 v2 ...] [--force]');

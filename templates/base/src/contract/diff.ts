@@ -64,7 +64,8 @@ function compareOperation(endpoint: string, before: Schema, after: Schema): Chan
     const was = oldQuery.get(name);
     const is = newQuery.get(name);
     if (was && !is) add({ where: 'query', field: name, change: 'removed', breaking: true });
-    else if (!was && is) add({ where: 'query', field: name, change: is.required ? 'added as required' : 'added', breaking: Boolean(is.required) });
+    else if (!was && is)
+      add({ where: 'query', field: name, change: is.required ? 'added as required' : 'added', breaking: Boolean(is.required) });
     else if (was && is && !was.required && is.required) add({ where: 'query', field: name, change: 'made required', breaking: true });
   }
   return changes;
@@ -87,16 +88,31 @@ type Add = (change: Omit<Change, 'endpoint'>) => void;
  * must stay (same type, never null, never absent). In a request, a client
  * writes: what it wrote must stay accepted (no new required field, no tighter rule).
  */
-function compareSchema(before: Schema | undefined, after: Schema | undefined, field: string, where: 'request' | 'response', add: Add): void {
+function compareSchema(
+  before: Schema | undefined,
+  after: Schema | undefined,
+  field: string,
+  where: 'request' | 'response',
+  add: Add,
+): void {
   if (!before && !after) return;
   if (!before || !after) {
     // a body that appears or disappears: the whole body is the field
-    add({ where, field: field || '(body)', change: before ? 'removed' : 'added', breaking: where === 'response' ? Boolean(before) : Boolean(after) });
+    add({
+      where,
+      field: field || '(body)',
+      change: before ? 'removed' : 'added',
+      breaking: where === 'response' ? Boolean(before) : Boolean(after),
+    });
     return;
   }
   const oldTypes = typesOf(before);
   const newTypes = typesOf(after);
-  const label = (types: Set<string>) => [...types].filter((type) => type !== 'null').sort().join('|') || 'null';
+  const label = (types: Set<string>) =>
+    [...types]
+      .filter((type) => type !== 'null')
+      .sort()
+      .join('|') || 'null';
   const nonNull = (types: Set<string>) => new Set([...types].filter((type) => type !== 'null'));
   if (label(oldTypes) !== label(newTypes)) {
     // a response may only narrow what it sends; a request may only widen what it takes
@@ -105,7 +121,8 @@ function compareSchema(before: Schema | undefined, after: Schema | undefined, fi
     return;
   }
   if (where === 'response' && !oldTypes.has('null') && newTypes.has('null')) add({ where, field, change: 'made nullable', breaking: true });
-  if (where === 'request' && oldTypes.has('null') && !newTypes.has('null')) add({ where, field, change: 'no longer takes null', breaking: true });
+  if (where === 'request' && oldTypes.has('null') && !newTypes.has('null'))
+    add({ where, field, change: 'no longer takes null', breaking: true });
   compareRules(before, after, field, where, add);
 
   const oldObject = objectPart(before);
@@ -124,10 +141,17 @@ function compareSchema(before: Schema | undefined, after: Schema | undefined, fi
         add({ where, field: path, change: 'removed', breaking: true });
       } else if (!was && is) {
         const required = newRequired.has(name);
-        add({ where, field: path, change: required && where === 'request' ? 'added as required' : 'added', breaking: required && where === 'request' });
+        add({
+          where,
+          field: path,
+          change: required && where === 'request' ? 'added as required' : 'added',
+          breaking: required && where === 'request',
+        });
       } else if (was && is) {
-        if (where === 'request' && !oldRequired.has(name) && newRequired.has(name)) add({ where, field: path, change: 'made required', breaking: true });
-        if (where === 'response' && oldRequired.has(name) && !newRequired.has(name)) add({ where, field: path, change: 'made optional', breaking: true });
+        if (where === 'request' && !oldRequired.has(name) && newRequired.has(name))
+          add({ where, field: path, change: 'made required', breaking: true });
+        if (where === 'response' && oldRequired.has(name) && !newRequired.has(name))
+          add({ where, field: path, change: 'made optional', breaking: true });
         compareSchema(was, is, path, where, add);
       }
     }
@@ -143,7 +167,12 @@ function compareRules(before: Schema, after: Schema, field: string, where: 'requ
   const newRules = rulesOf(after);
   const report = (rule: string, was: unknown, is: unknown, tighter: boolean) => {
     const text = (value: unknown) => (value === undefined ? 'none' : Array.isArray(value) ? value.join('|') : String(value));
-    add({ where, field: field || '(body)', change: `${rule} ${text(was)} -> ${text(is)}`, breaking: where === 'request' ? tighter : !tighter });
+    add({
+      where,
+      field: field || '(body)',
+      change: `${rule} ${text(was)} -> ${text(is)}`,
+      breaking: where === 'request' ? tighter : !tighter,
+    });
   };
   for (const rule of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'] as const) {
     const [was, is] = [oldRules[rule], newRules[rule]];
@@ -184,10 +213,21 @@ interface Rules {
 
 /** The rules of a schema and of the non-null branches of its anyOf. */
 function rulesOf(schema: Schema): Rules {
-  const branches = [schema, ...(((schema.anyOf ?? schema.oneOf ?? []) as Schema[]).filter((branch) => branch.type !== 'null'))];
+  const branches = [schema, ...((schema.anyOf ?? schema.oneOf ?? []) as Schema[]).filter((branch) => branch.type !== 'null')];
   const rules: Rules = {};
   for (const branch of branches) {
-    for (const key of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'format', 'pattern'] as const) {
+    for (const key of [
+      'maximum',
+      'exclusiveMaximum',
+      'maxLength',
+      'maxItems',
+      'minimum',
+      'exclusiveMinimum',
+      'minLength',
+      'minItems',
+      'format',
+      'pattern',
+    ] as const) {
       if (branch[key] !== undefined) (rules as Record<string, unknown>)[key] = branch[key];
     }
     if (Array.isArray(branch.enum)) rules.enum = (branch.enum as unknown[]).filter((value) => value !== null);
@@ -204,7 +244,8 @@ function typesOf(schema: Schema): Set<string> {
   if (typeof schema.type === 'string') types.add(schema.type);
   if (Array.isArray(schema.type)) for (const type of schema.type) types.add(String(type));
   const values = Array.isArray(schema.enum) ? (schema.enum as unknown[]) : schema.const !== undefined ? [schema.const] : [];
-  for (const value of values) types.add(value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value === 'number' ? 'number' : typeof value);
+  for (const value of values)
+    types.add(value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value === 'number' ? 'number' : typeof value);
   if (types.size === 0) types.add('any');
   return types;
 }

@@ -30,7 +30,11 @@ export function stableJson(value: unknown): string {
   const sorted = (item: unknown): unknown => {
     if (Array.isArray(item)) return item.map(sorted);
     if (item && typeof item === 'object') {
-      return Object.fromEntries(Object.keys(item).sort().map((key) => [key, sorted((item as Record<string, unknown>)[key])]));
+      return Object.fromEntries(
+        Object.keys(item)
+          .sort()
+          .map((key) => [key, sorted((item as Record<string, unknown>)[key])]),
+      );
     }
     return item;
   };
