@@ -3,7 +3,7 @@
 // the schema changed, is made after; any failure puts every file back.
 import path from 'node:path';
 import { applyChanges, formatChanges, unifiedDiff, type ChangeSet } from '../edit/changes.js';
-import { StepFailedError } from '../errors.js';
+import { CancelledError, StepFailedError } from '../errors.js';
 import { generateMigration } from '../steps/migration.js';
 import type { Ui } from '../ui.js';
 import { CommandError, tail } from '../util/exec.js';
@@ -24,6 +24,10 @@ export async function applyEdit(edit: EditRun): Promise<void> {
   const { ui, root } = edit;
   const changes = await formatChanges(root, edit.changes.list());
   const runScript = runScriptCommand(edit.packageManager as PackageManager);
+  if (changes.length === 0) {
+    ui.info('Nothing to change: everything asked for is there already.');
+    return;
+  }
 
   if (edit.dryRun) {
     edit.ui.output.write(unifiedDiff(changes));
@@ -49,8 +53,12 @@ export async function applyEdit(edit: EditRun): Promise<void> {
         migrationNote = `Install the dependencies, then make the migration:\n  ${result.command}`;
       }
     } catch (error) {
-      spinner.error('drizzle-kit generate failed');
       await revert();
+      if (error instanceof CommandError && error.reason === 'cancelled') {
+        spinner.error('Cancelled');
+        throw new CancelledError('Cancelled: every file was put back as it was.');
+      }
+      spinner.error('drizzle-kit generate failed');
       const output = error instanceof CommandError ? `\n${tail(error.output)}` : '';
       throw new StepFailedError(
         `drizzle-kit could not generate the migration (${error instanceof Error ? error.message : String(error)}); every file was put back as it was.${output}`,

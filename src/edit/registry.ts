@@ -122,8 +122,30 @@ function versionList(file: SourceFile, version: string): ArrayLiteralExpression 
 /** `identifier` in the version's route list, at its end. */
 export function ensureVersionRoute(file: SourceFile, version: string, identifier: string): void {
   const list = versionList(file, version);
-  if (list.getElements().some((element) => element.getText() === identifier)) return;
-  list.addElement(identifier);
+  const elements = list.getElements();
+  if (elements.some((element) => element.getText() === identifier)) return;
+  const last = elements.at(-1);
+  if (!last) {
+    list.addElement(identifier);
+    return;
+  }
+  // by hand: ts-morph's addElement rewrites everything from the last element to `]`, comments there included
+  const items = list.getFirstChildByKindOrThrow(SyntaxKind.SyntaxList);
+  const trailingComma = items.getLastChild()?.getKind() === SyntaxKind.CommaToken;
+  const text = file.getFullText();
+  const multiline = text.slice(list.getStart(), last.getStart()).includes('\n');
+  if (!multiline) {
+    file.insertText(trailingComma ? items.getEnd() : last.getEnd(), trailingComma ? ` ${identifier},` : `, ${identifier}`);
+    return;
+  }
+  // one per line: below the last element's line (after any comment on it), indented as it is
+  const lineStart = text.lastIndexOf('\n', last.getStart()) + 1;
+  const indent = text.slice(lineStart, last.getStart());
+  // positions are read before any insert: an insert replaces the tree's nodes
+  const lastEnd = last.getEnd();
+  const lineEnd = text.indexOf('\n', lastEnd);
+  file.insertText(lineEnd + 1, `${indent}${identifier},\n`);
+  if (!trailingComma) file.insertText(lastEnd, ',');
 }
 
 /** `version: []` in the registry's versions, after the others. */

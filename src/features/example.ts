@@ -13,7 +13,13 @@ export const example: Feature = {
   migrations: [{ tag: '0001_examples', when: 1795783146703 }],
   // the same resources in add-resource's terms (orders also check stock, which the DSL does not say)
   resources: {
-    products: { fields: 'name:string:maxLength=200,price:decimal:min=0,stock:int:min=0', access: 'public-read', pagination: 'cursor', versions: ['v1', 'v2'] },
+    products: {
+      fields: 'name:string:maxLength=200,price:decimal:min=0,stock:int:min=0',
+      access: 'public-read',
+      pagination: 'cursor',
+      versions: ['v1', 'v2'],
+      seed: { stock: 100 },
+    },
     orders: {
       fields: 'product_id:ref(products),quantity:int:min=1:max=100,shipping_address:string:maxLength=500',
       access: 'owner',

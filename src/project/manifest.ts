@@ -17,6 +17,8 @@ export interface ResourceRecord {
   readonly pagination: 'cursor' | 'offset';
   /** the versions that serve it */
   readonly versions: readonly string[];
+  /** values rows made for other resources' tests must have, for rules the fields cannot say (an order needs stock) */
+  readonly seed?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface Manifest {

@@ -27,6 +27,19 @@ export async function planVersionCopy(copy: VersionCopy): Promise<string> {
     return text;
   };
 
+  // there already (an earlier add-version --from, say): only make sure it is registered
+  const [schemasThere, routesThere] = [await changes.current(`${folder}/${to}/schemas.ts`), await changes.current(`${folder}/${to}/routes.ts`)];
+  if (schemasThere !== null && routesThere !== null) {
+    const routes = sources.load(`${folder}/${to}/routes.ts`, routesThere);
+    const name = routes.getVariableStatements().find((statement) => statement.isExported())?.getDeclarations()[0]?.getName();
+    if (!name) throw new UsageError(`${folder}/${to}/routes.ts exports no route factory to register; export one (\`export const ${resource}${to.toUpperCase()} = ...\`).`);
+    ensureVersionRoute(registry, to, ensureNamedImport(registry, name, `../resources/${resource}/${to}/routes.js`));
+    return name;
+  }
+  if (schemasThere !== null || routesThere !== null) {
+    throw new UsageError(`${folder}/${to}/ holds only one of schemas.ts and routes.ts; restore the other or remove the folder, then run the command again.`);
+  }
+
   const schemas = sources.load(`${folder}/${to}/schemas.ts`, await read('schemas.ts'));
   retellVersion(schemas, from, to);
   changes.create(`${folder}/${to}/schemas.ts`, schemas.getFullText());

@@ -1,7 +1,7 @@
 // What one field becomes in each generated file: its column, its write and read
 // schema, how a row presents it, and the values the generated tests send.
 // The strings are TypeScript; Prettier lays them out afterwards.
-import { DEFAULT_LENGTH, type Field } from './fields.js';
+import { DEFAULT_LENGTH, INT_LIMIT, type Field } from './fields.js';
 
 export interface FieldCode {
   readonly name: string;
@@ -159,8 +159,10 @@ function sampleOf(field: Field): string {
     case 'email':
       return '`user${i}@example.com`';
     case 'int': {
-      const low = field.min ?? (field.max !== undefined ? Math.min(0, field.max - 9) : 0);
-      return field.max !== undefined && field.max - low < 9 ? `${low} + (i % ${field.max - low + 1})` : `${low} + i`;
+      // ten values from the low end of the range, or as many as it holds
+      const high = field.max ?? INT_LIMIT;
+      const low = field.min ?? Math.min(0, high - 9);
+      return high - low < 9 ? `${low} + (i % ${high - low + 1})` : `${low} + i`;
     }
     case 'decimal': {
       const low = field.min ?? (field.max !== undefined ? Math.min(0, field.max - 9) : 0);

@@ -19,7 +19,8 @@ export const RULES_OF: Record<FieldType, readonly RuleName[]> = {
   datetime: [],
   uuid: ['unique'],
   enum: ['default'],
-  ref: ['unique'],
+  // a ref is a plain many-to-one: a unique ref (one-to-one) would need a referenced row per test row
+  ref: [],
 };
 
 export interface Field {
@@ -44,14 +45,17 @@ export interface Field {
 /** Fields every resource has already, or that access rules add. */
 const RESERVED_FIELDS = new Set(['id', 'created_at', 'updated_at', 'user_id']);
 
-// Limits that hold on every database: MySQL's VARCHAR is at most 16383 utf8mb4 characters, and an index key 3072 bytes.
-export const MAX_VARCHAR = 16_383;
+// Limits that hold on every database. MySQL: a row's VARCHARs share 65,535 bytes (4 a character in utf8mb4), an
+// index key is at most 3,072 bytes, and TEXT holds 65,535 bytes.
+export const MAX_VARCHAR = 4_000;
+const MAX_ROW_VARCHAR = 12_000;
 export const MAX_UNIQUE_VARCHAR = 768;
+const MAX_TEXT = 16_000;
 export const DEFAULT_LENGTH: Partial<Record<FieldType, number>> = { string: 255, email: 254, text: 10_000 };
 const MIN_EMAIL_LENGTH = 20;
 // a decimal column is DECIMAL(12, 2): ten digits before the point
 const DECIMAL_LIMIT = 1e10;
-const INT_LIMIT = 2 ** 31 - 1;
+export const INT_LIMIT = 2 ** 31 - 1;
 
 export function parseFields(spec: string): Field[] {
   const parts = spec
@@ -60,6 +64,10 @@ export function parseFields(spec: string): Field[] {
     .filter(Boolean);
   if (parts.length === 0) throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
   const fields = parts.map(parseField);
+  const rowLength = fields.reduce((sum, field) => sum + (field.type === 'string' || field.type === 'email' ? (field.maxLength ?? DEFAULT_LENGTH[field.type]!) : 0), 0);
+  if (rowLength > MAX_ROW_VARCHAR) {
+    throw new UsageError(`--fields: the string fields' maxLengths add up to ${rowLength} characters, more than one MySQL row holds (${MAX_ROW_VARCHAR}); make the long ones text.`);
+  }
   const seen = new Set<string>();
   for (const field of fields) {
     if (seen.has(field.name)) throw new UsageError(`Field "${field.name}" is given twice in --fields.`);
@@ -159,7 +167,7 @@ function lengthRule(value: string | true | undefined, type: FieldType, where: st
   const text = String(value);
   const length = Number(text);
   const low = type === 'email' ? MIN_EMAIL_LENGTH : 1;
-  const high = type === 'text' ? 1_000_000 : MAX_VARCHAR;
+  const high = type === 'text' ? MAX_TEXT : MAX_VARCHAR;
   if (!/^\d+$/.test(text) || length < low || length > high) {
     const hint = type === 'string' && length > high ? ' (use type text for longer values)' : '';
     throw new UsageError(`${where}: maxLength=${text} must be a whole number from ${low} to ${high}${hint}.`);

@@ -3,6 +3,7 @@
 // table index and the manifest, all as one ChangeSet. Nothing is written here.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Node, type SourceFile } from 'ts-morph';
 import { ChangeSet } from '../edit/changes.js';
 import { ensureExportStar, ensureNamedImport, ensureVersionRoute, registryDefaultVersion, registryVersions } from '../edit/registry.js';
 import { openSources } from '../edit/source.js';
@@ -76,12 +77,35 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
 
   const indexText = (await changes.current(TABLE_INDEX_FILE))!;
   const index = sources.load(TABLE_INDEX_FILE, indexText);
+  const taken = await tablesOf(changes, sources, index);
+  const clash = taken.find((table) => table.name === names.pluralCamel || table.table === names.table);
+  if (clash) {
+    throw new UsageError(`"${request.names.kebab}" would clash with the table ${clash.table} (${clash.name} in ${clash.file}); choose another name.`);
+  }
   ensureExportStar(index, `../resources/${names.pluralKebab}/table.js`);
   changes.update(TABLE_INDEX_FILE, indexText, index.getFullText());
 
   const record = { fields: request.fieldsSpec, access, pagination: view.cursor ? 'cursor' : 'offset', versions: [version] } as const;
   changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: record }));
   return { changes, version };
+}
+
+/** The tables the table index exports now: each module's exported constants and the SQL names given to `table()`. */
+async function tablesOf(changes: ChangeSet, sources: ReturnType<typeof openSources>, index: SourceFile): Promise<{ name: string; table: string; file: string }[]> {
+  const tables: { name: string; table: string; file: string }[] = [];
+  for (const declaration of index.getExportDeclarations()) {
+    const specifier = declaration.getModuleSpecifierValue();
+    if (!specifier?.startsWith('.')) continue;
+    const file = path.posix.join(path.posix.dirname(TABLE_INDEX_FILE), specifier).replace(/\.js$/, '.ts');
+    const text = await changes.current(file);
+    if (text === null) continue;
+    for (const variable of sources.load(file, text).getVariableDeclarations()) {
+      const call = variable.getInitializer();
+      const first = call && Node.isCallExpression(call) ? call.getArguments()[0] : undefined;
+      tables.push({ name: variable.getName(), table: first && Node.isStringLiteral(first) ? first.getLiteralValue() : '', file });
+    }
+  }
+  return tables;
 }
 
 /** What a ref(...) names: a resource the manifest knows, or the project's users. */

@@ -80,6 +80,8 @@ export function resourceView(spec: ResourceSpec) {
     auth: spec.auth,
     fields,
     refs: uniqueBy(refs, (ref) => ref.name),
+    // one import per referenced table, however many fields point at it
+    refImports: uniqueBy(refs, (ref) => ref.fromResource),
     table: { imports: tableImports, indexName: `${names.table}_${owner ? 'user_' : ''}created_at_id_idx` },
     repository: {
       drizzleImports: [...drizzle].sort().join(', '),
@@ -116,6 +118,9 @@ function testView(spec: ResourceSpec, fields: FieldCode[]) {
       path,
       fields: targetFields.map((field) => {
         const code = fieldCode(field);
+        // a value the resource's own rules need beyond its field rules (stock enough for an order)
+        const fixed = record.seed?.[field.name];
+        if (fixed !== undefined) return { ...code, sample: JSON.stringify(fixed) };
         return field.type === 'ref' ? { ...code, sample: nested.get(field.prop)! } : code;
       }),
     });

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../util/exec.js';
+import { interruptible } from '../util/interrupt.js';
 
 const JOURNAL = 'drizzle/meta/_journal.json';
 
@@ -20,7 +21,8 @@ export async function generateMigration(root: string, name: string, runScript: s
   const journalPath = path.join(root, JOURNAL);
   const journal = existsSync(journalPath) ? await readFile(journalPath, 'utf8') : null;
   try {
-    await run(bin, ['generate', '--name', name], { cwd: root });
+    // Ctrl-C stops drizzle-kit too; the caller then puts the project back
+    await interruptible((signal) => run(bin, ['generate', '--name', name], { cwd: root, signal }));
   } catch (error) {
     // leave drizzle/ as it was: no half-made migration beside the reverted files
     for (const file of listMigrationFiles(root).filter((file) => !before.includes(file))) await rm(path.join(root, file), { force: true });

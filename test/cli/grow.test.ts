@@ -48,7 +48,8 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     [['add-resource', 'category', '--fields', 'shop_id:ref(shops)'], 'ref(shops) names no resource of this project; it has products, orders, users'],
     [['add-resource', 'category', '--fields', 'name:string', '--version', 'v9'], 'Unknown version v9: the registry serves v1, v2'],
     [['add-resource', 'category'], 'add-resource needs --fields'],
-    [['add-resource', 'products', '--version', 'v2', '--from', 'v1'], 'src/resources/products/v2/schemas.ts exists already'],
+    [['add-resource', 'refresh-token', '--fields', 'name:string'], 'would clash with the table refresh_tokens (refreshTokens in src/auth/tables.ts)'],
+    [['add-resource', 'review', '--fields', 'product_id:ref(products):unique'], 'rule "unique" does not fit type ref; ref takes no rules'],
     [['add-resource', 'orders', '--version', 'v7', '--from', 'v1'], 'Unknown version v7'],
     [['add-version', 'v1'], 'Version v1 exists already'],
     [['add-version', 'v3', '--from', 'v7'], 'Unknown version v7'],
@@ -62,6 +63,15 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     expect(result.exitCode, result.stdout).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('a version copy that is there already: nothing to change, exit 0', async () => {
+    const dir = await project();
+    const before = await snapshot(dir);
+    const result = await runCli(['add-resource', 'products', '--version', 'v2', '--from', 'v1'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Nothing to change: everything asked for is there already.');
     expect(await snapshot(dir)).toEqual(before);
   });
 
@@ -123,6 +133,24 @@ describe('add-resource', () => {
     expect(result.stderr).toContain('cannot read the schema');
     expect(await snapshot(dir)).toEqual(before);
     expect(existsSync(path.join(dir, 'src/resources/categories'))).toBe(false);
+  });
+});
+
+describe('Ctrl-C while drizzle-kit runs', () => {
+  it('stops it, puts every file back and exits 130', async () => {
+    const dir = await project();
+    const bin = path.join(dir, 'node_modules/.bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(path.join(bin, 'drizzle-kit'), '#!/bin/sh\necho started > drizzle/started.txt\nsleep 30\n');
+    await chmod(path.join(bin, 'drizzle-kit'), 0o755);
+    const before = await snapshot(dir);
+    const child = runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
+    while (!existsSync(path.join(dir, 'drizzle/started.txt'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('Cancelled: every file was put back as it was.');
+    expect(await snapshot(dir)).toEqual(before);
   });
 });
 

@@ -42,6 +42,9 @@ describe('parseFields', () => {
     ['e:email:maxLength=10', 'from 20 to'],
     ['a:string,a:int', 'given twice'],
     ['created_at:datetime', 'reserved'],
+    ['a:string:maxLength=4000,b:string:maxLength=4000,c:string:maxLength=4000,d:string:maxLength=1', 'more than one MySQL row holds'],
+    ['t:text:maxLength=20000', 'from 1 to 16000'],
+    ['p:ref(products):unique', 'ref takes no rules'],
   ])('refuses %j', (spec, message) => {
     expect(() => parseFields(spec)).toThrow(message);
   });

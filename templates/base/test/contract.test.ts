@@ -106,6 +106,21 @@ describe('what a client could notice breaks a released version; additions do not
     ],
     ['a new endpoint', { extraPath: true }, ['compatible: GET /api/v1/other endpoint  added']],
     [
+      'a response enum where any string was',
+      { read: object({ id: int, price: { type: 'string', enum: ['a', 'b'] } }) },
+      ['compatible: GET /api/v1/things response price enum any -> a|b'],
+    ],
+    [
+      'a response format changed',
+      { read: object({ id: int, price: { type: 'string', format: 'date' } }) },
+      ['compatible: GET /api/v1/things response price format none -> date'],
+    ],
+    [
+      'a request enum dropped',
+      { write: object({ quantity: { ...int, maximum: 100 }, size: { type: 'string', maxLength: 10 } }) },
+      ['compatible: POST /api/v1/things request size enum s|m|l -> any'],
+    ],
+    [
       'a higher max',
       { write: object({ quantity: { ...int, maximum: 500 }, size: (base.write.properties as Record<string, Schema>).size! }) },
       ['compatible: POST /api/v1/things request quantity maximum 100 -> 500'],
@@ -119,6 +134,17 @@ describe('what a client could notice breaks a released version; additions do not
   it('an endpoint removed', () => {
     const released = documentOf({ ...base, extraPath: true });
     expect(summary(compareDocuments(released, documentOf(base)))).toEqual(['breaking: GET /api/v1/other endpoint  removed']);
+  });
+
+  it('a response that may send a new enum value, or another format, breaks', () => {
+    const released = documentOf({ read: object({ state: { type: 'string', enum: ['draft'] }, day: { type: 'string', format: 'date' } }) });
+    const live = documentOf({
+      read: object({ state: { type: 'string', enum: ['draft', 'live'] }, day: { type: 'string', format: 'date-time' } }),
+    });
+    expect(summary(compareDocuments(released, live))).toEqual([
+      'breaking: GET /api/v1/things response state enum draft -> draft|live',
+      'breaking: GET /api/v1/things response day format date -> date-time',
+    ]);
   });
 
   it('the same document has no changes', () => {

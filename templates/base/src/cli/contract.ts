@@ -9,7 +9,8 @@ import { CONTRACT_DIR, readContract, releasedVersions, writeContract } from '../
 const [command, ...args] = process.argv.slice(2);
 const root = process.cwd();
 const force = args.includes('--force');
-const named = args.filter((arg) => arg !== '--force');
+// `--` may come through from `pnpm contract:update -- v2`
+const named = args.filter((arg) => arg !== '--force' && arg !== '--');
 
 const live = await liveDocuments();
 const released = releasedVersions(root);

@@ -185,15 +185,22 @@ function compareRules(before: Schema, after: Schema, field: string, where: 'requ
     report(rule, was, is, is !== undefined && (was === undefined || is > was));
   }
   if (oldRules.enum || newRules.enum) {
-    const was = oldRules.enum ?? [];
-    const is = newRules.enum ?? [];
-    const removed = was.some((value) => !is.includes(value)) || (!oldRules.enum && Boolean(newRules.enum));
-    const added = is.some((value) => !was.includes(value)) || (Boolean(oldRules.enum) && !newRules.enum);
-    // a request that loses a value refuses what clients send; a response that gains one sends what clients never saw
-    if (removed || added) report('enum', oldRules.enum, newRules.enum, removed);
+    // no enum is "any value": a request may only take more values, a response may only send fewer
+    const was = oldRules.enum;
+    const is = newRules.enum;
+    const lost = is !== undefined && (was === undefined || was.some((value) => !is.includes(value)));
+    const gained = was !== undefined && (is === undefined || is.some((value) => !was.includes(value)));
+    if (lost || gained) {
+      const text = (values: unknown[] | undefined) => (values === undefined ? 'any' : values.join('|'));
+      add({ where, field: field || '(body)', change: `enum ${text(was)} -> ${text(is)}`, breaking: where === 'request' ? lost : gained });
+    }
   }
   for (const rule of ['format', 'pattern'] as const) {
-    if (oldRules[rule] !== newRules[rule]) report(rule, oldRules[rule], newRules[rule], newRules[rule] !== undefined);
+    const [was, is] = [oldRules[rule], newRules[rule]];
+    if (was === is) continue;
+    // one rule for another is a change either way; a rule added tightens, a rule dropped loosens
+    const breaking = was !== undefined && is !== undefined ? true : where === 'request' ? is !== undefined : was !== undefined;
+    add({ where, field: field || '(body)', change: `${rule} ${was ?? 'none'} -> ${is ?? 'none'}`, breaking });
   }
 }
 

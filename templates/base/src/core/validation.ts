@@ -7,6 +7,8 @@ import { ValidationError, type FieldErrors } from './errors.js';
  * least 1.')`) always wins over these defaults.
  */
 const messageFor: z.core.$ZodErrorMap = (issue) => {
+  // absent, whatever the type (an enum says `invalid_value` for it)
+  if (issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) return 'This field is required.';
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined) return 'This field is required.';
