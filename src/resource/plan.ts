@@ -52,6 +52,7 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
 
   const resolveRef = (field: Field): RefTarget => refTarget(root, manifest, field);
   const refs = new Map(request.fields.filter((field) => field.type === 'ref').map((field) => [field.name, resolveRef(field)]));
+  checkIdentifierLengths(names, request.fields, refs, access === 'owner');
   const view = resourceView({
     names,
     fields: request.fields,
@@ -90,6 +91,23 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
   return { changes, version };
 }
 
+// PostgreSQL keeps 63 characters of a name (MySQL 64) and drops the rest: a migration's constraint names must fit.
+const MAX_IDENTIFIER = 63;
+
+/** The names drizzle gives this table's index and constraints, each within the databases' limit. */
+function checkIdentifierLengths(names: ResourceNames, fields: readonly Field[], refs: ReadonlyMap<string, RefTarget>, owner: boolean): void {
+  const identifiers = [
+    `${names.table}_${owner ? 'user_' : ''}created_at_id_idx`,
+    ...(owner ? [`${names.table}_user_id_users_id_fk`] : []),
+    ...fields.filter((field) => field.unique).map((field) => `${names.table}_${field.name}_unique`),
+    ...fields.filter((field) => field.type === 'ref').map((field) => `${names.table}_${field.name}_${refs.get(field.name)!.sqlTable}_id_fk`),
+  ];
+  const long = identifiers.find((identifier) => identifier.length > MAX_IDENTIFIER);
+  if (long) {
+    throw new UsageError(`The database name ${long} would be ${long.length} characters, over the ${MAX_IDENTIFIER} PostgreSQL and MySQL keep; use a shorter resource or field name.`);
+  }
+}
+
 /** The tables the table index exports now: each module's exported constants and the SQL names given to `table()`. */
 async function tablesOf(changes: ChangeSet, sources: ReturnType<typeof openSources>, index: SourceFile): Promise<{ name: string; table: string; file: string }[]> {
   const tables: { name: string; table: string; file: string }[] = [];
@@ -114,7 +132,7 @@ function refTarget(root: string, manifest: Manifest, field: Field): RefTarget {
   const known = Object.keys(manifest.resources);
   if (/^users?$/i.test(given)) {
     if (manifest.options.auth !== 'jwt') throw new UsageError(`Field "${field.name}": ref(${given}) needs users, and this project was made with --auth none.`);
-    return { table: 'users', fromResource: '../../auth/tables.js', seed: { kind: 'user' } };
+    return { table: 'users', sqlTable: 'users', fromResource: '../../auth/tables.js', seed: { kind: 'user' } };
   }
   const names = resourceNames(given);
   const record = manifest.resources[names.pluralKebab];
@@ -124,6 +142,7 @@ function refTarget(root: string, manifest: Manifest, field: Field): RefTarget {
   }
   return {
     table: names.pluralCamel,
+    sqlTable: names.table,
     fromResource: `../${names.pluralKebab}/table.js`,
     seed: { kind: 'resource', path: `/api/${record.versions[0]}/${names.pluralKebab}`, record, names },
   };

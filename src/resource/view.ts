@@ -9,6 +9,8 @@ import type { ResourceNames } from './names.js';
 export interface RefTarget {
   /** the table's constant: `products`, `users` */
   readonly table: string;
+  /** its name in SQL: `order_items` */
+  readonly sqlTable: string;
   /** from src/resources/<new>/: `../products/table.js`, `../../auth/tables.js` */
   readonly fromResource: string;
   /** how its tests make a row: a resource's POST (its path and fields), or a user */

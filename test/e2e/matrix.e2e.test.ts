@@ -59,6 +59,8 @@ describe.each(CASES)('%s on %s', (framework, database) => {
   }, 3 * MINUTES);
 
   // growing is the same on every framework; SQLite and PostgreSQL are the databases it is proven on here
-  it.runIf(database !== 'mysql')('grows: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', () =>
-    growJourney(tarball, project, server ? { server: { database: database as 'postgres', url: server } } : {}), 10 * MINUTES);
+  if (database !== 'mysql') {
+    it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', () =>
+      growJourney(tarball, project, server ? { server: { database: database as 'postgres', url: server } } : {}), 10 * MINUTES);
+  }
 });
