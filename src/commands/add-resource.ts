@@ -11,7 +11,7 @@ import { parseFields } from '../resource/fields.js';
 import { resourceNames } from '../resource/names.js';
 import { planNewResource, REGISTRY_FILE } from '../resource/plan.js';
 import { ChangeSet } from '../edit/changes.js';
-import { registryVersions } from '../edit/registry.js';
+import { assertKnownVersion } from '../edit/registry.js';
 import { createUi } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
 import { VERSION_PATTERN, type AddResourceFlags } from './grow.js';
@@ -36,11 +36,7 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     const sources = openSources();
     const registryText = (await changes.current(REGISTRY_FILE))!;
     const registry = sources.load(REGISTRY_FILE, registryText);
-    for (const version of [flags.from, flags.version]) {
-      if (!registryVersions(registry).includes(version)) {
-        throw new UsageError(`Unknown version ${version}: the registry serves ${registryVersions(registry).join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
-      }
-    }
+    for (const version of [flags.from, flags.version]) assertKnownVersion(registry, version);
     await planVersionCopy({ changes, sources, registry, resource: names.pluralKebab, from: flags.from, to: flags.version });
     changes.update(REGISTRY_FILE, registryText, registry.getFullText());
     if (record) {

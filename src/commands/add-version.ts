@@ -3,7 +3,7 @@
 // too); with --deprecate/--sunset, the old version announced as going away.
 import type { Writable } from 'node:stream';
 import { ChangeSet } from '../edit/changes.js';
-import { ensureDeprecation, ensureNamedImport, ensureVersion, ensureVersionRoute, registryVersions, versionRoutes } from '../edit/registry.js';
+import { assertKnownVersion, ensureDeprecation, ensureNamedImport, ensureVersion, ensureVersionRoute, registryVersions, versionRoutes } from '../edit/registry.js';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
 import { manifestWith, MANIFEST_FILE, readManifest, type ResourceRecord } from '../project/manifest.js';
@@ -33,9 +33,7 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   const registry = sources.load(REGISTRY_FILE, registryText);
   const existing = registryVersions(registry);
   if (existing.includes(version)) throw new UsageError(`Version ${version} exists already; the registry serves ${existing.join(', ')}.`);
-  for (const old of [flags.from, flags.deprecate]) {
-    if (old !== undefined && !existing.includes(old)) throw new UsageError(`Unknown version ${old}: the registry serves ${existing.join(', ')}.`);
-  }
+  for (const old of [flags.from, flags.deprecate]) if (old !== undefined) assertKnownVersion(registry, old);
 
   ensureVersion(registry, version);
   const resources: Record<string, ResourceRecord> = { ...manifest.resources };

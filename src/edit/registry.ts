@@ -109,9 +109,17 @@ export function versionRoutes(file: SourceFile, version: string): string[] {
     .map((element) => element.getText());
 }
 
+/** A usage error unless the registry serves `version`. */
+export function assertKnownVersion(file: SourceFile, version: string): void {
+  const versions = registryVersions(file);
+  if (!versions.includes(version)) {
+    throw new UsageError(`Unknown version ${version}: the registry serves ${versions.join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
+  }
+}
+
 function versionList(file: SourceFile, version: string): ArrayLiteralExpression {
-  const property = findProperty(registrySection(file, 'versions'), version);
-  if (!property) throw new UsageError(`Unknown version ${version}: the registry serves ${registryVersions(file).join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
+  assertKnownVersion(file, version);
+  const property = findProperty(registrySection(file, 'versions'), version)!;
   const list = unwrap(property.getInitializer());
   if (!list || !Node.isArrayLiteralExpression(list)) {
     throw new AnchorError(`${file.getFilePath().slice(1)}: registry version ${version} is not an array literal of routes (\`${version}: [...]\`); restore that form and run the command again.`);

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Node, type SourceFile } from 'ts-morph';
 import { ChangeSet } from '../edit/changes.js';
-import { ensureExportStar, ensureNamedImport, ensureVersionRoute, registryDefaultVersion, registryVersions } from '../edit/registry.js';
+import { assertKnownVersion, ensureExportStar, ensureNamedImport, ensureVersionRoute, registryDefaultVersion } from '../edit/registry.js';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
 import { TEMPLATES_DIR } from '../plan/build.js';
@@ -46,9 +46,7 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
   const registryText = (await changes.current(REGISTRY_FILE))!;
   const registry = sources.load(REGISTRY_FILE, registryText);
   const version = request.version ?? registryDefaultVersion(registry) ?? 'v1';
-  if (!registryVersions(registry).includes(version)) {
-    throw new UsageError(`Unknown version ${version}: the registry serves ${registryVersions(registry).join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
-  }
+  assertKnownVersion(registry, version);
 
   const resolveRef = (field: Field): RefTarget => refTarget(root, manifest, field);
   const refs = new Map(request.fields.filter((field) => field.type === 'ref').map((field) => [field.name, resolveRef(field)]));

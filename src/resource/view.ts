@@ -70,13 +70,11 @@ export function resourceView(spec: ResourceSpec) {
     routeFactory: routeFactoryName(names, version),
     access: {
       ...ACCESS[access],
-      kind: access,
       isPublicRead: access === 'public-read',
       isAuthenticated: access === 'authenticated',
       isOwner: owner,
       isPublic: access === 'public',
     },
-    accessSummary: ACCESS[access].summary,
     owner,
     cursor,
     auth: spec.auth,

@@ -23,6 +23,14 @@ async function project(): Promise<string> {
   return dir;
 }
 
+/** The project's "installed" drizzle-kit, as a script of the test's own. */
+async function fakeDrizzleKit(dir: string, script: string): Promise<void> {
+  const bin = path.join(dir, 'node_modules/.bin');
+  await mkdir(bin, { recursive: true });
+  await writeFile(path.join(bin, 'drizzle-kit'), `#!/bin/sh\n${script}\n`);
+  await chmod(path.join(bin, 'drizzle-kit'), 0o755);
+}
+
 /** Every file's content by path: equal snapshots mean nothing was touched. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
@@ -123,10 +131,7 @@ describe('add-resource', () => {
 
   it('a migration that fails puts every file back as it was', async () => {
     const dir = await project();
-    const bin = path.join(dir, 'node_modules/.bin');
-    await mkdir(bin, { recursive: true });
-    await writeFile(path.join(bin, 'drizzle-kit'), '#!/bin/sh\necho "half" > drizzle/0002_half.sql\necho "drizzle-kit: cannot read the schema" >&2\nexit 1\n');
-    await chmod(path.join(bin, 'drizzle-kit'), 0o755);
+    await fakeDrizzleKit(dir, 'echo "half" > drizzle/0002_half.sql\necho "drizzle-kit: cannot read the schema" >&2\nexit 1');
     const before = await snapshot(dir);
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     expect(result.exitCode).toBe(1);
@@ -140,10 +145,7 @@ describe('add-resource', () => {
 describe('Ctrl-C while drizzle-kit runs', () => {
   it('stops it, puts every file back and exits 130', async () => {
     const dir = await project();
-    const bin = path.join(dir, 'node_modules/.bin');
-    await mkdir(bin, { recursive: true });
-    await writeFile(path.join(bin, 'drizzle-kit'), '#!/bin/sh\necho started > drizzle/started.txt\nsleep 30\n');
-    await chmod(path.join(bin, 'drizzle-kit'), 0o755);
+    await fakeDrizzleKit(dir, 'echo started > drizzle/started.txt\nsleep 30');
     const before = await snapshot(dir);
     const child = runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     while (!existsSync(path.join(dir, 'drizzle/started.txt'))) await new Promise((resolve) => setTimeout(resolve, 50));
