@@ -9,7 +9,7 @@ import {
   type ObjectLiteralExpression,
   type PropertyAssignment,
   type SourceFile,
-} from 'ts-morph';
+} from './ts-morph.js';
 import { UsageError } from '../errors.js';
 
 /** An anchor the command needs is missing: says what it looked for and how to restore it. */

@@ -1,7 +1,7 @@
 // ts-morph over just the files an edit touches: an in-memory project that
 // never follows imports (a default Project parses node_modules' types too,
 // ~260 files and seconds for one small edit).
-import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
+import { IndentationText, Project, QuoteKind, type SourceFile } from './ts-morph.js';
 
 export interface Sources {
   /** The file's syntax tree, from its current text. */

@@ -1,7 +1,7 @@
 // A resource's schemas and routes of one version copied into another, as the
 // new version's own declarations (not re-exports), so it can change freely
 // while the old version's contract stays as released.
-import { Node, type SourceFile } from 'ts-morph';
+import { Node, type SourceFile } from '../edit/ts-morph.js';
 import type { ChangeSet } from '../edit/changes.js';
 import { ensureNamedImport, ensureVersionRoute } from '../edit/registry.js';
 import type { Sources } from '../edit/source.js';
