@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+import module from 'node:module';
+
+// Node 22.1+ keeps compiled code on disk between runs (add-resource loads ts-morph's ~10 MB TypeScript compiler each
+// time); Node 20 has no such cache and compiles afresh. Called before the CLI is imported, so it covers all of it.
+module.enableCompileCache?.();
+await import('../dist/cli.js');

@@ -5,19 +5,20 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
-import { manifestWith, MANIFEST_FILE, readManifest, type AccessKind } from '../project/manifest.js';
+import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type AccessKind } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
 import { parseFields } from '../resource/fields.js';
 import { resourceNames } from '../resource/names.js';
-import { planNewResource, REGISTRY_FILE } from '../resource/plan.js';
+import { planNewResource } from '../resource/plan.js';
 import { ChangeSet } from '../edit/changes.js';
+import type { Formatter } from '../edit/formatter.js';
 import { assertKnownVersion } from '../edit/registry.js';
 import { createUi } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
 import { VERSION_PATTERN, type AddResourceFlags } from './grow.js';
 
 
-export async function runAddResource(root: string, name: string, flags: AddResourceFlags, output?: Writable): Promise<void> {
+export async function runAddResource(root: string, name: string, flags: AddResourceFlags, formatter: Formatter, output?: Writable): Promise<void> {
   const { manifest } = readManifest(root);
   const names = resourceNames(name);
   for (const [flag, value] of [['--version', flags.version], ['--from', flags.from]] as const) {
@@ -43,7 +44,7 @@ export async function runAddResource(root: string, name: string, flags: AddResou
       const versions = [...new Set([...record.versions, flags.version])];
       changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: { ...record, versions } }));
     }
-    await applyEdit({ ui, root, changes, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
+    await applyEdit({ ui, root, changes, formatter, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
     return;
   }
 
@@ -69,6 +70,7 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     ui,
     root,
     changes,
+    formatter,
     dryRun: flags.dryRun ?? false,
     packageManager: manifest.options.packageManager,
     migration: `add_${names.table}`,

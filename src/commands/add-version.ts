@@ -3,18 +3,18 @@
 // too); with --deprecate/--sunset, the old version announced as going away.
 import type { Writable } from 'node:stream';
 import { ChangeSet } from '../edit/changes.js';
+import type { Formatter } from '../edit/formatter.js';
 import { assertKnownVersion, ensureDeprecation, ensureNamedImport, ensureVersion, ensureVersionRoute, registryVersions, versionRoutes } from '../edit/registry.js';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
-import { manifestWith, MANIFEST_FILE, readManifest, type ResourceRecord } from '../project/manifest.js';
+import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type ResourceRecord } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
-import { REGISTRY_FILE } from '../resource/plan.js';
 import { createUi } from '../ui.js';
 import { VERSION_PATTERN, type AddVersionFlags } from './grow.js';
 import { applyEdit } from './apply-edit.js';
 
 
-export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, output?: Writable, today = new Date()): Promise<void> {
+export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, formatter: Formatter, output?: Writable, today = new Date()): Promise<void> {
   const { manifest } = readManifest(root);
   for (const [flag, value] of [['version', version], ['--from', flags.from], ['--deprecate', flags.deprecate]] as const) {
     if (value !== undefined && !VERSION_PATTERN.test(value)) throw new UsageError(`${flag} ${value} is not a version; versions are v1, v2, ...`);
@@ -54,7 +54,7 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   changes.update(REGISTRY_FILE, registryText, registry.getFullText());
   changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, resources));
 
-  await applyEdit({ ui: createUi(output), root, changes, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
+  await applyEdit({ ui: createUi(output), root, changes, formatter, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
 }
 
 /** The resource folder a registered route factory comes from (`../resources/products/v1/routes.js` -> products). */

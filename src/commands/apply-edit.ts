@@ -2,7 +2,8 @@
 // formatted, then printed as a diff (--dry-run) or applied; a migration, when
 // the schema changed, is made after; any failure puts every file back.
 import path from 'node:path';
-import { applyChanges, formatChanges, unifiedDiff, type ChangeSet } from '../edit/changes.js';
+import { applyChanges, unifiedDiff, type ChangeSet } from '../edit/changes.js';
+import type { Formatter } from '../edit/formatter.js';
 import { CancelledError, StepFailedError } from '../errors.js';
 import { generateMigration } from '../steps/migration.js';
 import type { Ui } from '../ui.js';
@@ -14,6 +15,8 @@ export interface EditRun {
   readonly ui: Ui;
   readonly root: string;
   readonly changes: ChangeSet;
+  /** Prettier, already loading in its worker */
+  readonly formatter: Formatter;
   readonly dryRun: boolean;
   readonly packageManager: string;
   /** the drizzle-kit migration name, when the change adds tables */
@@ -22,7 +25,7 @@ export interface EditRun {
 
 export async function applyEdit(edit: EditRun): Promise<void> {
   const { ui, root } = edit;
-  const changes = await formatChanges(root, edit.changes.list());
+  const changes = await edit.formatter.format(edit.changes.list());
   const runScript = runScriptCommand(edit.packageManager as PackageManager);
   if (changes.length === 0) {
     ui.info('Nothing to change: everything asked for is there already.');

@@ -1,9 +1,11 @@
 // The commands that grow an existing project, as commander sees them. Their
 // work (ts-morph, Prettier, the TypeScript compiler behind them) is imported
-// only when one runs: `create` and `--version` never pay for loading it.
+// only when one runs: `create` and `--version` never pay for loading it. Prettier
+// starts loading first, in its own thread, and ts-morph loads meanwhile.
 import { Option, type Command } from 'commander';
 import type { Writable } from 'node:stream';
-import { ACCESS_KINDS, type AccessKind } from '../project/manifest.js';
+import { startFormatter, type Formatter } from '../edit/formatter.js';
+import { ACCESS_KINDS, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind } from '../project/manifest.js';
 
 export const VERSION_PATTERN = /^v[1-9]\d*$/;
 
@@ -34,8 +36,10 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
     .addOption(new Option('--access <rule>', 'who may read and write').choices([...ACCESS_KINDS]))
     .option('--dry-run', 'print the diff it would make; write nothing')
     .action(async (name: string, flags: AddResourceFlags) => {
-      const { runAddResource } = await import('./add-resource.js');
-      await runAddResource(cwd(), name, flags, output);
+      await withFormatter(cwd(), [REGISTRY_FILE, TABLE_INDEX_FILE, MANIFEST_FILE], async (formatter) => {
+        const { runAddResource } = await import('./add-resource.js');
+        await runAddResource(cwd(), name, flags, formatter, output);
+      });
     });
 
   program
@@ -46,7 +50,19 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
     .option('--sunset <date>', 'the date the deprecated version stops, YYYY-MM-DD')
     .option('--dry-run', 'print the diff it would make; write nothing')
     .action(async (version: string, flags: AddVersionFlags) => {
-      const { runAddVersion } = await import('./add-version.js');
-      await runAddVersion(cwd(), version, flags, output);
+      await withFormatter(cwd(), [REGISTRY_FILE, MANIFEST_FILE], async (formatter) => {
+        const { runAddVersion } = await import('./add-version.js');
+        await runAddVersion(cwd(), version, flags, formatter, output);
+      });
     });
+}
+
+/** Runs a command with Prettier starting in its worker, checking ahead the files the command will change. */
+async function withFormatter(root: string, precheck: string[], run: (formatter: Formatter) => Promise<void>): Promise<void> {
+  const formatter = startFormatter({ root, precheck });
+  try {
+    await run(formatter);
+  } finally {
+    await formatter.close();
+  }
 }

@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import * as prettier from 'prettier';
 import { StepFailedError, UsageError } from '../errors.js';
 
 export interface FileChange {
@@ -47,21 +46,6 @@ export class ChangeSet {
   list(): FileChange[] {
     return [...this.#changes.values()].filter((change) => change.before !== change.after).sort((a, b) => (a.path < b.path ? -1 : 1));
   }
-}
-
-/**
- * Formats with the project's own Prettier settings: new files always; a changed
- * file only if it was Prettier-clean before, so a user's hand layout survives.
- */
-export async function formatChanges(root: string, changes: FileChange[]): Promise<FileChange[]> {
-  return Promise.all(
-    changes.map(async (change) => {
-      const filepath = path.join(root, change.path);
-      const options = { ...(await prettier.resolveConfig(filepath)), filepath };
-      if (change.before !== null && !(await prettier.check(change.before, options))) return change;
-      return { ...change, after: await prettier.format(change.after, options) };
-    }),
-  );
 }
 
 /** `--dry-run`: one unified diff over every file. */

@@ -6,6 +6,10 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 
 export const MANIFEST_FILE = 'create-prod-api.json';
+/** The versions registry: each version's routes, defaults, deprecations. */
+export const REGISTRY_FILE = 'src/api/versions.ts';
+/** The table index drizzle-kit reads: one export line per table module. */
+export const TABLE_INDEX_FILE = 'src/db/schema.ts';
 
 export const ACCESS_KINDS = ['public-read', 'authenticated', 'owner', 'public'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
@@ -54,7 +58,7 @@ export function readManifest(root: string): { manifest: Manifest; text: string }
   if (manifest.generator !== 'create-prod-api' || typeof manifest.options !== 'object' || !manifest.options) {
     throw new UsageError(`${notOurs}: its ${MANIFEST_FILE} does not name create-prod-api and the options it was made with.`);
   }
-  for (const required of ['src/api/versions.ts', 'src/db/schema.ts', 'src/db/columns.ts']) {
+  for (const required of [REGISTRY_FILE, TABLE_INDEX_FILE, 'src/db/columns.ts']) {
     if (!existsSync(path.join(root, required))) {
       throw new UsageError(`${notOurs} any more: ${required} is missing. Restore it from version control (or a freshly generated project).`);
     }

@@ -10,13 +10,10 @@ import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
 import { TEMPLATES_DIR } from '../plan/build.js';
 import { readTemplateDir, renderTemplate } from '../plan/render.js';
-import { manifestWith, MANIFEST_FILE, type AccessKind, type Manifest } from '../project/manifest.js';
+import { manifestWith, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind, type Manifest } from '../project/manifest.js';
 import type { Field } from './fields.js';
 import { resourceNames, type ResourceNames } from './names.js';
 import { resourceView, type RefTarget } from './view.js';
-
-export const REGISTRY_FILE = 'src/api/versions.ts';
-export const TABLE_INDEX_FILE = 'src/db/schema.ts';
 
 export interface NewResource {
   readonly root: string;

@@ -140,6 +140,17 @@ describe('add-resource', () => {
     expect(await snapshot(dir)).toEqual(before);
     expect(existsSync(path.join(dir, 'src/resources/categories'))).toBe(false);
   });
+
+  it('a file Prettier cannot parse: exit 1, names the file and where, writes nothing', async () => {
+    const dir = await project();
+    await writeFile(path.join(dir, 'src/db/schema.ts'), `${await readFile(path.join(dir, 'src/db/schema.ts'), 'utf8')}\nconst = ;\n`);
+    const before = await snapshot(dir);
+    const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('Prettier could not format the change: src/db/schema.ts: Variable declaration expected.');
+    expect(result.stderr).toContain('Nothing was written.');
+    expect(await snapshot(dir)).toEqual(before);
+  });
 });
 
 describe('Ctrl-C while drizzle-kit runs', () => {
