@@ -124,18 +124,30 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
   };
 }
 
+/**
+ * Answers through Node's own writeHead/end, not res.json: Express's res.send turns the text into a Buffer, parses
+ * the content type to set its charset and tests freshness on every response (nothing here is ever fresh: no ETag,
+ * no Last-Modified), about 8 % of a products page (docs/benchmarks.md). Node itself drops the body of a HEAD
+ * request and of a 204 or 304.
+ */
 function send(response: Response, result: RawResponse): void {
-  response.status(result.status).set(result.headers);
-  if (result.body === undefined) response.end();
-  else if (typeof result.body === 'string') response.send(result.body);
-  else response.json(result.body);
+  if (result.body === undefined) return void response.writeHead(result.status, result.headers).end();
+  const json = typeof result.body !== 'string';
+  const text = json ? JSON.stringify(result.body) : (result.body as string);
+  response
+    .writeHead(result.status, {
+      'Content-Type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+      ...result.headers,
+      'Content-Length': String(Buffer.byteLength(text)),
+    })
+    .end(text);
 }
 
 function sendError(error: unknown, response: Response<unknown, Locals>): void {
   const result = toErrorResponse(error);
   if (result.unexpected) response.locals.log.error({ err: error }, 'request failed');
   if (response.headersSent) return void response.end();
-  response.status(result.status).set(result.headers).type('application/json; charset=utf-8').send(JSON.stringify(result.body));
+  send(response, result);
 }
 
 /** body-parser's errors, said as the API's error types; anything else passes through unchanged. */
