@@ -132,27 +132,31 @@ export function ensureVersionRoute(file: SourceFile, version: string, identifier
   const list = versionList(file, version);
   const elements = list.getElements();
   if (elements.some((element) => element.getText() === identifier)) return;
-  const last = elements.at(-1);
-  if (!last) {
-    list.addElement(identifier);
-    return;
-  }
-  // by hand: ts-morph's addElement rewrites everything from the last element to `]`, comments there included
+  if (elements.length === 0) list.addElement(identifier);
+  else appendItem(file, list, elements.at(-1)!, identifier);
+}
+
+/**
+ * `item` after `last`, the last element of an array or property of an object literal, by hand: ts-morph's
+ * addElement/addPropertyAssignment rewrite everything from the last item to the bracket (comments there included)
+ * and reflow a one-line literal. Written in the list's own layout: on one line, or one item per line.
+ */
+function appendItem(file: SourceFile, list: ArrayLiteralExpression | ObjectLiteralExpression, last: Node, item: string): void {
   const items = list.getFirstChildByKindOrThrow(SyntaxKind.SyntaxList);
   const trailingComma = items.getLastChild()?.getKind() === SyntaxKind.CommaToken;
   const text = file.getFullText();
-  const multiline = text.slice(list.getStart(), last.getStart()).includes('\n');
-  if (!multiline) {
-    file.insertText(trailingComma ? items.getEnd() : last.getEnd(), trailingComma ? ` ${identifier},` : `, ${identifier}`);
-    return;
-  }
-  // one per line: below the last element's line (after any comment on it), indented as it is
-  const lineStart = text.lastIndexOf('\n', last.getStart()) + 1;
-  const indent = text.slice(lineStart, last.getStart());
   // positions are read before any insert: an insert replaces the tree's nodes
   const lastEnd = last.getEnd();
   const lineEnd = text.indexOf('\n', lastEnd);
-  file.insertText(lineEnd + 1, `${indent}${identifier},\n`);
+  const onePerLine = text.slice(list.getStart(), last.getStart()).includes('\n') && (lineEnd === -1 || list.getEnd() > lineEnd);
+  if (!onePerLine) {
+    file.insertText(trailingComma ? items.getEnd() : lastEnd, trailingComma ? ` ${item},` : `, ${item}`);
+    return;
+  }
+  // below the last item's line (after any comment on it), indented as it is
+  const lineStart = text.lastIndexOf('\n', last.getStart()) + 1;
+  const indent = text.slice(lineStart, last.getStart());
+  file.insertText(lineEnd + 1, `${indent}${item},\n`);
   if (!trailingComma) file.insertText(lastEnd, ',');
 }
 
@@ -160,7 +164,7 @@ export function ensureVersionRoute(file: SourceFile, version: string, identifier
 export function ensureVersion(file: SourceFile, version: string): void {
   const versions = registrySection(file, 'versions');
   if (findProperty(versions, version)) return;
-  versions.addPropertyAssignment({ name: version, initializer: '[]' });
+  addProperty(file, versions, version, '[]');
 }
 
 export interface DeprecationEntry {
@@ -179,7 +183,13 @@ export function ensureDeprecation(file: SourceFile, version: string, entry: Depr
     existing.setInitializer(initializer);
     return;
   }
-  deprecated.addPropertyAssignment({ name: version, initializer });
+  addProperty(file, deprecated, version, initializer);
+}
+
+function addProperty(file: SourceFile, object: ObjectLiteralExpression, name: string, initializer: string): void {
+  const last = object.getProperties().at(-1);
+  if (last) appendItem(file, object, last, `${name}: ${initializer}`);
+  else object.addPropertyAssignment({ name, initializer }); // an empty `{}`: no layout of the user's to keep
 }
 
 function findProperty(object: ObjectLiteralExpression, name: string): PropertyAssignment | undefined {
