@@ -39,7 +39,9 @@ export class ChangeSet {
   /** A changed file: `before` is what it held when the command read it. */
   update(relPath: string, before: string, after: string): void {
     const original = this.#changes.get(relPath)?.before ?? before;
-    this.#changes.set(relPath, { path: relPath, before: original, after });
+    // the syntax-tree edits write \n; a file with CRLF line endings keeps them on every line
+    const lines = original.includes('\r\n') ? after.replace(/\r?\n/g, '\r\n') : after;
+    this.#changes.set(relPath, { path: relPath, before: original, after: lines });
   }
 
   /** Every real change, in path order: a file edited back to what it was is not one. */

@@ -1,8 +1,12 @@
 // The formatter's worker thread (see formatter.ts): Prettier loads and warms up
 // here, on the other core, while the main thread loads ts-morph and plans.
+import module from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ProjectFormatter } from './format.js';
 import type { FormatReply, FormatRequest, FormatterSetup } from './formatter.js';
+
+// Node 22.1+'s on-disk compile cache is switched on per thread (the bin does the main one); before Prettier loads
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+const { ProjectFormatter } = await import('./format.js');
 
 const { root, precheck } = workerData as FormatterSetup;
 const formatter = new ProjectFormatter(root);

@@ -45,9 +45,15 @@ export function ensureNamedImport(file: SourceFile, name: string, from: string):
  */
 function insertLineAfter(file: SourceFile, node: Node, line: string): void {
   const text = file.getFullText();
-  const newline = text.indexOf('\n', node.getEnd());
+  const newline = endOfLineAfter(text, node);
   if (newline === -1) file.insertText(text.length, `\n${line}\n`);
   else file.insertText(newline + 1, `${line}\n`);
+}
+
+/** Where the line holding `node`'s end ends (-1: the file ends first), past any comment after it, even one running on. */
+function endOfLineAfter(text: string, node: Node): number {
+  const end = Math.max(node.getEnd(), ...node.getTrailingCommentRanges().map((range) => range.getEnd()));
+  return text.indexOf('\n', end);
 }
 
 const localName = (specifier: { getName(): string; getAliasNode(): Node | undefined }) => specifier.getAliasNode()?.getText() ?? specifier.getName();
@@ -143,19 +149,20 @@ export function ensureVersionRoute(file: SourceFile, version: string, identifier
  */
 function appendItem(file: SourceFile, list: ArrayLiteralExpression | ObjectLiteralExpression, last: Node, item: string): void {
   const items = list.getFirstChildByKindOrThrow(SyntaxKind.SyntaxList);
-  const trailingComma = items.getLastChild()?.getKind() === SyntaxKind.CommaToken;
+  const comma = items.getLastChild();
+  const trailingComma = comma?.getKind() === SyntaxKind.CommaToken;
   const text = file.getFullText();
   // positions are read before any insert: an insert replaces the tree's nodes
   const lastEnd = last.getEnd();
-  const lineEnd = text.indexOf('\n', lastEnd);
-  const onePerLine = text.slice(list.getStart(), last.getStart()).includes('\n') && (lineEnd === -1 || list.getEnd() > lineEnd);
+  const lineEnd = endOfLineAfter(text, trailingComma ? comma! : last);
+  const onePerLine = text.slice(list.getStart(), last.getStart()).includes('\n') && lineEnd !== -1 && list.getEnd() > lineEnd;
   if (!onePerLine) {
     file.insertText(trailingComma ? items.getEnd() : lastEnd, trailingComma ? ` ${item},` : `, ${item}`);
     return;
   }
-  // below the last item's line (after any comment on it), indented as it is
+  // on a line of its own below the last item's (and any comment after it), indented as that line is
   const lineStart = text.lastIndexOf('\n', last.getStart()) + 1;
-  const indent = text.slice(lineStart, last.getStart());
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, last.getStart()))![0];
   file.insertText(lineEnd + 1, `${indent}${item},\n`);
   if (!trailingComma) file.insertText(lastEnd, ',');
 }

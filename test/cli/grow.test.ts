@@ -156,7 +156,8 @@ describe('add-resource', () => {
 describe('Ctrl-C while drizzle-kit runs', () => {
   it('stops it, puts every file back and exits 130', async () => {
     const dir = await project();
-    await fakeDrizzleKit(dir, 'echo started > drizzle/started.txt\nsleep 30');
+    // exec: the sleep is drizzle-kit itself, as a real (node) drizzle-kit is one process, not a shell with a child
+    await fakeDrizzleKit(dir, 'echo started > drizzle/started.txt\nexec sleep 30');
     const before = await snapshot(dir);
     const child = runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     while (!existsSync(path.join(dir, 'drizzle/started.txt'))) await new Promise((resolve) => setTimeout(resolve, 50));

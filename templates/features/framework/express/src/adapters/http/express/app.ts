@@ -127,11 +127,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
 /**
  * Answers through Node's own writeHead/end, not res.json: Express's res.send turns the text into a Buffer, parses
  * the content type to set its charset and tests freshness on every response (nothing here is ever fresh: no ETag,
- * no Last-Modified), about 8 % of a products page (docs/benchmarks.md). Node itself drops the body of a HEAD
- * request and of a 204 or 304.
+ * no Last-Modified): a products page went from ~84 % to ~90 % of a bare Express route's req/s (docs/benchmarks.md of
+ * create-prod-api). A 204 or 304 has no body (nor its length); Node itself drops the body of a HEAD request.
  */
 function send(response: Response, result: RawResponse): void {
-  if (result.body === undefined) return void response.writeHead(result.status, result.headers).end();
+  if (result.body === undefined || result.status === 204 || result.status === 304) {
+    return void response.writeHead(result.status, result.headers).end();
+  }
   const json = typeof result.body !== 'string';
   const text = json ? JSON.stringify(result.body) : (result.body as string);
   response
