@@ -23,9 +23,8 @@ export class ProjectFormatter {
         const text = await readFile(path.join(this.root, relPath), 'utf8').catch(() => null);
         if (text === null) return;
         const clean = this.#options(relPath).then((options) => prettier.check(text, options));
-        clean.catch(() => undefined); // a file Prettier cannot parse fails the format of that file, not this
         this.#checks.set(relPath, { text, clean });
-        await clean.catch(() => undefined);
+        await clean.catch(() => undefined); // a file Prettier cannot parse fails the format of that file, not this
       }),
     );
   }

@@ -73,8 +73,7 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
 
   const indexText = (await changes.current(TABLE_INDEX_FILE))!;
   const index = sources.load(TABLE_INDEX_FILE, indexText);
-  const taken = await tablesOf(changes, sources, index, [names.pluralCamel, names.table]);
-  const clash = taken.find((table) => table.name === names.pluralCamel || table.table === names.table);
+  const clash = await tableClash(changes, sources, index, names);
   if (clash) {
     throw new UsageError(`"${request.names.kebab}" would clash with the table ${clash.table} (${clash.name} in ${clash.file}); choose another name.`);
   }
@@ -104,25 +103,25 @@ function checkIdentifierLengths(names: ResourceNames, fields: readonly Field[], 
 }
 
 /**
- * The tables the table index exports now that could bear one of `names`: each module's exported constants and the
- * SQL names given to `table()`. A module whose text holds none of the names cannot clash and is not parsed, so the
- * check costs the same in a project of 40 resources as in one of 2.
+ * An exported table of the table index's modules that already bears the resource's constant name or SQL name.
+ * A module whose text holds neither name cannot clash and is not parsed, so the check costs the same in a project
+ * of 40 resources as in one of 2.
  */
-async function tablesOf(
+async function tableClash(
   changes: ChangeSet,
   sources: ReturnType<typeof openSources>,
   index: SourceFile,
-  names: readonly string[],
-): Promise<{ name: string; table: string; file: string }[]> {
+  names: ResourceNames,
+): Promise<{ name: string; table: string; file: string } | undefined> {
   const files = index
     .getExportDeclarations()
     .map((declaration) => declaration.getModuleSpecifierValue())
     .filter((specifier) => specifier?.startsWith('.'))
     .map((specifier) => path.posix.join(path.posix.dirname(TABLE_INDEX_FILE), specifier!).replace(/\.js$/, '.ts'));
   const texts = await Promise.all(files.map((file) => changes.current(file)));
-  return files.flatMap((file, position) => {
+  const tables = files.flatMap((file, position) => {
     const text = texts[position];
-    if (text == null || !names.some((name) => text.includes(name))) return [];
+    if (text == null || (!text.includes(names.pluralCamel) && !text.includes(names.table))) return [];
     return sources
       .load(file, text)
       .getVariableDeclarations()
@@ -132,6 +131,7 @@ async function tablesOf(
         return { name: variable.getName(), table: first && Node.isStringLiteral(first) ? first.getLiteralValue() : '', file };
       });
   });
+  return tables.find((table) => table.name === names.pluralCamel || table.table === names.table);
 }
 
 /** What a ref(...) names: a resource the manifest knows, or the project's users. */
