@@ -5,9 +5,11 @@ import { pick } from './versions.js';
 export const jwtAuth: Feature = {
   id: 'auth',
   templates: ['features/auth/jwt'],
-  dependencies: pick('jose'),
+  dependencies: pick('@node-rs/argon2', 'jose'),
   scripts: {
     'user:create': 'tsx src/cli/user-create.ts',
+    'user:promote': 'tsx src/cli/user-role.ts promote',
+    'user:demote': 'tsx src/cli/user-role.ts demote',
     'tokens:flush': 'tsx src/cli/tokens-flush.ts',
   },
   tables: ['../auth/tables.js'],

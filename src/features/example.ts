@@ -15,7 +15,7 @@ export const example: Feature = {
   resources: {
     products: {
       fields: 'name:string:maxLength=200,price:decimal:min=0,stock:int:min=0',
-      access: 'public-read',
+      access: 'staff-write',
       pagination: 'cursor',
       versions: ['v1', 'v2'],
       seed: { stock: 100 },

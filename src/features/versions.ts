@@ -4,6 +4,7 @@
  * ts-morph). better-sqlite3 stays on 12: 13 crashes on Node 20.
  */
 export const VERSIONS = {
+  '@node-rs/argon2': '^2.0.2',
   '@fastify/cors': '^11.1.0',
   '@hono/node-server': '^2.1.9',
   '@types/cors': '^2.8.19',

@@ -11,7 +11,8 @@ export const REGISTRY_FILE = 'src/api/versions.ts';
 /** The table index drizzle-kit reads: one export line per table module. */
 export const TABLE_INDEX_FILE = 'src/db/schema.ts';
 
-export const ACCESS_KINDS = ['public-read', 'authenticated', 'owner', 'public'] as const;
+/** Who may read and write a resource: the `--access` choices, as add-resource writes them into the routes. */
+export const ACCESS_KINDS = ['public-read', 'staff-write', 'authenticated', 'owner', 'staff', 'public'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 
 export interface ResourceRecord {

@@ -30,10 +30,15 @@ export interface ResourceSpec {
   readonly resolveRef: (field: Field) => RefTarget;
 }
 
-const ACCESS: Record<AccessKind, { read: 'public' | 'user'; write: 'public' | 'user'; summary: string }> = {
+type RouteAccess = 'public' | 'user' | 'staff';
+
+/** Each --access choice as the route-level rules of the generated code (core/routes.ts `Access`). */
+const ACCESS: Record<AccessKind, { read: RouteAccess; write: RouteAccess; summary: string }> = {
   'public-read': { read: 'public', write: 'user', summary: 'reads are public, writes need a user.' },
+  'staff-write': { read: 'public', write: 'staff', summary: 'reads are public, writes need a staff user.' },
   authenticated: { read: 'user', write: 'user', summary: 'reads and writes need a user.' },
   owner: { read: 'user', write: 'user', summary: 'each user reads and changes only their own rows.' },
+  staff: { read: 'staff', write: 'staff', summary: 'only staff users read and write.' },
   public: { read: 'public', write: 'public', summary: 'anyone may read and write.' },
 };
 
@@ -71,7 +76,9 @@ export function resourceView(spec: ResourceSpec) {
     access: {
       ...ACCESS[access],
       isPublicRead: access === 'public-read',
+      isStaffWrite: access === 'staff-write',
       isAuthenticated: access === 'authenticated',
+      isStaff: access === 'staff',
       isOwner: owner,
       isPublic: access === 'public',
     },
@@ -149,7 +156,11 @@ function testView(spec: ResourceSpec, fields: FieldCode[]) {
     uniqueList: uniques.join(', '),
     uniqueQuoted: uniques.map((name) => `'${name}'`).join(', '),
     patchField: first.name,
-    readNeedsToken: ACCESS[spec.access].read === 'user',
+    readNeedsToken: ACCESS[spec.access].read !== 'public',
+    // writes need a staff user: the test's own user is one, and a second, ordinary user meets the 403
+    writerIsStaff: ACCESS[spec.access].write === 'staff',
+    // a second user: to be refused another's rows (owner) or meet the 403 (staff)
+    otherUser: spec.access === 'owner' || ACCESS[spec.access].write === 'staff',
   };
 }
 

@@ -50,7 +50,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
       LOG_LEVEL: 'warn',
     };
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
     expect(await inProject(project, 'npm', ['run', 'tokens:flush'], env)).toContain('Flushed 0 expired refresh tokens.');
     const server = await startServer(project, env);
     try {

@@ -44,7 +44,7 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
   it('migrates a fresh database', async () => {
     await adminStatement(project, database, `CREATE DATABASE ${name}`);
     expect(await inProject(project, 'npm', ['run', 'db:migrate'], env)).toContain('Migrations applied.');
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
   }, 2 * MINUTES);
 
   it('two instances share the database: one rotation, no oversold stock', async () => {
@@ -152,7 +152,7 @@ describe('scale out: two instances, one Redis, one PostgreSQL', () => {
       LOG_LEVEL: 'error',
     };
     await inProject(projects.postgres!, 'npm', ['run', 'db:migrate'], env);
-    await inProject(projects.postgres!, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+    await inProject(projects.postgres!, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
   }, 2 * MINUTES);
 
   afterAll(async () => {

@@ -17,7 +17,15 @@ export async function growJourney(tarball: string, project: string, options: Gro
   const cli = (args: string[]) => inProject(project, 'npx', ['--yes', '--package', tarball, 'create-prod-api', ...args]);
 
   const released = existsSync(path.join(project, 'api-contract/v1.json'));
-  const category = await cli(['add-resource', 'category', '--fields', 'name:string:unique,slug:string:maxLength=80,description:text?']);
+  // a catalogue: anyone reads, staff write (the generated test meets the 403 with an ordinary user)
+  const category = await cli([
+    'add-resource',
+    'category',
+    '--fields',
+    'name:string:unique,slug:string:maxLength=80,description:text?',
+    '--access',
+    'staff-write',
+  ]);
   expect(category).toMatch(/Migration: drizzle\/\d{4}_add_categories\.sql/);
   // on a released version: adding is fine, changing an existing resource there is not
   if (released) expect(category).toContain('v1 is released (api-contract/v1.json)');
@@ -52,7 +60,8 @@ export async function growJourney(tarball: string, project: string, options: Gro
       LOG_LEVEL: 'warn',
     };
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'grower', '--password', 's3cret-pass'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'grower', '--password', 's3cret-pass', '--staff'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'reader', '--password', 's3cret-pass'], env);
     const running = await startServer(project, env);
     try {
       await callNewEndpoints(running.url);
@@ -66,18 +75,26 @@ export async function growJourney(tarball: string, project: string, options: Gro
 }
 
 async function callNewEndpoints(url: string): Promise<void> {
-  const login = await fetch(`${url}/api/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'grower', password: 's3cret-pass' }),
-  });
-  const { access } = (await login.json()) as { access: string };
-  const call = (method: string, route: string, body?: unknown) =>
+  const login = async (username: string) => {
+    const response = await fetch(`${url}/api/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 's3cret-pass' }),
+    });
+    return ((await response.json()) as { access: string }).access;
+  };
+  const [access, readerAccess] = [await login('grower'), await login('reader')];
+  const call = (method: string, route: string, body?: unknown, token = access) =>
     fetch(`${url}${route}`, {
       method,
-      headers: { authorization: `Bearer ${access}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+
+  // categories were added with --access staff-write: an ordinary user is refused, the staff user writes
+  const denied = await call('POST', '/api/v3/categories', { name: 'Nope', slug: 'nope' }, readerAccess);
+  expect(denied.status).toBe(403);
+  expect(await denied.json()).toEqual({ status: 'error', code: 403, errors: { detail: 'You do not have permission to perform this action.' } });
 
   const longName = 'A name of thirty characters!!';
   const created = await call('POST', '/api/v1/categories', { name: longName, slug: 'long' });

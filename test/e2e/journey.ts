@@ -7,18 +7,21 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 /**
  * What every generated default project (jwt, examples) answers over HTTP, whatever its framework and database:
  * health, token obtain and refresh, a 400 in the envelope, a cursor traversal, an unknown version, a 405 and a
- * 429. Expects a user alice / s3cret-pass, and THROTTLE_LOGIN=5/minute.
+ * 429. Expects a staff user alice / s3cret-pass, and THROTTLE_LOGIN=5/minute.
  */
 export async function contractJourney(url: string): Promise<void> {
   expect((await fetch(`${url}/health/ready`)).status).toBe(200);
 
-  // token obtain and refresh (2 of the 5 login-scope requests)
+  // token obtain (1 of the 5 login-scope requests) and refresh (a scope of its own), both never cached
   const obtained = await post(`${url}/api/token`, { username: 'alice', password: 's3cret-pass' });
   expect(obtained.status).toBe(200);
   const tokens = (await obtained.json()) as { access: string; refresh: string };
+  expect(obtained.headers.get('cache-control')).toBe('no-store');
   const refreshed = await post(`${url}/api/token/refresh`, { refresh: tokens.refresh });
   expect(refreshed.status).toBe(200);
-  const { access } = (await refreshed.json()) as { access: string };
+  expect(refreshed.headers.get('cache-control')).toBe('no-store');
+  const rotated = (await refreshed.json()) as { access: string; refresh: string };
+  const { access } = rotated;
   const auth = { authorization: `Bearer ${access}` };
   expect(await json(await fetch(`${url}/api/v1/me`, { headers: auth }))).toMatchObject({ username: 'alice' });
 
@@ -50,12 +53,14 @@ export async function contractJourney(url: string): Promise<void> {
   expect(malformed.status).toBe(400);
   expect((await fetch(`${url}/api/v1/openapi.json`)).status).toBe(200);
 
-  // a 429: the login scope has 3 requests left (a body that never parsed never reached the throttle)
+  // a 429: the login scope has 4 requests left (a body that never parsed never reached the throttle)
   const statuses: number[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     const guess = await post(`${url}/api/token`, { username: 'alice', password: 'wrong' });
     statuses.push(guess.status);
     if (guess.status === 429) expect(Number(guess.headers.get('retry-after'))).toBeGreaterThan(0);
   }
-  expect(statuses).toEqual([401, 401, 401, 429]);
+  expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  // a throttled login never blocks a refresh
+  expect((await post(`${url}/api/token/refresh`, { refresh: rotated.refresh })).status).toBe(200);
 }

@@ -47,7 +47,7 @@ describe.each(CASES)('%s on %s', (framework, database) => {
       LOG_LEVEL: 'warn',
     };
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
     const running = await startServer(project, env);
     try {
       await contractJourney(running.url);

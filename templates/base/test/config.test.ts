@@ -19,7 +19,13 @@ describe('config', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.throttle).toEqual({ anon: '100/hour', user: '1000/hour', login: '10/minute' });
+    expect(config.throttle).toEqual({
+      anon: '100/hour',
+      user: '1000/hour',
+      login: '10/minute',
+      login_user: '20/hour',
+      refresh: '30/minute',
+    });
     expect(config.bodyLimit).toBe(1_048_576);
     expect(config.trustProxy).toBe(false);
   });

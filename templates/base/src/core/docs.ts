@@ -2,12 +2,12 @@
 export function renderDocsPage(title: string, documents: Record<string, Record<string, unknown>>): string {
   const sections = Object.entries(documents)
     .map(([version, document]) => {
-      const paths = (document.paths ?? {}) as Record<string, Record<string, { summary?: string; security?: unknown[] }>>;
+      const paths = (document.paths ?? {}) as Record<string, Record<string, { summary?: string; security?: Record<string, string[]>[] }>>;
       const rows = Object.entries(paths)
         .flatMap(([path, operations]) =>
           Object.entries(operations).map(
             ([method, op]) =>
-              `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escape(path)}</code></td><td>${escape(op.summary ?? '')}</td><td>${op.security ? 'token' : ''}</td></tr>`,
+              `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escape(path)}</code></td><td>${escape(op.summary ?? '')}</td><td>${accessOf(op.security)}</td></tr>`,
           ),
         )
         .join('\n');
@@ -28,4 +28,11 @@ ${sections}
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** `token`, `staff token`, or nothing for a public operation. */
+function accessOf(security: Record<string, string[]>[] | undefined): string {
+  const requirement = security?.[0];
+  if (!requirement) return '';
+  return Object.values(requirement).some((roles) => roles.includes('staff')) ? 'staff token' : 'token';
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MountedRoute, RouteDef } from './routes.js';
+import type { Access, MountedRoute, RouteDef } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -58,6 +58,17 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
   }));
 }
 
+/**
+ * Each access level as the operation's security requirement: none, a bearer
+ * token, or a bearer token of a staff user (OpenAPI 3.1 lets a non-OAuth
+ * scheme list the roles it needs).
+ */
+const SECURITY: Record<Access, JsonSchema[]> = {
+  public: [],
+  user: [{ bearerAuth: [] }],
+  staff: [{ bearerAuth: ['staff'] }],
+};
+
 function operation(mounted: MountedRoute): JsonSchema {
   const { route } = mounted;
   const status = String(route.status ?? (route.responseShape === 'empty' ? 204 : 200));
@@ -75,7 +86,7 @@ function operation(mounted: MountedRoute): JsonSchema {
   if (route.body) {
     op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } };
   }
-  if (route.access === 'user') op.security = [{ bearerAuth: [] }];
+  op.security = SECURITY[route.access];
   return op;
 }
 

@@ -1,7 +1,8 @@
-import { ApiError, NotAuthenticated } from './errors.js';
+import { createHash } from 'node:crypto';
+import { ApiError, AuthenticationFailed, NotAuthenticated, PermissionDenied } from './errors.js';
 import type { Logger } from '../logger.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
-import { HttpResult, type AuthUser, type MountedRoute, type RouteDef } from './routes.js';
+import { HttpResult, type Access, type AuthUser, type MountedRoute, type RouteDef, type ThrottleRule } from './routes.js';
 import { compileSerializer } from './serializer.js';
 import type { Throttler } from './throttle.js';
 import { validate } from './validation.js';
@@ -48,23 +49,44 @@ export interface PipelineDeps {
  */
 export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (request: RawRequest) => Promise<RawResponse> {
   const { route, version } = mounted;
-  const fixedHeaders = deprecationHeaders(deps.registry, version);
+  const fixedHeaders = { ...deprecationHeaders(deps.registry, version), ...route.headers };
   const serialize = responseSerializer(route, deps.validateResponses);
+  const rules = route.throttle === false ? [] : route.throttle ? [route.throttle].flat() : null;
+  const byCaller = rules?.filter((rule) => !rule.byBodyField);
+  const byBody = rules?.filter((rule) => rule.byBodyField) ?? [];
 
   return async (request) => {
     // headers every answer of this route carries, errors included (a 429 keeps its RateLimit-*, a 404 its Sunset)
     const headers: Record<string, string | string[]> = { ...fixedHeaders };
+    let fewestRemaining = Number.POSITIVE_INFINITY;
+    const count = async (rule: ThrottleRule, ident: string) => {
+      const decision = await deps.throttler!.check(rule.scope, ident, rule.rate);
+      // of several rules, the RateLimit-* headers of the one closest to its limit
+      if (decision.remaining <= fewestRemaining) {
+        fewestRemaining = decision.remaining;
+        Object.assign(headers, decision.headers);
+      }
+    };
+    const throttled = deps.throttler !== null && route.throttle !== false;
     try {
-      const user = deps.authenticate && route.authenticate !== false ? await deps.authenticate(request) : null;
-
-      if (deps.throttler && route.throttle !== false) {
-        const scope = route.throttle?.scope ?? (user ? 'user' : 'anon');
-        // any scope counts a signed-in caller by user id, an anonymous one by address
-        const ident = user ? `user:${user.id}` : `ip:${request.ip}`;
-        Object.assign(headers, (await deps.throttler.check(scope, ident, route.throttle?.rate)).headers);
+      let user: AuthUser | null = null;
+      if (deps.authenticate && route.authenticate !== false) {
+        try {
+          user = await deps.authenticate(request);
+        } catch (error) {
+          // a failed credential counts as an anonymous request of its address: guessing tokens is throttled too
+          if (throttled && error instanceof AuthenticationFailed) await count({ scope: 'anon' }, `ip:${request.ip}`);
+          throw error;
+        }
       }
 
-      if (route.access === 'user' && !user) throw new NotAuthenticated();
+      if (throttled) {
+        // any scope counts a signed-in caller by user id, an anonymous one by address
+        const ident = user ? `user:${user.id}` : `ip:${request.ip}`;
+        for (const rule of byCaller ?? [{ scope: user ? 'user' : 'anon' }]) await count(rule, ident);
+      }
+
+      checkAccess(route.access, user);
 
       const context = {
         params: route.params ? validate(route.params, request.params) : request.params,
@@ -78,6 +100,13 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
         cookies: request.cookies,
         log: request.log,
       };
+      if (throttled) {
+        for (const rule of byBody) {
+          const value = (context.body as Record<string, unknown> | undefined)?.[rule.byBodyField!];
+          // hashed: a key's size never depends on what a client sends
+          if (typeof value === 'string') await count(rule, `field:${createHash('sha256').update(value).digest('base64url')}`);
+        }
+      }
       const result = await route.handler(context);
 
       if (result instanceof HttpResult) {
@@ -91,6 +120,17 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
       throw translated;
     }
   };
+}
+
+/**
+ * A route's access rule against its caller. No caller where one is needed: 401.
+ * A caller who is not allowed: 403 (they may know the route exists; objects
+ * they may not see are the service's 404s).
+ */
+function checkAccess(access: Access, user: AuthUser | null): void {
+  if (access === 'public') return;
+  if (!user) throw new NotAuthenticated();
+  if (access === 'staff' && !user.isStaff) throw new PermissionDenied();
 }
 
 /** Only what the read schema declares reaches the client: a stray column never leaks. */

@@ -4,16 +4,18 @@ import type { Logger } from '../logger.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * Who may call a route. `public`: anyone; `user`: an authenticated user.
+ * Who may call a route. `public`: anyone; `user`: an authenticated user;
+ * `staff`: an authenticated staff user (anyone else signed in gets 403).
  * Object-level rules (a user sees only their own orders) live in the service,
  * which answers 404 for an object the caller may not see.
  */
-export type Access = 'public' | 'user';
+export type Access = 'public' | 'user' | 'staff';
 
 /** The authenticated caller, as the auth layer resolved it from a token. */
 export interface AuthUser {
   id: number;
   username: string;
+  isStaff: boolean;
 }
 
 /** What a handler sees of the request: already authenticated, validated and typed. */
@@ -45,6 +47,11 @@ export interface ThrottleRule {
   scope: string;
   /** `N/second|minute|hour|day`; defaults to the scope's configured rate */
   rate?: string;
+  /**
+   * count by this field of the validated body instead of by the caller (the
+   * login's username: one account's guesses are limited whatever the addresses)
+   */
+  byBodyField?: string;
 }
 
 export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
@@ -57,8 +64,10 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
    * every request cannot lock it out of logging in, refreshing or health checks
    */
   authenticate?: boolean;
-  /** defaults to the anon / user scopes; a route may name its own (`login`) */
-  throttle?: ThrottleRule | false;
+  /** defaults to the anon / user scopes; a route may name its own (`login`), or several that all apply */
+  throttle?: ThrottleRule | ThrottleRule[] | false;
+  /** headers every answer of the route carries, errors included (`Cache-Control: no-store` on token answers) */
+  headers?: Record<string, string>;
   body?: B;
   query?: Q;
   params?: P;

@@ -16,51 +16,97 @@ export function parseRate(text: string): Rate {
   return { limit: Number(match[1]), windowMs: UNIT_MS[match[2] as keyof typeof UNIT_MS] };
 }
 
+/**
+ * A window is counted in this many slices. A request is accepted only while
+ * the slices whose newest request lies within the last window hold fewer than
+ * `limit` requests, so no window-long span ever holds more than `limit`
+ * accepted requests: there is no edge at which a limit doubles, as there is
+ * with a fixed window. A slice counts until its newest request is a window
+ * old (its older requests a little longer than needed: the price of keeping
+ * at most 21 counters a key, whatever the rate, instead of a timestamp per
+ * request). A refused request is not counted.
+ */
+export const SLICES = 20;
+
 export interface Hit {
-  /** requests counted in the current window, this one included */
+  allowed: boolean;
+  /** accepted requests in the window, this one included when it was accepted */
   count: number;
-  /** ms until the window resets */
+  /** ms until one more request would be accepted (0 while there is room) */
+  retryMs: number;
+  /** ms until every request counted now has left the window (the whole quota is back) */
   resetMs: number;
+}
+
+/** One key's state: per slice index, how many requests and when the newest came (ms). */
+export type Slices = [slice: number, count: number, newest: number][];
+
+/**
+ * The sliding-window decision, pure: the memory store runs it as it is, and the
+ * Redis store runs the same steps in Lua (throttle-redis.ts), so both count alike.
+ * Returns the decision and the slices to keep (old ones dropped, this request added).
+ */
+export function slide(slices: Slices, rate: Rate, now: number): { hit: Hit; slices: Slices } {
+  const current = Math.floor(now / (rate.windowMs / SLICES));
+  const live = slices.filter(([, , newest]) => newest > now - rate.windowMs).sort((a, b) => a[2] - b[2]);
+  const total = live.reduce((sum, [, count]) => sum + count, 0);
+  const leaves = (newest: number) => newest + rate.windowMs - now;
+
+  if (total < rate.limit) {
+    const kept: Slices = live.some(([slice]) => slice === current)
+      ? live.map(([slice, count, newest]): [number, number, number] =>
+          slice === current ? [slice, count + 1, now] : [slice, count, newest],
+        )
+      : [...live, [current, 1, now]];
+    return { hit: { allowed: true, count: total + 1, retryMs: 0, resetMs: leaves(now) }, slices: kept };
+  }
+  // room comes back when enough of the oldest slices have left the window
+  let remaining = total;
+  let retryMs = 0;
+  for (const [, count, newest] of live) {
+    remaining -= count;
+    retryMs = leaves(newest);
+    if (remaining < rate.limit) break;
+  }
+  return { hit: { allowed: false, count: total, retryMs, resetMs: leaves(live.at(-1)![2]) }, slices: live };
 }
 
 /**
  * Where counts live. The in-memory store serves one process; a shared store
- * (Redis, counting atomically in one round trip) plugs in here so that several
+ * (Redis, deciding atomically in one round trip) plugs in here so that several
  * instances enforce one global limit.
  */
 export interface ThrottleStore {
-  hit(key: string, windowMs: number): Promise<Hit>;
+  hit(key: string, rate: Rate): Promise<Hit>;
   close?(): Promise<void>;
 }
 
-/** Fixed-window counters in a Map, swept as they expire so memory stays bounded. */
+/** Sliding windows in a Map, swept as they empty so memory stays bounded. */
 export class MemoryThrottleStore implements ThrottleStore {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private readonly keys = new Map<string, { slices: Slices; emptyAt: number }>();
   private nextSweep = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async hit(key: string, windowMs: number): Promise<Hit> {
+  async hit(key: string, rate: Rate): Promise<Hit> {
     const now = this.now();
     this.sweep(now);
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + windowMs };
-      this.windows.set(key, window);
-    }
-    window.count += 1;
-    return { count: window.count, resetMs: window.resetAt - now };
+    const { hit, slices } = slide(this.keys.get(key)?.slices ?? [], rate, now);
+    this.keys.set(key, { slices, emptyAt: now + hit.resetMs });
+    return hit;
   }
 
   private sweep(now: number): void {
     if (now < this.nextSweep) return;
     this.nextSweep = now + 10_000;
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+    for (const [key, state] of this.keys) if (state.emptyAt <= now) this.keys.delete(key);
   }
 }
 
 export interface ThrottleDecision {
   headers: Record<string, string>;
+  /** requests left in the window: of several rules, the one with the fewest speaks */
+  remaining: number;
 }
 
 /** What to do when the store cannot count (Redis down): let the request through, or refuse it. */
@@ -86,7 +132,7 @@ export class Throttler {
     if (!rate) throw new Error(`No throttle rate configured for scope "${scope}"`);
     let hit: Hit;
     try {
-      hit = await this.store.hit(`throttle:${scope}:${ident}`, rate.windowMs);
+      hit = await this.store.hit(`throttle:${scope}:${ident}`, rate);
     } catch (error) {
       // The store is unreachable. Open: serve uncounted (an outage must not take the API down). Closed: refuse,
       // so an outage never opens the door to unlimited password guessing.
@@ -94,15 +140,17 @@ export class Throttler {
         throw new ServiceUnavailable('Request rate cannot be checked right now; try again shortly.');
       }
       this.failure.log?.warn({ err: error, scope }, 'throttle store unavailable; request allowed uncounted');
-      return { headers: {} };
+      return { headers: {}, remaining: Number.POSITIVE_INFINITY };
     }
-    const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
+    const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
+    const remaining = Math.max(0, rate.limit - hit.count);
     const headers = {
       'RateLimit-Limit': String(rate.limit),
-      'RateLimit-Remaining': String(Math.max(0, rate.limit - hit.count)),
-      'RateLimit-Reset': String(resetSeconds),
+      'RateLimit-Remaining': String(remaining),
+      'RateLimit-Reset': seconds(hit.resetMs),
     };
-    if (hit.count > rate.limit) throw new Throttled(resetSeconds).withHeaders(headers);
-    return { headers };
+    if (!hit.allowed)
+      throw new Throttled(Number(seconds(hit.retryMs))).withHeaders({ ...headers, 'RateLimit-Reset': seconds(hit.retryMs) });
+    return { headers, remaining };
   }
 }

@@ -27,6 +27,8 @@ const TEST_ENV = {
   THROTTLE_ANON: '100000/minute',
   THROTTLE_USER: '100000/minute',
   THROTTLE_LOGIN: '100000/minute',
+  THROTTLE_LOGIN_USER: '100000/minute',
+  THROTTLE_REFRESH: '100000/minute',
 };
 
 /**

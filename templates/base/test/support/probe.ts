@@ -73,6 +73,13 @@ const probeRoutes: RouteFactory<RouteDeps> = ({ db }) => {
     }),
     defineRoute({
       method: 'GET',
+      path: '/probe/staff',
+      access: 'staff',
+      summary: 'Staff only',
+      handler: async ({ user }) => ({ staff: user!.isStaff }),
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/probe/boom',
       access: 'public',
       summary: 'A bug',

@@ -8,12 +8,16 @@ describe('orders', () => {
   let app: TestApp;
   let alice: string;
   let bob: string;
+  /** products are written by staff */
+  let clerk: string;
   beforeAll(async () => {
     app = await startTestApp();
     await createUser(app, 'alice');
     await createUser(app, 'bob');
+    await createUser(app, 'clerk', { staff: true });
     alice = (await login(app, 'alice')).access;
     bob = (await login(app, 'bob')).access;
+    clerk = (await login(app, 'clerk')).access;
   });
   afterAll(() => app.close());
 
@@ -21,7 +25,7 @@ describe('orders', () => {
     const response = await app.request('/api/v1/products', {
       method: 'POST',
       body: { name: 'Widget', price: '9.99', stock },
-      token: alice,
+      token: clerk,
     });
     return ((await response.json()) as { id: number }).id;
   };
@@ -87,7 +91,7 @@ describe('orders', () => {
   it('a product with orders cannot be deleted: 409 in the envelope, not a 500', async () => {
     const productId = await newProduct(3);
     await order(alice, { product_id: productId, quantity: 1, shipping_address: 'x' });
-    const response = await app.request(`/api/v1/products/${productId}`, { method: 'DELETE', token: alice });
+    const response = await app.request(`/api/v1/products/${productId}`, { method: 'DELETE', token: clerk });
     expect(response.status).toBe(409);
     expect(await envelope(response)).toEqual({
       status: 'error',

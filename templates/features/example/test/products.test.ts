@@ -5,10 +5,13 @@ import { createUser, login } from './support/auth.js';
 describe('products', () => {
   let app: TestApp;
   let token: string;
+  let userToken: string;
   beforeAll(async () => {
     app = await startTestApp();
-    await createUser(app, 'alice');
+    await createUser(app, 'alice', { staff: true });
+    await createUser(app, 'bob');
     token = (await login(app, 'alice')).access;
+    userToken = (await login(app, 'bob')).access;
   });
   afterAll(() => app.close());
 
@@ -22,10 +25,41 @@ describe('products', () => {
     expect(Object.keys(product).sort()).toEqual(['created_at', 'id', 'name', 'price', 'stock', 'updated_at']);
   });
 
-  it('writes need a user; reads are public', async () => {
-    const anonymous = await app.request('/api/v1/products', { method: 'POST', body: { name: 'x', price: '1', stock: 1 } });
-    expect(anonymous.status).toBe(401);
-    expect((await app.request('/api/v1/products')).status).toBe(200);
+  it('reads are public; writes need a staff user: anonymous 401, any other user 403', async () => {
+    const { id } = (await (await create({ name: 'Shelf', price: '20', stock: 1 })).json()) as { id: number };
+    const body = { name: 'x', price: '1', stock: 1 };
+    for (const version of ['v1', 'v2']) {
+      expect((await app.request(`/api/${version}/products`)).status).toBe(200);
+      expect((await app.request(`/api/${version}/products/${id}`, { token: userToken })).status).toBe(200);
+      const anonymous = await app.request(`/api/${version}/products`, { method: 'POST', body });
+      expect(anonymous.status).toBe(401);
+      const writes = [
+        await app.request(`/api/${version}/products`, { method: 'POST', body, token: userToken }),
+        await app.request(`/api/${version}/products/${id}`, { method: 'PATCH', body: { stock: 0 }, token: userToken }),
+        await app.request(`/api/${version}/products/${id}`, { method: 'DELETE', token: userToken }),
+      ];
+      for (const denied of writes) {
+        expect(denied.status).toBe(403);
+        expect(await envelope(denied)).toEqual({
+          status: 'error',
+          code: 403,
+          errors: { detail: 'You do not have permission to perform this action.' },
+        });
+      }
+    }
+    // a product that does not exist is still a 404 for staff, and a 403 for a user, who may change none
+    expect((await app.request('/api/v1/products/999999', { method: 'DELETE', token })).status).toBe(404);
+    expect((await app.request(`/api/v1/products/${id}`)).status).toBe(200);
+  });
+
+  it('the OpenAPI document says which operations need a staff token', async () => {
+    const document = (await (await app.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { security: unknown[] }>>;
+    };
+    expect(document.paths['/api/v1/products']!.get!.security).toEqual([]);
+    expect(document.paths['/api/v1/products']!.post!.security).toEqual([{ bearerAuth: ['staff'] }]);
+    expect(document.paths['/api/v1/products/{id}']!.delete!.security).toEqual([{ bearerAuth: ['staff'] }]);
+    expect(document.paths['/api/v1/me']!.get!.security).toEqual([{ bearerAuth: [] }]);
   });
 
   it('validates with the reference messages', async () => {

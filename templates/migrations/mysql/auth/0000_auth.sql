@@ -13,6 +13,7 @@ CREATE TABLE `users` (
 	`username` varchar(150) NOT NULL,
 	`password_hash` varchar(255) NOT NULL,
 	`is_active` boolean NOT NULL DEFAULT true,
+	`is_staff` boolean NOT NULL DEFAULT false,
 	`created_at` datetime(3) NOT NULL,
 	CONSTRAINT `users_id` PRIMARY KEY(`id`),
 	CONSTRAINT `users_username_unique` UNIQUE(`username`)

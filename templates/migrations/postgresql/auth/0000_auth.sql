@@ -12,6 +12,7 @@ CREATE TABLE "users" (
 	"username" varchar(150) NOT NULL,
 	"password_hash" varchar(255) NOT NULL,
 	"is_active" boolean DEFAULT true NOT NULL,
+	"is_staff" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	CONSTRAINT "users_username_unique" UNIQUE("username")
 );

@@ -15,6 +15,7 @@ CREATE TABLE `users` (
 	`username` text NOT NULL,
 	`password_hash` text NOT NULL,
 	`is_active` integer DEFAULT true NOT NULL,
+	`is_staff` integer DEFAULT false NOT NULL,
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint

@@ -1,12 +1,13 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
+import { generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RefreshTokenRepository } from '../src/auth/repository.js';
+import { RefreshTokenRepository, UserRepository } from '../src/auth/repository.js';
 import { loadConfig, ConfigError } from '../src/config.js';
-import { hashPassword, verifyPassword } from '../src/core/auth/passwords.js';
+import { checkPassword, hashPassword, passwordProblems, verifyPassword } from '../src/core/auth/passwords.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 import { createUser, login, PASSWORD } from './support/auth.js';
 import { REQUIRED_ENV } from './support/database.js';
@@ -14,10 +15,10 @@ import { REQUIRED_ENV } from './support/database.js';
 const SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 const INVALID = { detail: 'Given token not valid for any token type', code: 'token_not_valid' };
 
-const sign = (claims: Record<string, unknown>, options: { secret?: string; exp?: number } = {}) =>
+const sign = (claims: Record<string, unknown>, options: { secret?: string; exp?: number; iat?: number } = {}) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
-    .setIssuedAt()
+    .setIssuedAt(options.iat ?? Math.floor(Date.now() / 1000))
     .setExpirationTime(options.exp ?? Math.floor(Date.now() / 1000) + 600)
     .sign(new TextEncoder().encode(options.secret ?? SECRET));
 
@@ -171,12 +172,51 @@ describe('JWT auth', () => {
       ],
       ['a refresh token used as access', async () => (await login(app, 'alice')).refresh],
       ['garbage', async () => 'not.a.jwt'],
+      // signed with the right key, but `sub` is not the id's one canonical spelling (each would read as the id)
+      ...[
+        (id: number) => `0x${id.toString(16)}`,
+        (id: number) => ` ${id} `,
+        (id: number) => `${id}.0`,
+        (id: number) => `0${id}`,
+        (id: number) => `+${id}`,
+        (id: number) => `${id}e0`,
+      ].map((spell): [string, () => Promise<string>] => [
+        `sub ${JSON.stringify(spell(1))}`,
+        () => sign({ sub: spell(alice.id), jti: 'x', token_type: 'access' }),
+      ]),
+      [
+        'an iat a year in the future',
+        () => sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { iat: Math.floor(Date.now() / 1000) + 365 * 86400 }),
+      ],
+      [
+        'an iat 60 s in the future (beyond the 30 s leeway)',
+        () => sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { iat: Math.floor(Date.now() / 1000) + 60 }),
+      ],
     ];
     it.each(cases)('%s: 401 token_not_valid', async (_name, make) => {
       const response = await me(await make());
       expect(response.status).toBe(401);
       expect((await envelope(response)).errors).toEqual(INVALID);
     });
+  });
+
+  it('a token from a clock up to 30 s ahead is still accepted, and a canonical sub reads the user', async () => {
+    const token = await sign({ sub: String(alice.id), jti: 'x', token_type: 'access' }, { iat: Math.floor(Date.now() / 1000) + 20 });
+    expect(await (await me(token)).json()).toEqual({ id: alice.id, username: 'alice' });
+  });
+
+  it('token answers are never cached: no-store on success and on failure', async () => {
+    const answers = [
+      await app.request('/api/token', { method: 'POST', body: { username: 'alice', password: PASSWORD } }),
+      await app.request('/api/token', { method: 'POST', body: { username: 'alice', password: 'wrong-password' } }),
+      await refresh((await login(app, 'alice')).refresh),
+      await refresh('not-a-token'),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 401, 200, 401]);
+    for (const answer of answers) {
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.headers.get('pragma')).toBe('no-cache');
+    }
   });
 
   it('an access token used as a refresh token is refused', async () => {
@@ -193,20 +233,71 @@ describe('JWT auth', () => {
   });
 });
 
-describe('login throttling (login scope: 2/minute)', () => {
+describe('login throttling (login scope: 2/minute per address)', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({ env: { JWT_SECRET: SECRET, THROTTLE_LOGIN: '2/minute' } });
+    await createUser(app, 'alice');
   });
   afterAll(() => app.close());
 
-  it('throttles password guessing per client', async () => {
+  it('throttles password guessing per client; a throttled login never blocks a refresh', async () => {
+    const tokens = await login(app, 'alice');
     const guess = () => app.request('/api/token', { method: 'POST', body: { username: 'alice', password: 'guess' } });
     expect((await guess()).status).toBe(401);
-    expect((await guess()).status).toBe(401);
-    const third = await guess();
-    expect(third.status).toBe(429);
-    expect(third.headers.get('retry-after')).not.toBeNull();
+    const throttled = await guess();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).not.toBeNull();
+    expect(throttled.headers.get('cache-control')).toBe('no-store');
+    // the refresh endpoint has a scope of its own (THROTTLE_REFRESH)
+    const refreshed = await app.request('/api/token/refresh', { method: 'POST', body: { refresh: tokens.refresh } });
+    expect(refreshed.status).toBe(200);
+  });
+});
+
+describe('login throttling per username (login_user scope: 3/minute), from many addresses', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // one trusted proxy hop, so each request may come from another client address, as from a botnet
+    app = await startTestApp({ env: { JWT_SECRET: SECRET, THROTTLE_LOGIN_USER: '3/minute', TRUST_PROXY: '1' } });
+    await createUser(app, 'alice');
+    await createUser(app, 'bob');
+  });
+  afterAll(() => app.close());
+
+  const attempt = (username: string, password: string, address: string) =>
+    app.request('/api/token', { method: 'POST', body: { username, password }, headers: { 'X-Forwarded-For': address } });
+
+  it("a botnet's guesses at one account meet the per-username limit; other accounts are untouched", async () => {
+    for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) {
+      expect((await attempt('alice', 'guess', address)).status).toBe(401);
+    }
+    const fourth = await attempt('alice', 'guess', '198.51.100.4');
+    expect(fourth.status).toBe(429);
+    expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await attempt('bob', PASSWORD, '198.51.100.4')).status).toBe(200);
+  });
+});
+
+describe('failed credentials are counted (anon scope: 3/minute)', () => {
+  it.each([
+    ['garbage', 'Bearer garbage'],
+    ['an expired token', 'expired'],
+    ['a malformed header', 'Bearer a b'],
+  ])('%s: 401 until the address has spent its anon quota, then 429', async (_name, header) => {
+    const fresh = await startTestApp({ env: { JWT_SECRET: SECRET, THROTTLE_ANON: '3/minute' } });
+    const authorization =
+      header === 'expired'
+        ? `Bearer ${await sign({ sub: '1', jti: 'x', token_type: 'access' }, { exp: Math.floor(Date.now() / 1000) - 10 })}`
+        : header;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      statuses.push((await fresh.request('/api/v1/me', { headers: { Authorization: authorization } })).status);
+    }
+    // and the address's plain anonymous requests share that quota
+    statuses.push((await fresh.request('/api/v1/me')).status);
+    await fresh.close();
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
   });
 });
 
@@ -283,12 +374,61 @@ describe.each(['EdDSA', 'RS256'] as const)('asymmetric keys (JWT_ALGORITHM=%s)',
 });
 
 describe('passwords and secrets', () => {
-  it('stores a memory-hard hash, never the password', async () => {
+  it("stores an argon2id hash at OWASP's minimum (19 MiB, t=2, p=1), never the password", async () => {
     const hash = await hashPassword('s3cret-pass');
-    expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(hash).not.toContain('s3cret-pass');
     expect(await verifyPassword('s3cret-pass', hash)).toBe(true);
     expect(await verifyPassword('s3cret-pasS', hash)).toBe(false);
+    expect(await checkPassword('s3cret-pass', hash)).toEqual({ ok: true, needsRehash: false });
+  });
+
+  it('a scrypt hash from before still verifies, and is replaced by argon2id at the next successful login', async () => {
+    const app = await startTestApp({ env: { JWT_SECRET: SECRET } });
+    const salt = randomBytes(16);
+    const key = scryptSync(PASSWORD, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const legacy = ['scrypt', 2 ** 15, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+    const users = new UserRepository(app.database.db);
+    const { id } = await users.create('legacy', legacy);
+    const wrong = await app.request('/api/token', { method: 'POST', body: { username: 'legacy', password: 'not-it-at-all' } });
+    expect(wrong.status).toBe(401);
+    expect((await users.findById(id))!.passwordHash).toBe(legacy);
+    await login(app, 'legacy');
+    const upgraded = (await users.findById(id))!.passwordHash;
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await login(app, 'legacy');
+    // a weaker argon2 hash is upgraded the same way
+    await users.setPasswordHash(id, await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 }));
+    await login(app, 'legacy');
+    expect((await users.findById(id))!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await app.close();
+  });
+
+  it('an unknown username costs about what a wrong password does (a real hash is checked)', async () => {
+    const app = await startTestApp({ env: { JWT_SECRET: SECRET } });
+    await createUser(app, 'erin');
+    const time = async (username: string) => {
+      const samples: number[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        const start = performance.now();
+        await app.request('/api/token', { method: 'POST', body: { username, password: 'wrong-password' } });
+        samples.push(performance.now() - start);
+      }
+      return samples.sort((a, b) => a - b)[3]!;
+    };
+    await time('nobody'); // the decoy hash is made on first use
+    const [wrong, unknown] = [await time('erin'), await time('nobody')];
+    await app.close();
+    // without the decoy check an unknown name would answer in a fraction of the time
+    expect(unknown / wrong).toBeGreaterThan(0.5);
+  });
+
+  it('judges a new password as Django does: length, digits only, the username, the commonest', () => {
+    expect(passwordProblems('correct horse battery', 'alice')).toEqual([]);
+    expect(passwordProblems('short', 'alice')).toEqual(['use at least 8 characters']);
+    expect(passwordProblems('12345678901', 'alice')).toEqual(['use more than digits']);
+    expect(passwordProblems('alice-in-chains', 'Alice')).toEqual(['do not base it on the username']);
+    expect(passwordProblems('Password1', 'alice')).toEqual(['it is one of the most common passwords']);
   });
 
   it('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {

@@ -33,14 +33,26 @@ export class UserRepository {
     return row;
   }
 
-  async create(username: string, passwordHash: string): Promise<UserRow> {
+  async create(username: string, passwordHash: string, options: { isStaff?: boolean } = {}): Promise<UserRow> {
     try {
-      return await insertReturning(this.db, users, { username, passwordHash, createdAt: new Date() });
+      return await insertReturning(this.db, users, { username, passwordHash, isStaff: options.isStaff ?? false, createdAt: new Date() });
     } catch (error) {
       // the unique index decides, so two concurrent sign-ups cannot both win
       if (isUniqueViolation(error)) throw new UsernameTaken(username);
       throw error;
     }
+  }
+
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await updateCount(this.db, users, { passwordHash }, eq(users.id, id));
+  }
+
+  /** Makes a user staff or not; undefined when there is no such user. */
+  async setStaff(username: string, isStaff: boolean): Promise<UserRow | undefined> {
+    const user = await this.findByUsername(username);
+    if (!user) return undefined;
+    await updateCount(this.db, users, { isStaff }, eq(users.id, user.id));
+    return { ...user, isStaff };
   }
 }
 

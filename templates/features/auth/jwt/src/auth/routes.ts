@@ -12,6 +12,9 @@ export interface CookieSettings {
   refreshTtlSeconds: number;
 }
 
+/** Answers that carry tokens are never stored by a cache on the way (RFC 6749 §5.1). */
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
 const ACCESS_COOKIE = 'access_token';
 const REFRESH_COOKIE = 'refresh_token';
 
@@ -44,7 +47,9 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       path: '/token',
       access: 'public',
       authenticate: false,
-      throttle: { scope: 'login' },
+      // per address, and per account: guesses spread over many addresses still meet the second
+      throttle: [{ scope: 'login' }, { scope: 'login_user', byBodyField: 'username' }],
+      headers: NO_STORE,
       body: z.object({ username: z.string(), password: z.string() }),
       response: pair,
       summary: 'Obtain an access and a refresh token',
@@ -56,7 +61,9 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       path: '/token/refresh',
       access: 'public',
       authenticate: false,
-      throttle: { scope: 'login' },
+      // its own scope: a throttled login never blocks a refresh
+      throttle: { scope: 'refresh' },
+      headers: NO_STORE,
       body: refreshBody,
       response: pair,
       summary: 'Exchange a refresh token for a new pair; the one sent is blacklisted',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuthenticationFailed, InvalidToken } from '../core/errors.js';
-import { burnPasswordCheck, verifyPassword } from '../core/auth/passwords.js';
-import { TokenError, type TokenSigner } from '../core/auth/tokens.js';
+import { burnPasswordCheck, checkPassword, hashPassword } from '../core/auth/passwords.js';
+import { TokenError, userIdOf, type TokenSigner } from '../core/auth/tokens.js';
 import type { AuthUser } from '../core/routes.js';
 import type { Logger } from '../logger.js';
 import type { RefreshTokenRepository, UserRepository } from './repository.js';
@@ -27,8 +27,13 @@ export class AuthService {
     const user = await this.users.findByUsername(username);
     if (!user) {
       await burnPasswordCheck(password);
-    } else if (user.isActive && (await verifyPassword(password, user.passwordHash))) {
-      return this.issuePair(user.id, randomUUID());
+    } else {
+      const check = await checkPassword(password, user.passwordHash);
+      if (check.ok && user.isActive) {
+        // a hash from weaker parameters (or scrypt) is replaced now that the password is known to be right
+        if (check.needsRehash) await this.users.setPasswordHash(user.id, await hashPassword(password));
+        return this.issuePair(user.id, randomUUID());
+      }
     }
     throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
   }
@@ -83,14 +88,15 @@ export class AuthService {
   async authenticate(accessToken: string): Promise<AuthUser> {
     let userId: number;
     try {
-      userId = Number((await this.signer.verify(accessToken, 'access')).sub);
+      // verify() accepted only a canonical decimal sub
+      userId = userIdOf((await this.signer.verify(accessToken, 'access')).sub)!;
     } catch (error) {
       if (error instanceof TokenError) throw new InvalidToken();
       throw error;
     }
     const user = await this.users.findById(userId);
     if (!user?.isActive) throw new AuthenticationFailed('User not found', 'user_not_found');
-    return { id: user.id, username: user.username };
+    return { id: user.id, username: user.username, isStaff: user.isStaff };
   }
 
   private async verifyRefresh(token: string) {

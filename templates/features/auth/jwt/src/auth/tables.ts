@@ -5,6 +5,8 @@ export const users = table('users', {
   username: varchar('username', 150).notNull().unique(),
   passwordHash: varchar('password_hash', 255).notNull(),
   isActive: bool('is_active').notNull().default(true),
+  /** staff may write where the access rule says `staff` (the products example); everyone else reads */
+  isStaff: bool('is_staff').notNull().default(false),
   createdAt: timestamp('created_at').notNull(),
 });
 

@@ -4,8 +4,14 @@ import type { TestApp } from './app.js';
 
 export const PASSWORD = 'correct horse battery';
 
-export async function createUser(app: TestApp, username: string, password = PASSWORD): Promise<{ id: number; username: string }> {
-  const user = await new UserRepository(app.database.db).create(username, await hashPassword(password));
+export async function createUser(
+  app: TestApp,
+  username: string,
+  options: { password?: string; staff?: boolean } = {},
+): Promise<{ id: number; username: string }> {
+  const user = await new UserRepository(app.database.db).create(username, await hashPassword(options.password ?? PASSWORD), {
+    isStaff: options.staff,
+  });
   return { id: user.id, username: user.username };
 }
 

@@ -58,11 +58,29 @@ export class TokenSigner {
     }
     const claims = payload as Partial<TokenClaims>;
     if (claims.token_type !== type) throw new TokenError(`expected a ${type} token`);
-    if (typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
+    if (
+      typeof claims.sub !== 'string' ||
+      typeof claims.jti !== 'string' ||
+      typeof claims.exp !== 'number' ||
+      typeof claims.iat !== 'number'
+    ) {
       throw new TokenError('token lacks required claims');
     }
+    // one spelling per user: `0x1`, ` 1 `, `1.0` or `01` would all read as user 1 through Number()
+    if (userIdOf(claims.sub) === null) throw new TokenError('sub is not a canonical user id');
+    if (claims.iat > Math.floor(Date.now() / 1000) + CLOCK_LEEWAY_SECONDS) throw new TokenError('token issued in the future');
     return claims as TokenClaims;
   }
+}
+
+/** How far ahead of this clock another instance's clock may run before its `iat` is refused. */
+const CLOCK_LEEWAY_SECONDS = 30;
+
+/** The user id a `sub` names, or null unless it is a canonical decimal (`1`, never `01`, `1.0`, `0x1`). */
+export function userIdOf(sub: string): number | null {
+  if (!/^[1-9][0-9]{0,15}$/.test(sub)) return null;
+  const id = Number(sub);
+  return Number.isSafeInteger(id) ? id : null;
 }
 
 async function loadKeys(settings: TokenSettings) {

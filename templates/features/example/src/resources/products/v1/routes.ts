@@ -5,12 +5,12 @@ import { ProductRepository } from '../repository.js';
 import { ProductService } from '../service.js';
 import * as schemas from './schemas.js';
 
-/** /api/v1/products: reads are public, writes need a user. */
+/** /api/v1/products: reads are public, writes need a staff user. */
 export const productsV1: RouteFactory<RouteDeps> = ({ db }) =>
   resourceRoutes({
     path: '/products',
     tag: 'products',
-    access: { read: 'public', write: 'user' },
+    access: { read: 'public', write: 'staff' },
     service: new ProductService(new ProductRepository(db)),
     schemas: { read: schemas.productRead, write: schemas.productWrite, patch: schemas.productPatch, present: schemas.present },
   });
