@@ -15,15 +15,16 @@ import type { Formatter } from '../edit/formatter.js';
 import { assertKnownVersion } from '../edit/registry.js';
 import { createUi } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
-import { VERSION_PATTERN, type AddResourceFlags } from './grow.js';
+import { assertVersionNames, type AddResourceFlags } from './grow.js';
 
 
 export async function runAddResource(root: string, name: string, flags: AddResourceFlags, formatter: Formatter, output?: Writable): Promise<void> {
   const { manifest } = readManifest(root);
   const names = resourceNames(name);
-  for (const [flag, value] of [['--version', flags.version], ['--from', flags.from]] as const) {
-    if (value !== undefined && !VERSION_PATTERN.test(value)) throw new UsageError(`${flag} ${value} is not a version; versions are v1, v2, ...`);
-  }
+  assertVersionNames([
+    ['--version', flags.version],
+    ['--from', flags.from],
+  ]);
   const ui = createUi(output);
 
   if (flags.from !== undefined) {
@@ -50,7 +51,7 @@ export async function runAddResource(root: string, name: string, flags: AddResou
 
   if (flags.fields === undefined) throw new UsageError('add-resource needs --fields, e.g. --fields "name:string,price:decimal:min=0".');
   const fields = parseFields(flags.fields);
-  const { changes, version } = await planNewResource({
+  const { changes, version, deprecated } = await planNewResource({
     root,
     manifest,
     names,
@@ -60,6 +61,9 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     access: flags.access,
     pagination: flags.pagination,
   });
+  if (deprecated) {
+    ui.warn(`${version} is deprecated: clients are moving off it. The resource is added there, and served by every later version too.`);
+  }
   if (existsSync(path.join(root, 'api-contract', `${version}.json`))) {
     ui.warn(
       `${version} is released (api-contract/${version}.json): adding a resource to it is compatible, but changing an existing ` +

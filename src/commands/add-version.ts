@@ -10,15 +10,17 @@ import { UsageError } from '../errors.js';
 import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type ResourceRecord } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
 import { createUi } from '../ui.js';
-import { VERSION_PATTERN, type AddVersionFlags } from './grow.js';
+import { assertVersionNames, type AddVersionFlags } from './grow.js';
 import { applyEdit } from './apply-edit.js';
 
 
 export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, formatter: Formatter, output?: Writable, today = new Date()): Promise<void> {
   const { manifest } = readManifest(root);
-  for (const [flag, value] of [['version', version], ['--from', flags.from], ['--deprecate', flags.deprecate]] as const) {
-    if (value !== undefined && !VERSION_PATTERN.test(value)) throw new UsageError(`${flag} ${value} is not a version; versions are v1, v2, ...`);
-  }
+  assertVersionNames([
+    ['version', version],
+    ['--from', flags.from],
+    ['--deprecate', flags.deprecate],
+  ]);
   if ((flags.deprecate === undefined) !== (flags.sunset === undefined)) {
     throw new UsageError('--deprecate and --sunset go together: --deprecate v1 --sunset 2027-06-30.');
   }

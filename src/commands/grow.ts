@@ -5,9 +5,26 @@
 import { Option, type Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { startFormatter, type Formatter } from '../edit/formatter.js';
+import { UsageError } from '../errors.js';
 import { ACCESS_KINDS, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind } from '../project/manifest.js';
 
 export const VERSION_PATTERN = /^v[1-9]\d*$/;
+
+/**
+ * A usage error unless each value is a version name (`v` and a number); one
+ * that only misspells it (`V3`, `3`, `v03`) is told the right spelling.
+ */
+export function assertVersionNames(values: readonly (readonly [flag: string, value: string | undefined])[]): void {
+  for (const [flag, value] of values) {
+    if (value === undefined || VERSION_PATTERN.test(value)) continue;
+    const number = /^[vV]?0*([1-9]\d*)$/.exec(value.trim())?.[1];
+    throw new UsageError(
+      number
+        ? `${flag} ${value}: versions are written v${number} (a lowercase v and a number); use ${flag === 'version' ? '' : `${flag} `}v${number}.`
+        : `${flag} ${value} is not a version; versions are v1, v2, ...`,
+    );
+  }
+}
 
 export interface AddResourceFlags {
   fields?: string;
@@ -30,7 +47,7 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
     .command('add-resource <name>')
     .description('add a resource (table, schemas, routes, tests, migration) to the generated project in this folder')
     .option('--fields <spec>', 'fields as name:type[?][:rule...], comma separated, e.g. "name:string:unique,price:decimal:min=0,notes:text?"')
-    .option('--version <version>', "the API version to add it to (default: the registry's defaultVersion)")
+    .option('--version <version>', 'the API version to add it to (default: the newest version that is not deprecated)')
     .option('--from <version>', "with --version: copy an existing resource's schemas from this version")
     .addOption(new Option('--pagination <kind>', 'list pagination').choices(['cursor', 'offset']))
     .addOption(new Option('--access <rule>', 'who may read and write').choices([...ACCESS_KINDS]))

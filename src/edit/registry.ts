@@ -102,10 +102,19 @@ export function registryVersions(file: SourceFile): string[] {
     .map((property) => propertyName(property));
 }
 
-/** The registry's `defaultVersion`, if it is a string literal. */
-export function registryDefaultVersion(file: SourceFile): string | undefined {
-  const initializer = findProperty(registryObject(file), 'defaultVersion')?.getInitializer();
-  return initializer && Node.isStringLiteral(initializer) ? initializer.getLiteralValue() : undefined;
+/** The versions named in the registry's `deprecated` object. */
+export function registryDeprecated(file: SourceFile): string[] {
+  return registrySection(file, 'deprecated')
+    .getProperties()
+    .filter(Node.isPropertyAssignment)
+    .map((property) => propertyName(property));
+}
+
+/** Where new work goes by default: the newest version that is not deprecated (the newest of all if every one is). */
+export function newestCurrentVersion(file: SourceFile): string {
+  const deprecated = new Set(registryDeprecated(file));
+  const versions = registryVersions(file).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  return versions.filter((version) => !deprecated.has(version)).at(-1) ?? versions.at(-1) ?? 'v1';
 }
 
 /** The identifiers in one version's route list. */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Node, type SourceFile } from '../edit/ts-morph.js';
 import { ChangeSet } from '../edit/changes.js';
-import { assertKnownVersion, ensureExportStar, ensureNamedImport, ensureVersionRoute, registryDefaultVersion } from '../edit/registry.js';
+import { assertKnownVersion, ensureExportStar, ensureNamedImport, ensureVersionRoute, newestCurrentVersion, registryDeprecated } from '../edit/registry.js';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
 import { TEMPLATES_DIR } from '../plan/build.js';
@@ -26,8 +26,8 @@ export interface NewResource {
   readonly pagination?: 'cursor' | 'offset';
 }
 
-/** The planned change, and the version the resource went into. */
-export async function planNewResource(request: NewResource): Promise<{ changes: ChangeSet; version: string }> {
+/** The planned change, the version the resource went into (by default the newest not deprecated), and whether that one is deprecated. */
+export async function planNewResource(request: NewResource): Promise<{ changes: ChangeSet; version: string; deprecated: boolean }> {
   const { root, manifest, names } = request;
   const auth = manifest.options.auth === 'jwt';
   if (manifest.resources[names.pluralKebab] || existsSync(path.join(root, 'src/resources', names.pluralKebab))) {
@@ -42,7 +42,7 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
   const sources = openSources();
   const registryText = (await changes.current(REGISTRY_FILE))!;
   const registry = sources.load(REGISTRY_FILE, registryText);
-  const version = request.version ?? registryDefaultVersion(registry) ?? 'v1';
+  const version = request.version ?? newestCurrentVersion(registry);
   assertKnownVersion(registry, version);
 
   const resolveRef = (field: Field): RefTarget => refTarget(root, manifest, field);
@@ -82,7 +82,7 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
 
   const record = { fields: request.fieldsSpec, access, pagination: view.cursor ? 'cursor' : 'offset', versions: [version] } as const;
   changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: record }));
-  return { changes, version };
+  return { changes, version, deprecated: registryDeprecated(registry).includes(version) };
 }
 
 // PostgreSQL keeps 63 characters of a name (MySQL 64) and drops the rest: a migration's constraint names must fit.

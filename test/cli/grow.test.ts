@@ -65,6 +65,10 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     [['add-version', 'v3', '--deprecate', 'v1'], '--deprecate and --sunset go together'],
     [['add-version', 'v3', '--deprecate', 'v1', '--sunset', '2020-01-01'], 'must be a date after today'],
     [['add-version', 'three'], 'version three is not a version'],
+    [['add-version', 'V3'], 'version V3: versions are written v3 (a lowercase v and a number); use v3.'],
+    [['add-version', '3'], 'version 3: versions are written v3 (a lowercase v and a number); use v3.'],
+    [['add-resource', 'category', '--fields', 'name:string', '--version', 'V2'], '--version V2: versions are written v2 (a lowercase v and a number); use --version v2.'],
+    [['add-version', 'v3', '--deprecate', '1', '--sunset', '2099-01-01'], '--deprecate 1: versions are written v1'],
   ])('%j', async (args, message) => {
     const dir = await project();
     const before = await snapshot(dir);
@@ -105,14 +109,32 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
 });
 
 describe('add-resource', () => {
+  it('goes to the newest version that is not deprecated; into a deprecated one only when named, with a warning', async () => {
+    const dir = await project();
+    expect((await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir })).exitCode).toBe(0);
+    let registry = await readFile(path.join(dir, 'src/api/versions.ts'), 'utf8');
+    expect(registry).toContain('v2: [productsV2, categoriesV2]');
+    expect(existsSync(path.join(dir, 'src/resources/categories/v2/routes.ts'))).toBe(true);
+
+    expect((await runCli(['add-version', 'v3', '--deprecate', 'v2', '--sunset', '2099-12-31'], { cwd: dir })).exitCode).toBe(0);
+    expect((await runCli(['add-resource', 'tag', '--fields', 'name:string'], { cwd: dir })).exitCode).toBe(0);
+    const named = await runCli(['add-resource', 'label', '--fields', 'name:string', '--version', 'v2'], { cwd: dir });
+    expect(named.exitCode, named.stderr).toBe(0);
+    expect(named.stdout + named.stderr).toContain('v2 is deprecated: clients are moving off it.');
+    registry = await readFile(path.join(dir, 'src/api/versions.ts'), 'utf8');
+    expect(registry).toContain('v2: [productsV2, categoriesV2, labelsV2]');
+    expect(registry).toContain('v3: [tagsV3]');
+  });
+
   it('--dry-run prints a unified diff of every file and writes nothing', async () => {
     const dir = await project();
     const before = await snapshot(dir);
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string:unique', '--dry-run'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('--- /dev/null\n+++ b/src/resources/categories/table.ts');
-    expect(result.stdout).toContain("+import { categoriesV1 } from '../resources/categories/v1/routes.js';");
-    expect(result.stdout).toContain("-    v1: [meV1, productsV1, ordersV1],\n+    v1: [meV1, productsV1, ordersV1, categoriesV1],");
+    // the newest version that is not deprecated: v2
+    expect(result.stdout).toContain("+import { categoriesV2 } from '../resources/categories/v2/routes.js';");
+    expect(result.stdout).toContain("-    v2: [productsV2],\n+    v2: [productsV2, categoriesV2],");
     expect(result.stdout).toContain("+export * from '../resources/categories/table.js';");
     expect(await snapshot(dir)).toEqual(before);
   });
@@ -126,7 +148,30 @@ describe('add-resource', () => {
     expect(table).toContain("export const orderItems = table(\n  'order_items',");
     expect(existsSync(path.join(dir, 'test/order-items.test.ts'))).toBe(true);
     const manifest = JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as { resources: Record<string, unknown> };
-    expect(manifest.resources['order-items']).toEqual({ fields: 'quantity:int:min=1', access: 'public-read', pagination: 'cursor', versions: ['v1'] });
+    expect(manifest.resources['order-items']).toEqual({ fields: 'quantity:int:min=1', access: 'public-read', pagination: 'cursor', versions: ['v2'] });
+  });
+
+  it.each([
+    ['staff-write', "access: { read: 'public', write: 'staff' }", 'reads are public; writes need a staff user'],
+    ['staff', "access: { read: 'staff', write: 'staff' }", 'only staff users read and write'],
+  ])('--access %s: the routes say it, the manifest records it, the test meets the 403', async (access, rule, testTitle) => {
+    const dir = await project();
+    const result = await runCli(['add-resource', 'category', '--fields', 'name:string', '--access', access], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'src/resources/categories/v2/routes.ts'), 'utf8')).toContain(rule);
+    const test = await readFile(path.join(dir, 'test/categories.test.ts'), 'utf8');
+    expect(test).toContain(testTitle);
+    expect(test).toContain("await createUser(app, 'alice', { staff: true });");
+    expect(test).toMatch(/token: otherToken \}\)\)\.status\)\.toBe\(403\)|expect\(denied\.status\)\.toBe\(403\)/);
+    const manifest = JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as { resources: Record<string, { access: string }> };
+    expect(manifest.resources.categories!.access).toBe(access);
+  });
+
+  it('--access names the choices when it gets an unknown one', async () => {
+    const dir = await project();
+    const result = await runCli(['add-resource', 'category', '--fields', 'name:string', '--access', 'admins'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('public-read, staff-write, authenticated, owner, staff, public');
   });
 
   it('a migration that fails puts every file back as it was', async () => {
@@ -180,8 +225,8 @@ describe("the user's own edits survive", () => {
         .filter((line) => line.includes('USER'));
 
     const commands = [
-      ['add-resource', 'category', '--fields', 'name:string:unique'],
-      ['add-resource', 'review', '--fields', 'product_id:ref(products),rating:int:min=1:max=5', '--access', 'owner'],
+      ['add-resource', 'category', '--fields', 'name:string:unique', '--version', 'v1'],
+      ['add-resource', 'review', '--fields', 'product_id:ref(products),rating:int:min=1:max=5', '--access', 'owner', '--version', 'v1'],
       ['add-version', 'v3', '--from', 'v1', '--deprecate', 'v1', '--sunset', '2099-12-31'],
       ['add-resource', 'categories', '--version', 'v2', '--from', 'v1'],
     ];

@@ -25,11 +25,23 @@ export async function growJourney(tarball: string, project: string, options: Gro
     'name:string:unique,slug:string:maxLength=80,description:text?',
     '--access',
     'staff-write',
+    // v1 by name (new resources go to the newest version by default): v2 inherits it, v3 gets a copy below
+    '--version',
+    'v1',
   ]);
   expect(category).toMatch(/Migration: drizzle\/\d{4}_add_categories\.sql/);
   // on a released version: adding is fine, changing an existing resource there is not
   if (released) expect(category).toContain('v1 is released (api-contract/v1.json)');
-  const review = await cli(['add-resource', 'review', '--fields', 'category_id:ref(categories),rating:int:min=1:max=5,body:text', '--access', 'owner']);
+  const review = await cli([
+    'add-resource',
+    'review',
+    '--fields',
+    'category_id:ref(categories),rating:int:min=1:max=5,body:text',
+    '--access',
+    'owner',
+    '--version',
+    'v1',
+  ]);
   expect(review).toMatch(/Migration: drizzle\/\d{4}_add_reviews\.sql/);
   await cli(['add-version', 'v3', '--from', 'v1', '--deprecate', 'v1', '--sunset', '2099-12-31']);
 
@@ -125,4 +137,8 @@ async function callNewEndpoints(url: string): Promise<void> {
   expect((await fetch(`${url}/api/v3/reviews`)).status).toBe(401);
   const categories = (await (await fetch(`${url}/api/v3/categories`)).json()) as { results: unknown[] };
   expect(categories.results).toHaveLength(2);
+  // v2 lists no categories of its own: it serves v1's (a version inherits what it does not redefine)
+  const v2 = await fetch(`${url}/api/v2/categories`);
+  expect(v2.status).toBe(200);
+  expect(((await v2.json()) as { results: unknown[] }).results).toHaveLength(2);
 }

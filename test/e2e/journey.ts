@@ -23,7 +23,14 @@ export async function contractJourney(url: string): Promise<void> {
   const rotated = (await refreshed.json()) as { access: string; refresh: string };
   const { access } = rotated;
   const auth = { authorization: `Bearer ${access}` };
-  expect(await json(await fetch(`${url}/api/v1/me`, { headers: auth }))).toMatchObject({ username: 'alice' });
+  const me = await json(await fetch(`${url}/api/v1/me`, { headers: auth }));
+  expect(me).toMatchObject({ username: 'alice' });
+  // v2 redefines products only: /me and orders answer there exactly as in v1
+  expect(await json(await fetch(`${url}/api/v2/me`, { headers: auth }))).toEqual(me);
+  const v1Orders = await fetch(`${url}/api/v1/orders`, { headers: auth });
+  const v2Orders = await fetch(`${url}/api/v2/orders`, { headers: auth });
+  expect([v1Orders.status, v2Orders.status]).toEqual([200, 200]);
+  expect(((await v2Orders.json()) as { results: unknown }).results).toEqual(((await v1Orders.json()) as { results: unknown }).results);
 
   // a 400 in the envelope
   const invalid = await post(`${url}/api/v1/orders`, { quantity: 0 }, auth);

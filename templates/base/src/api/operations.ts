@@ -3,7 +3,7 @@ import { renderDocsPage } from '../core/docs.js';
 import { ServiceUnavailable } from '../core/errors.js';
 import { buildOpenApi } from '../core/openapi.js';
 import { defineRoute, HttpResult, type MountedRoute } from '../core/routes.js';
-import { API_PREFIX, type VersionRegistry } from '../core/versioning.js';
+import { API_PREFIX, versionsInOrder, type VersionRegistry } from '../core/versioning.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -14,7 +14,7 @@ export interface ReadinessCheck {
 
 const status = z.object({ status: z.literal('ok') });
 
-/** Each version's OpenAPI document: its own routes and the unversioned ones (auth), as clients see them. */
+/** Each version's OpenAPI document: the routes it serves (inherited ones too) and the unversioned ones (auth). */
 export function openApiDocuments(
   title: string,
   registry: VersionRegistry,
@@ -22,9 +22,14 @@ export function openApiDocuments(
 ): Record<string, Record<string, unknown>> {
   const unversioned = apiRoutes.filter((mounted) => mounted.version === null);
   return Object.fromEntries(
-    Object.keys(registry.versions).map((version) => [
+    versionsInOrder(registry).map((version) => [
       version,
-      buildOpenApi({ title, version, routes: [...unversioned, ...apiRoutes.filter((mounted) => mounted.version === version)] }),
+      buildOpenApi({
+        title,
+        version,
+        routes: [...unversioned, ...apiRoutes.filter((mounted) => mounted.version === version)],
+        deprecation: registry.deprecated[version],
+      }),
     ]),
   );
 }

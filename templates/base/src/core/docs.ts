@@ -11,7 +11,9 @@ export function renderDocsPage(title: string, documents: Record<string, Record<s
           ),
         )
         .join('\n');
-      return `<section id="${escape(version)}"><h2>${escape(version)}</h2>
+      const info = document.info as { description?: string; 'x-sunset'?: string } | undefined;
+      const deprecated = info?.['x-sunset'] ? ` <small class="deprecated">deprecated: ${escape(info.description ?? '')}</small>` : '';
+      return `<section id="${escape(version)}"><h2>${escape(version)}${deprecated}</h2>
 <p>OpenAPI 3.1: <a href="/api/${escape(version)}/openapi.json">/api/${escape(version)}/openapi.json</a></p>
 <table><thead><tr><th>method</th><th>path</th><th>what</th><th>auth</th></tr></thead><tbody>
 ${rows}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Access, MountedRoute, RouteDef } from './routes.js';
+import type { Deprecation } from './versioning.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -91,15 +92,24 @@ function operation(mounted: MountedRoute): JsonSchema {
 }
 
 /** One OpenAPI 3.1 document for a version, built from the same route definitions that serve it. */
-export function buildOpenApi(options: { title: string; version: string; routes: MountedRoute[] }): JsonSchema {
+export function buildOpenApi(options: { title: string; version: string; routes: MountedRoute[]; deprecation?: Deprecation }): JsonSchema {
+  const { deprecation } = options;
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const mounted of options.routes) {
     const path = mounted.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    (paths[path] ??= {})[mounted.route.method.toLowerCase()] = operation(mounted);
+    const op = operation(mounted);
+    // a deprecated version's own operations (not the unversioned token endpoints, which every version shares)
+    if (deprecation && mounted.version !== null) op.deprecated = true;
+    (paths[path] ??= {})[mounted.route.method.toLowerCase()] = op;
+  }
+  const info: JsonSchema = { title: options.title, version: options.version };
+  if (deprecation) {
+    info.description = `Deprecated since ${deprecation.since}; served until ${deprecation.sunset}. Move to ${deprecation.successor}.`;
+    info['x-sunset'] = deprecation.sunset;
   }
   return {
     openapi: '3.1.0',
-    info: { title: options.title, version: options.version },
+    info,
     paths,
     components: {
       schemas: { Error: envelope },

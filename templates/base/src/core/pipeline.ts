@@ -54,20 +54,11 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
   const rules = route.throttle === false ? [] : route.throttle ? [route.throttle].flat() : null;
   const byCaller = rules?.filter((rule) => !rule.byBodyField);
   const byBody = rules?.filter((rule) => rule.byBodyField) ?? [];
+  const throttler = route.throttle === false ? null : deps.throttler;
 
   return async (request) => {
     // headers every answer of this route carries, errors included (a 429 keeps its RateLimit-*, a 404 its Sunset)
     const headers: Record<string, string | string[]> = { ...fixedHeaders };
-    let fewestRemaining = Number.POSITIVE_INFINITY;
-    const count = async (rule: ThrottleRule, ident: string) => {
-      const decision = await deps.throttler!.check(rule.scope, ident, rule.rate);
-      // of several rules, the RateLimit-* headers of the one closest to its limit
-      if (decision.remaining <= fewestRemaining) {
-        fewestRemaining = decision.remaining;
-        Object.assign(headers, decision.headers);
-      }
-    };
-    const throttled = deps.throttler !== null && route.throttle !== false;
     try {
       let user: AuthUser | null = null;
       if (deps.authenticate && route.authenticate !== false) {
@@ -75,15 +66,16 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
           user = await deps.authenticate(request);
         } catch (error) {
           // a failed credential counts as an anonymous request of its address: guessing tokens is throttled too
-          if (throttled && error instanceof AuthenticationFailed) await count({ scope: 'anon' }, `ip:${request.ip}`);
+          if (throttler && error instanceof AuthenticationFailed) await count(throttler, ANON, `ip:${request.ip}`, headers);
           throw error;
         }
       }
 
-      if (throttled) {
+      if (throttler) {
         // any scope counts a signed-in caller by user id, an anonymous one by address
         const ident = user ? `user:${user.id}` : `ip:${request.ip}`;
-        for (const rule of byCaller ?? [{ scope: user ? 'user' : 'anon' }]) await count(rule, ident);
+        if (byCaller) for (const rule of byCaller) await count(throttler, rule, ident, headers);
+        else await count(throttler, user ? USER : ANON, ident, headers);
       }
 
       checkAccess(route.access, user);
@@ -100,11 +92,12 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
         cookies: request.cookies,
         log: request.log,
       };
-      if (throttled) {
+      if (throttler) {
         for (const rule of byBody) {
           const value = (context.body as Record<string, unknown> | undefined)?.[rule.byBodyField!];
           // hashed: a key's size never depends on what a client sends
-          if (typeof value === 'string') await count(rule, `field:${createHash('sha256').update(value).digest('base64url')}`);
+          if (typeof value === 'string')
+            await count(throttler, rule, `field:${createHash('sha256').update(value).digest('base64url')}`, headers);
         }
       }
       const result = await route.handler(context);
@@ -120,6 +113,19 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
       throw translated;
     }
   };
+}
+
+const ANON: ThrottleRule = { scope: 'anon' };
+const USER: ThrottleRule = { scope: 'user' };
+
+/**
+ * Counts a request under one rule (Throttled past its limit). Of several rules,
+ * the RateLimit-* headers are those of the one closest to its limit.
+ */
+async function count(throttler: Throttler, rule: ThrottleRule, ident: string, headers: Record<string, string | string[]>): Promise<void> {
+  const decision = await throttler.check(rule.scope, ident, rule.rate);
+  const shown = headers['RateLimit-Remaining'];
+  if (shown === undefined || decision.remaining <= Number(shown)) Object.assign(headers, decision.headers);
 }
 
 /**

@@ -38,37 +38,43 @@ export interface Hit {
   resetMs: number;
 }
 
-/** One key's state: per slice index, how many requests and when the newest came (ms). */
+/** One key's state, oldest first: per slice index, how many requests and when the newest came (ms). */
 export type Slices = [slice: number, count: number, newest: number][];
 
 /**
- * The sliding-window decision, pure: the memory store runs it as it is, and the
- * Redis store runs the same steps in Lua (throttle-redis.ts), so both count alike.
- * Returns the decision and the slices to keep (old ones dropped, this request added).
+ * The sliding-window decision. It updates `slices` in place (old slices
+ * dropped, an accepted request added): the memory store keeps that array per
+ * key, and the Redis store runs the same steps in Lua (throttle-redis.ts), so
+ * both count alike.
  */
-export function slide(slices: Slices, rate: Rate, now: number): { hit: Hit; slices: Slices } {
-  const current = Math.floor(now / (rate.windowMs / SLICES));
-  const live = slices.filter(([, , newest]) => newest > now - rate.windowMs).sort((a, b) => a[2] - b[2]);
-  const total = live.reduce((sum, [, count]) => sum + count, 0);
-  const leaves = (newest: number) => newest + rate.windowMs - now;
+export function slide(slices: Slices, rate: Rate, now: number): Hit {
+  // a slice counts until its newest request is a window old; they are in order, so the gone ones lead
+  let gone = 0;
+  while (gone < slices.length && slices[gone]![2] <= now - rate.windowMs) gone += 1;
+  if (gone > 0) slices.splice(0, gone);
+  let total = 0;
+  for (const [, count] of slices) total += count;
 
   if (total < rate.limit) {
-    const kept: Slices = live.some(([slice]) => slice === current)
-      ? live.map(([slice, count, newest]): [number, number, number] =>
-          slice === current ? [slice, count + 1, now] : [slice, count, newest],
-        )
-      : [...live, [current, 1, now]];
-    return { hit: { allowed: true, count: total + 1, retryMs: 0, resetMs: leaves(now) }, slices: kept };
+    const current = Math.floor(now / (rate.windowMs / SLICES));
+    const last = slices.at(-1);
+    if (last?.[0] === current) {
+      last[1] += 1;
+      last[2] = now;
+    } else {
+      slices.push([current, 1, now]);
+    }
+    return { allowed: true, count: total + 1, retryMs: 0, resetMs: rate.windowMs };
   }
-  // room comes back when enough of the oldest slices have left the window
+  // refused, and not counted: room comes back when enough of the oldest slices have left the window
   let remaining = total;
   let retryMs = 0;
-  for (const [, count, newest] of live) {
+  for (const [, count, newest] of slices) {
     remaining -= count;
-    retryMs = leaves(newest);
+    retryMs = newest + rate.windowMs - now;
     if (remaining < rate.limit) break;
   }
-  return { hit: { allowed: false, count: total, retryMs, resetMs: leaves(live.at(-1)![2]) }, slices: live };
+  return { allowed: false, count: total, retryMs, resetMs: slices.at(-1)![2] + rate.windowMs - now };
 }
 
 /**
@@ -91,8 +97,10 @@ export class MemoryThrottleStore implements ThrottleStore {
   async hit(key: string, rate: Rate): Promise<Hit> {
     const now = this.now();
     this.sweep(now);
-    const { hit, slices } = slide(this.keys.get(key)?.slices ?? [], rate, now);
-    this.keys.set(key, { slices, emptyAt: now + hit.resetMs });
+    let state = this.keys.get(key);
+    if (!state) this.keys.set(key, (state = { slices: [], emptyAt: 0 }));
+    const hit = slide(state.slices, rate, now);
+    state.emptyAt = now + hit.resetMs;
     return hit;
   }
 
@@ -108,6 +116,9 @@ export interface ThrottleDecision {
   /** requests left in the window: of several rules, the one with the fewest speaks */
   remaining: number;
 }
+
+/** Header seconds: whole, and at least 1. */
+const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
 
 /** What to do when the store cannot count (Redis down): let the request through, or refuse it. */
 export type FailureMode = 'open' | 'closed';
@@ -142,7 +153,6 @@ export class Throttler {
       this.failure.log?.warn({ err: error, scope }, 'throttle store unavailable; request allowed uncounted');
       return { headers: {}, remaining: Number.POSITIVE_INFINITY };
     }
-    const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
     const remaining = Math.max(0, rate.limit - hit.count);
     const headers = {
       'RateLimit-Limit': String(rate.limit),

@@ -25,10 +25,32 @@ export interface VersionRegistry<Deps = any> {
 
 export const API_PREFIX = '/api';
 
+/** The allowed versions, oldest first: `v2` before `v10`. */
+export function versionsInOrder(registry: VersionRegistry): string[] {
+  return Object.keys(registry.versions).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
+/** What makes two routes the same endpoint: the method and the path, whatever its parameters are called. */
+const endpointOf = (route: RouteDef) => `${route.method} ${route.path.replace(/:[^/]+/g, ':')}`;
+
+/**
+ * Every version's routes at their full paths. A version serves its own routes
+ * and every route of the version before it that it does not redefine (the same
+ * method and path), as DRF's URLPathVersioning serves every endpoint under every
+ * allowed version: a client moves to a new version as a whole, and the registry
+ * lists only what a version changes.
+ */
 export function mountVersions<Deps>(registry: VersionRegistry<Deps>, deps: Deps): MountedRoute[] {
-  return Object.entries(registry.versions).flatMap(([version, factories]) =>
-    factories.flatMap((factory) => factory(deps)).map((route) => ({ route, version, path: `${API_PREFIX}/${version}${route.path}` })),
-  );
+  const mounted: MountedRoute[] = [];
+  let previous: RouteDef[] = [];
+  for (const version of versionsInOrder(registry)) {
+    const own = registry.versions[version]!.flatMap((factory) => factory(deps));
+    const redefined = new Set(own.map(endpointOf));
+    const routes = [...own, ...previous.filter((route) => !redefined.has(endpointOf(route)))];
+    mounted.push(...routes.map((route) => ({ route, version, path: `${API_PREFIX}/${version}${route.path}` })));
+    previous = routes;
+  }
+  return mounted;
 }
 
 /** The headers every response of a deprecated version carries. */

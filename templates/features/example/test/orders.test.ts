@@ -100,6 +100,24 @@ describe('orders', () => {
     });
   });
 
+  it('v2 serves orders and /me exactly as v1 does: it inherits what it does not redefine', async () => {
+    const productId = await newProduct(5);
+    const created = await app.request('/api/v2/orders', {
+      method: 'POST',
+      body: { product_id: productId, quantity: 1, shipping_address: 'x' },
+      token: alice,
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    for (const path of [`/orders/${id}`, '/me']) {
+      const [v1, v2] = [await app.request(`/api/v1${path}`, { token: alice }), await app.request(`/api/v2${path}`, { token: alice })];
+      expect(v2.status).toBe(200);
+      expect(await v2.json()).toEqual(await v1.json());
+    }
+    const v2Page = (await (await app.request('/api/v2/orders?page_size=1', { token: alice })).json()) as { next: string };
+    expect(v2Page.next).toContain('/api/v2/orders?');
+  });
+
   it('25 concurrent orders against stock 10: exactly 10 succeed and stock ends at 0', async () => {
     const productId = await newProduct(10);
     const responses = await Promise.all(
