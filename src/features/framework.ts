@@ -12,7 +12,7 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
   express: {
     id: 'framework-express',
     templates: ['features/framework/express'],
-    dependencies: pick('express', 'helmet', 'cors'),
+    dependencies: pick('express', 'cors'),
     devDependencies: pick('@types/express', '@types/cors'),
   },
   hono: {

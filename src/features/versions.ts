@@ -19,7 +19,6 @@ export const VERSIONS = {
   'drizzle-orm': '^0.45.4',
   express: '^5.2.1',
   fastify: '^5.12.8',
-  helmet: '^8.1.0',
   ioredis: '^6.0.0',
   hono: '^4.10.4',
   jose: '^6.2.18',

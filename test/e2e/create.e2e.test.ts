@@ -81,6 +81,12 @@ describe('bare project (--auth none --no-example)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('config: PORT: expected a port number');
     expect(result.stderr).toContain('config: THROTTLE_ANON: expected N/second|minute|hour|day');
+    // production serves only the hosts it is told of: without PUBLIC_URL or ALLOWED_HOSTS it does not start
+    const hostless = await execa('node', ['dist/server.js'], { cwd: project, env: { NODE_ENV: 'production', DATABASE_URL: './data/e2e.sqlite', ALLOWED_HOSTS: '', PUBLIC_URL: '' }, reject: false });
+    expect(hostless.exitCode).toBe(1);
+    expect(hostless.stderr.trim()).toBe(
+      'config: PUBLIC_URL or ALLOWED_HOSTS: production needs one: PUBLIC_URL=https://api.example.com (links are built on it) or ALLOWED_HOSTS=api.example.com (the hosts clients may name).',
+    );
   }, MINUTES);
 
   it('serves health, docs and the envelope, then stops cleanly on SIGTERM', async () => {

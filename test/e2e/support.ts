@@ -60,7 +60,13 @@ export async function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<
   let output = '';
   // REDIS_URL only when a test gives one: a Redis in the environment (CI exports one) would share throttle counts
   // between unrelated test servers
-  const child = execa('node', ['dist/server.js'], { cwd, env: { REDIS_URL: '', ...env, PORT: String(port), HOST: '127.0.0.1' }, reject: false, all: true });
+  // ALLOWED_HOSTS: production serves only the hosts it is told of; the tests call it as 127.0.0.1
+  const child = execa('node', ['dist/server.js'], {
+    cwd,
+    env: { REDIS_URL: '', ALLOWED_HOSTS: '127.0.0.1', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    reject: false,
+    all: true,
+  });
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;

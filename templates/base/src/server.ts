@@ -17,7 +17,7 @@ function rootCause(error: unknown): string {
 }
 
 loadDotEnv();
-const config = loadConfigOrExit();
+const config = loadConfigOrExit({ serving: true });
 const logger = createLogger({ level: config.logLevel });
 const database = openDatabase(config.databaseUrl, config.database);
 try {

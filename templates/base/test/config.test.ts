@@ -30,6 +30,25 @@ describe('config', () => {
     expect(config.trustProxy).toBe(false);
   });
 
+  it('hosts: the local ones by default; production needs PUBLIC_URL or ALLOWED_HOSTS; a bad entry or HSTS value is one line', () => {
+    expect(loadConfig({}).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(loadConfig({ ALLOWED_HOSTS: 'api.example.com, .example.org' }).allowedHosts).toEqual(['api.example.com', '.example.org']);
+    expect(loadConfig({ PUBLIC_URL: 'https://api.example.com' }).allowedHosts).toBeNull();
+    const production = { ...REQUIRED_ENV, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfigFrom(production, { serving: true })).toThrow(
+      'PUBLIC_URL or ALLOWED_HOSTS: production needs one: PUBLIC_URL=https://api.example.com (links are built on it) or ALLOWED_HOSTS=api.example.com (the hosts clients may name).',
+    );
+    // a command (db:migrate, user:create) serves no HTTP: it needs neither
+    expect(loadConfigFrom(production).production).toBe(true);
+    expect(loadConfigFrom({ ...production, PUBLIC_URL: 'https://api.example.com' }, { serving: true }).allowedHosts).toBeNull();
+    expect(problemsOf({ ALLOWED_HOSTS: 'api.example.com,exa mple.com' })).toEqual([
+      'ALLOWED_HOSTS: "exa mple.com" is not a host; give host names (api.example.com), .example.com for a domain and its subdomains, or *.',
+    ]);
+    expect(problemsOf({ HSTS: 'maybe' })).toEqual(['HSTS: expected true or false']);
+    expect(problemsOf({ PUBLIC_URL: 'api.example.com' })[0]).toMatch(/^PUBLIC_URL: /);
+    expect(loadConfig({ HSTS: 'true' }).hsts).toBe(true);
+  });
+
   it('names every bad variable, one line each', () => {
     const problems = problemsOf({ PORT: 'eighty', THROTTLE_ANON: '100 per hour', LOG_LEVEL: 'loud' });
     expect(problems).toHaveLength(3);

@@ -9,7 +9,7 @@ describe('error envelope', () => {
   beforeAll(async () => {
     app = await startTestApp({
       registry: probeRegistry(),
-      env: { BODY_LIMIT: '1024', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) },
+      env: { BODY_LIMIT: '1024', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ALLOWED_HOSTS: '127.0.0.1' },
     });
   });
   afterAll(() => app.close());

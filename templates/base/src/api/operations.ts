@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderDocsPage } from '../core/docs.js';
+import { DOCS_CSP, renderDocsPage } from '../core/docs.js';
 import { ServiceUnavailable } from '../core/errors.js';
 import { buildOpenApi } from '../core/openapi.js';
 import { defineRoute, HttpResult, type MountedRoute } from '../core/routes.js';
@@ -53,6 +53,7 @@ export function operationsRoutes(options: {
     access: 'public',
     throttle: false,
     authenticate: false,
+    anyHost: true,
     response: status,
     summary: 'The process is up',
     handler: async () => ({ status: 'ok' }),
@@ -63,6 +64,7 @@ export function operationsRoutes(options: {
     access: 'public',
     throttle: false,
     authenticate: false,
+    anyHost: true,
     response: status,
     summary: 'The process can serve: its database (and Redis, if configured) answer',
     handler: async ({ log }) => {
@@ -84,7 +86,11 @@ export function operationsRoutes(options: {
     throttle: false,
     authenticate: false,
     summary: 'Human-readable API docs',
-    handler: async () => new HttpResult(200, renderDocsPage(title, documents), { 'Content-Type': 'text/html; charset=utf-8' }),
+    handler: async () =>
+      new HttpResult(200, renderDocsPage(title, documents), {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': DOCS_CSP,
+      }),
   });
 
   const openapi = Object.entries(documents).map(([version, document]) => ({

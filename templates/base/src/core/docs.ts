@@ -1,3 +1,11 @@
+import { createHash } from 'node:crypto';
+
+const STYLE =
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}.deprecated{color:#a40}';
+
+/** What the docs page may load: its one inline style (by hash), nothing else; nobody may frame it. */
+export const DOCS_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+
 /** A small self-contained HTML page over the OpenAPI documents: no CDN, no script. */
 export function renderDocsPage(title: string, documents: Record<string, Record<string, unknown>>): string {
   const sections = Object.entries(documents)
@@ -22,7 +30,7 @@ ${rows}
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)} API</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}</style>
+<style>${STYLE}</style>
 </head><body><h1>${escape(title)} API</h1>
 ${sections}
 </body></html>`;

@@ -15,6 +15,8 @@ export interface HttpAppOptions {
   corsOrigins: string[];
   /** the origin links (`next`, `previous`) are built on; unset, the request's own Host */
   publicUrl: string | undefined;
+  /** set on every response before anything else runs (core/security.ts) */
+  securityHeaders: Record<string, string>;
 }
 
 /** The app as the server process and the tests see it, whatever the framework. */

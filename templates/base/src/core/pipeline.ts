@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError, AuthenticationFailed, NotAuthenticated, PermissionDenied } from './errors.js';
+import { ApiError, AuthenticationFailed, BadRequest, NotAuthenticated, PermissionDenied } from './errors.js';
 import type { Logger } from '../logger.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
 import { HttpResult, type Access, type AuthUser, type MountedRoute, type RouteDef, type ThrottleRule } from './routes.js';
@@ -40,6 +40,8 @@ export interface PipelineDeps {
   validateResponses: boolean;
   /** turns errors the client caused below the API (a duplicate value in the database) into API errors */
   translateError: (error: unknown) => unknown;
+  /** whether a request's Host is one this API serves (ALLOWED_HOSTS); null: any */
+  hostAllowed: ((hostname: string) => boolean) | null;
 }
 
 /**
@@ -60,6 +62,9 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
     // headers every answer of this route carries, errors included (a 429 keeps its RateLimit-*, a 404 its Sunset)
     const headers: Record<string, string | string[]> = { ...fixedHeaders };
     try {
+      if (deps.hostAllowed && !route.anyHost && !deps.hostAllowed(hostnameOf(request.headers.host))) {
+        throw new BadRequest('Invalid Host header: this API does not answer to that host.');
+      }
       let user: AuthUser | null = null;
       if (deps.authenticate && route.authenticate !== false) {
         try {
@@ -113,6 +118,16 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
       throw translated;
     }
   };
+}
+
+/** The host part of a Host header (`api.example.com:8080` -> `api.example.com`, `[::1]:3000` -> `[::1]`); '' if none. */
+function hostnameOf(host: string | undefined): string {
+  if (!host) return '';
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return '';
+  }
 }
 
 const ANON: ThrottleRule = { scope: 'anon' };

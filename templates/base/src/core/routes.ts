@@ -66,6 +66,8 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   authenticate?: boolean;
   /** defaults to the anon / user scopes; a route may name its own (`login`), or several that all apply */
   throttle?: ThrottleRule | ThrottleRule[] | false;
+  /** answered whatever the Host (ALLOWED_HOSTS): health checks, which load balancers address by IP */
+  anyHost?: boolean;
   /** headers every answer of the route carries, errors included (`Cache-Control: no-store` on token answers) */
   headers?: Record<string, string>;
   body?: B;

@@ -432,7 +432,7 @@ describe('passwords and secrets', () => {
   });
 
   it('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
-    const production = { ...REQUIRED_ENV, NODE_ENV: 'production' };
+    const production = { ...REQUIRED_ENV, NODE_ENV: 'production', ALLOWED_HOSTS: 'api.example.com' };
     expect(() => loadConfig(production)).toThrow(ConfigError);
     expect(() => loadConfig({ ...production, JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
     expect(loadConfig({ ...production, JWT_SECRET: SECRET }).jwt.secret).toBe(SECRET);

@@ -1,8 +1,8 @@
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
   absoluteUrl,
@@ -18,6 +18,7 @@ import {
   type HttpAppOptions,
 } from '../../../core/http.js';
 import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { answerClientError } from '../../../core/security.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 import type { Logger } from '../../../logger.js';
 
@@ -42,11 +43,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
   app.set('trust proxy', options.trustProxy);
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
+  const security = Object.entries(options.securityHeaders);
   app.use((request: Request, response: Response<unknown, Locals>, next: NextFunction) => {
     const startedAt = process.hrtime.bigint();
     response.locals.requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
     response.locals.log = requestLogger(logger, response.locals.requestId);
     response.setHeader('X-Request-Id', response.locals.requestId);
+    for (const [name, value] of security) response.setHeader(name, value);
     // no listener at all when the completion line would not be logged: one closure less on every request
     if (logger.isLevelEnabled('info')) {
       response.on('finish', () =>
@@ -55,7 +58,6 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
     }
     next();
   });
-  app.use(helmet());
   if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
 
   // Only JSON bodies, read as text and parsed by the parser every adapter uses; any other media type with a body
@@ -110,6 +112,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
           const actualPort = typeof address === 'object' && address ? address.port : port;
           resolve(`http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`);
         });
+        // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
+        server.on('clientError', (error: Error, socket: Duplex) => answerClientError(error, socket, options.securityHeaders, randomUUID()));
         server.keepAliveTimeout = 5_000;
         server.requestTimeout = 30_000;
         server.headersTimeout = 30_000;

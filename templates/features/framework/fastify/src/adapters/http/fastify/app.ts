@@ -1,7 +1,15 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
+import {
+  ApiError,
+  BadRequest,
+  NotFound,
+  ParseError,
+  PayloadTooLarge,
+  toErrorResponse,
+  UnsupportedMediaType,
+} from '../../../core/errors.js';
 import {
   absoluteUrl,
   EXPOSED_HEADERS,
@@ -12,6 +20,7 @@ import {
   type HttpAppOptions,
 } from '../../../core/http.js';
 import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { answerClientError } from '../../../core/security.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 
 /**
@@ -29,8 +38,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     trustProxy: trustProxyOption(options.trustProxy),
     bodyLimit: options.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    // a URL Fastify cannot route (a malformed %-escape) answers in the envelope too
-    frameworkErrors: (error, request, reply) => sendError(new ApiError(400, { detail: error.message }), request, reply),
+    // a URL Fastify cannot route answers in the envelope too, never echoing the path: a malformed %-escape is a
+    // 400, a segment too long to be an id (over maxParamLength) names nothing: a 404
+    frameworkErrors: (_error, request, reply) => sendError(unroutableUrl(request.url), request, reply, options.securityHeaders),
+    // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, options.securityHeaders, randomUUID()),
     forceCloseConnections: 'idle',
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
@@ -39,7 +51,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
 
   // callback style: an async hook costs a promise on every request
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('X-Request-Id', request.id);
+    reply.header('X-Request-Id', request.id).headers(options.securityHeaders);
     done();
   });
 
@@ -61,7 +73,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     });
   }
 
-  app.setErrorHandler((error, request, reply) => sendError(fromFastifyError(error, request, options.bodyLimit), request, reply));
+  app.setErrorHandler((error, request, reply) =>
+    sendError(fromFastifyError(error, request, options.bodyLimit), request, reply, options.securityHeaders),
+  );
 
   const unmatched = unmatchedRequestResolver(
     routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),
@@ -69,7 +83,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
   );
   app.setNotFoundHandler((request, reply) => {
     const { pathname } = new URL(request.url, 'http://localhost');
-    sendError(unmatched(request.method, pathname), request, reply);
+    sendError(unmatched(request.method, pathname), request, reply, options.securityHeaders);
   });
 
   for (const mounted of routes) {
@@ -111,16 +125,27 @@ function send(reply: FastifyReply, response: RawResponse): FastifyReply {
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }
 
-function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, securityHeaders: Record<string, string>): void {
   const response = toErrorResponse(error);
   if (response.unexpected) request.log.error({ err: error }, 'request failed');
-  // the request id is set again here: an error raised while routing comes before the onRequest hook
+  // the request id and security headers are set again here: an error raised while routing comes before onRequest
   void reply
     .code(response.status)
     .header('X-Request-Id', request.id)
+    .headers(securityHeaders)
     .headers(response.headers)
     .type('application/json; charset=utf-8')
     .send(response.body);
+}
+
+/** A path the router refused: a 400 when it cannot be decoded, else a 404 (a segment longer than any id). */
+function unroutableUrl(url: string): ApiError {
+  try {
+    decodeURIComponent(url.split('?')[0]!);
+    return new NotFound();
+  } catch {
+    return new BadRequest('Malformed URL: the path has an invalid %-escape.');
+  }
 }
 
 /** Fastify's own errors, said as the API's error types; anything else passes through unchanged. */

@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import proxyaddr from 'proxy-addr';
 import { PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
@@ -20,6 +21,7 @@ import {
   type HttpAppOptions,
 } from '../../../core/http.js';
 import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { answerClientError } from '../../../core/security.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 import type { Logger } from '../../../logger.js';
 
@@ -36,13 +38,15 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
   const trust = compileTrust(options.trustProxy);
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
+  const security = Object.entries(options.securityHeaders);
   app.use(async (c, next) => {
     const startedAt = process.hrtime.bigint();
     const requestId = requestIdFrom(c.env.incoming.headers['x-request-id'], randomUUID);
     c.set('requestId', requestId);
     c.set('log', requestLogger(logger, requestId));
-    // set before the response exists: Hono copies it onto whichever response the request ends with
+    // set before the response exists: on every response Hono builds (respond() adds them to its own)
     c.header('X-Request-Id', requestId);
+    for (const [name, value] of security) c.header(name, value);
     await next();
     logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
@@ -74,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
         requestId: c.get('requestId'),
         log: c.get('log'),
       });
-      return respond(c, result);
+      return respond(c, result, options.securityHeaders);
     };
     if (mounted.route.body) app.on(mounted.route.method, mounted.path, limitBody, handler);
     else app.on(mounted.route.method, mounted.path, handler);
@@ -97,6 +101,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
         });
         const http = server as Server;
         http.once('error', reject);
+        // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
+        http.on('clientError', (error: Error, socket: Duplex) => answerClientError(error, socket, options.securityHeaders, randomUUID()));
         http.keepAliveTimeout = 5_000;
         http.requestTimeout = 30_000;
         http.headersTimeout = 30_000;
@@ -120,7 +126,7 @@ async function readBody(c: Context<Env>): Promise<unknown> {
   return undefined;
 }
 
-function respond(c: Context<Env>, result: RawResponse): Response {
+function respond(c: Context<Env>, result: RawResponse, securityHeaders: Record<string, string>): Response {
   const { headers } = result;
   // The common answer, JSON with one value per header, as a Response over a plain header object: @hono/node-server
   // writes that straight to Node, where c.header()/c.json() would go through a fetch Headers object and back
@@ -129,7 +135,12 @@ function respond(c: Context<Env>, result: RawResponse): Response {
   if (result.body !== undefined && typeof result.body !== 'string' && !Object.values(headers).some(Array.isArray)) {
     return new Response(JSON.stringify(result.body), {
       status: result.status,
-      headers: { 'X-Request-Id': c.get('requestId'), 'Content-Type': 'application/json', ...(headers as Record<string, string>) },
+      headers: {
+        'X-Request-Id': c.get('requestId'),
+        ...securityHeaders,
+        'Content-Type': 'application/json; charset=utf-8',
+        ...(headers as Record<string, string>),
+      },
     });
   }
   for (const [name, value] of Object.entries(result.headers)) {
