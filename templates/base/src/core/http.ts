@@ -117,6 +117,17 @@ export function logCompleted(
   log.info({ req: request, res: { statusCode }, responseTime: Number(process.hrtime.bigint() - startedAt) / 1e6 }, 'request completed');
 }
 
+/**
+ * CORS, when CORS_ORIGINS is set: one policy that each adapter hands its
+ * framework's CORS middleware, so a preflight is answered alike everywhere:
+ * every method the API serves, the headers a client sends, cached 10 minutes.
+ */
+export const CORS_POLICY = {
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+  maxAgeSeconds: 600,
+} as const;
+
 /** Headers a browser on another origin may read, when CORS is on. */
 export const EXPOSED_HEADERS = [
   'X-Request-Id',

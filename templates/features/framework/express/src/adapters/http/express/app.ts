@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
   absoluteUrl,
+  CORS_POLICY,
   EXPOSED_HEADERS,
   hasBody,
   isJsonMediaType,
@@ -58,7 +59,18 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
     }
     next();
   });
-  if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
+  if (options.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: options.corsOrigins,
+        credentials: true,
+        methods: [...CORS_POLICY.methods],
+        allowedHeaders: [...CORS_POLICY.allowedHeaders],
+        exposedHeaders: EXPOSED_HEADERS,
+        maxAge: CORS_POLICY.maxAgeSeconds,
+      }),
+    );
+  }
 
   // Only JSON bodies, read as text and parsed by the parser every adapter uses; any other media type with a body
   // is a 415. Mounted on the routes that take a body, so the others pay nothing for it.

@@ -12,6 +12,7 @@ import {
 } from '../../../core/errors.js';
 import {
   absoluteUrl,
+  CORS_POLICY,
   EXPOSED_HEADERS,
   parseCookies,
   parseJsonBody,
@@ -69,6 +70,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     void app.register(cors, {
       origin: options.corsOrigins,
       credentials: true,
+      methods: [...CORS_POLICY.methods],
+      allowedHeaders: [...CORS_POLICY.allowedHeaders],
+      maxAge: CORS_POLICY.maxAgeSeconds,
       exposedHeaders: EXPOSED_HEADERS,
     });
   }

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import proxyaddr from 'proxy-addr';
 import { PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
+  CORS_POLICY,
   EXPOSED_HEADERS,
   hasBody,
   isJsonMediaType,
@@ -50,7 +51,18 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
     await next();
     logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
-  if (options.corsOrigins.length > 0) app.use(cors({ origin: options.corsOrigins, credentials: true, exposeHeaders: EXPOSED_HEADERS }));
+  if (options.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: options.corsOrigins,
+        credentials: true,
+        allowMethods: [...CORS_POLICY.methods],
+        allowHeaders: [...CORS_POLICY.allowedHeaders],
+        exposeHeaders: EXPOSED_HEADERS,
+        maxAge: CORS_POLICY.maxAgeSeconds,
+      }),
+    );
+  }
   // on the routes that take a body only: reading the limit makes Hono build a fetch Request, which others need not pay
   const limitBody = bodyLimit({
     maxSize: options.bodyLimit,

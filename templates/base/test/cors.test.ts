@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './support/app.js';
+import { probeRegistry } from './support/probe.js';
+
+const ORIGIN = 'https://app.example.com';
+
+describe('CORS (CORS_ORIGINS set): the same policy on every framework', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ registry: probeRegistry(), env: { CORS_ORIGINS: `${ORIGIN},https://admin.example.com` } });
+  });
+  afterAll(() => app.close());
+
+  const preflight = (origin: string, method: string, headers = 'authorization,content-type') =>
+    app.request('/api/v1/probe', {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': headers },
+    });
+
+  it.each(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])('a preflight for %s from an allowed origin is allowed', async (method) => {
+    const response = await preflight(ORIGIN, method);
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+    const methods = response.headers
+      .get('access-control-allow-methods')!
+      .split(',')
+      .map((item) => item.trim());
+    expect(methods).toContain(method);
+    const allowed = response.headers
+      .get('access-control-allow-headers')!
+      .toLowerCase()
+      .split(',')
+      .map((item) => item.trim());
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+    expect(response.headers.get('access-control-max-age')).toBe('600');
+  });
+
+  it('another origin gets no CORS headers', async () => {
+    const response = await preflight('https://evil.example', 'DELETE');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('an actual request from an allowed origin may read the request id and rate-limit headers', async () => {
+    const response = await app.request('/api/v1/probe/version', { headers: { Origin: ORIGIN } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    const exposed = response.headers.get('access-control-expose-headers')!.toLowerCase();
+    for (const name of ['x-request-id', 'retry-after', 'ratelimit-remaining']) expect(exposed).toContain(name);
+  });
+});
