@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contractCheckJourney } from './contract.js';
 import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
-import { generateProject, inProject, packTarball, startServer, stopServer } from './support.js';
+import type { Socket } from 'node:net';
+import { generateProject, inProject, openHalfSentRequest, packTarball, startServer, stopServer } from './support.js';
 
 // The whole user journey, twice: the packed tarball through npx, then in the
 // generated project its own install, typecheck, tests and build, and the built
@@ -48,16 +49,22 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
       DATABASE_URL: './data/e2e.sqlite',
       THROTTLE_LOGIN: '5/minute',
       LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_MS: '1500',
     };
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
     await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
     expect(await inProject(project, 'npm', ['run', 'tokens:flush'], env)).toContain('Flushed 0 expired refresh tokens.');
     const server = await startServer(project, env);
+    let halfSent: Socket | undefined;
     try {
       await contractJourney(server.url);
+      // a client that sends half a request and waits: SIGTERM must still end in exit 0 once the grace period is over
+      halfSent = await openHalfSentRequest(server.url);
     } finally {
       const stopped = await stopServer(server);
+      halfSent?.destroy();
       expect(stopped.exitCode, server.output()).toBe(0);
+      expect(stopped.ms).toBeGreaterThanOrEqual(halfSent ? 1_000 : 0);
       expect(stopped.ms).toBeLessThan(5_000);
     }
   }, 2 * MINUTES);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
-import { adminStatement, generateProject, inProject, packTarball, SERVERS, startServer, stopServer, withDatabase } from './support.js';
+import type { Socket } from 'node:net';
+import { adminStatement, generateProject, inProject, openHalfSentRequest, packTarball, SERVERS, startServer, stopServer, withDatabase } from './support.js';
 
 // Express and Hono on every database, each project installed from its own package.json by the generator:
 // typecheck, its own tests (the same files as Fastify's), build, migrate, start, the HTTP contract, SIGTERM.
@@ -45,15 +46,21 @@ describe.each(CASES)('%s on %s', (framework, database) => {
       DATABASE_URL: server ? withDatabase(server, name) : './data/e2e.sqlite',
       THROTTLE_LOGIN: '5/minute',
       LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_MS: '1500',
     };
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
     await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
     const running = await startServer(project, env);
+    let halfSent: Socket | undefined;
     try {
       await contractJourney(running.url);
+      // a client that sends half a request and waits: SIGTERM must still end in exit 0 once the grace period is over
+      halfSent = await openHalfSentRequest(running.url);
     } finally {
       const stopped = await stopServer(running);
+      halfSent?.destroy();
       expect(stopped.exitCode, running.output()).toBe(0);
+      expect(stopped.ms).toBeGreaterThanOrEqual(halfSent ? 1_000 : 0);
       expect(stopped.ms).toBeLessThan(5_000);
     }
   }, 3 * MINUTES);

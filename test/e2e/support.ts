@@ -83,6 +83,15 @@ export async function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<
   throw new Error(`server did not start on ${url}:\n${output}`);
 }
 
+/** A client that sends half a request and waits: what must not hold a server's shutdown. */
+export async function openHalfSentRequest(url: string): Promise<Socket> {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.on('error', () => {}); // the server cuts it
+  socket.write('GET /api/v1/products HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  return socket;
+}
+
 /** SIGTERM, and how the process ended and how long it took. */
 export async function stopServer(server: RunningServer): Promise<{ exitCode: number | undefined; ms: number }> {
   const started = Date.now();

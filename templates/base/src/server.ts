@@ -6,9 +6,6 @@ import { loadDotEnv } from './env-file.js';
 import { createLogger } from './logger.js';
 import { openRedis } from './redis.js';
 
-/** How long in-flight requests get to finish after SIGTERM before the process gives up on them. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
 /** The driver's own reason (drizzle wraps it in "Failed query: ..."), on one line. */
 function rootCause(error: unknown): string {
   let current = error as { cause?: unknown; message?: unknown };
@@ -35,21 +32,35 @@ const app = createApp({ config, logger, database, redis });
 const url = await app.listen(config.port, config.host);
 logger.info({ url, env: config.env }, 'listening');
 
+/**
+ * SIGTERM: stop accepting, answer what is in flight (a new request on an open
+ * connection gets a 503 with Retry-After), then close the database and Redis.
+ * When the grace period ends, every connection still open is cut: one that
+ * never delivered a complete request loses nothing (exit 0); a request still
+ * running is lost (exit 1, and the log says how many).
+ */
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  const timer = setTimeout(() => {
-    logger.error('in-flight requests did not finish in time; exiting');
-    process.exit(1);
-  }, SHUTDOWN_GRACE_MS);
-  timer.unref();
+  let exitCode = 0;
+  const grace = setTimeout(() => {
+    const running = app.inFlight();
+    if (running > 0) {
+      exitCode = 1;
+      logger.error({ requests: running }, 'requests still running at the end of the grace period; cutting them');
+    } else {
+      logger.warn('connections without a complete request at the end of the grace period; cutting them');
+    }
+    app.closeAllConnections();
+  }, config.shutdownGraceMs);
   await app.close();
+  clearTimeout(grace);
   await database.close();
   redis?.disconnect();
   logger.info('stopped');
-  process.exit(0);
+  process.exit(exitCode);
 }
 
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

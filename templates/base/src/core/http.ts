@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import secureJson from 'secure-json-parse';
 import type { Logger } from '../logger.js';
 import { ParseError } from './errors.js';
@@ -23,9 +24,50 @@ export interface HttpAppOptions {
 export interface HttpApp {
   /** starts listening; resolves to the base URL (`http://127.0.0.1:3000`) */
   listen(port: number, host: string): Promise<string>;
-  /** stops accepting connections and waits for in-flight requests */
+  /**
+   * Shutdown: stops accepting connections, answers any new request on an open
+   * one with a 503 (`Retry-After`, `Connection: close`), closes idle ones, and
+   * resolves once every connection has ended.
+   */
   close(): Promise<void>;
+  /** requests whose headers have arrived and whose response has not ended */
+  inFlight(): number;
+  /** ends every connection now: the end of the shutdown's grace period, for clients that never finish a request */
+  closeAllConnections(): void;
 }
+
+/**
+ * Shutdown state shared by an adapter's hooks: whether the app is draining,
+ * and how many requests are in flight. A request that has not delivered its
+ * headers is not one: cutting it at the end of the grace period loses nothing.
+ */
+export class Lifecycle {
+  draining = false;
+  inFlight = 0;
+}
+
+/**
+ * Drains a Node HTTP server: no new connections; idle keep-alive ones closed
+ * now and as they fall idle (a response that just ended leaves its connection
+ * idle); resolves when the last one has ended. The caller has set draining,
+ * so a request on an open connection meanwhile gets the 503 below.
+ */
+export function drainServer(server: Server, close: () => Promise<void> = () => closeServer(server)): Promise<void> {
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  server.closeIdleConnections();
+  return close().finally(() => clearInterval(sweep));
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+}
+
+/** The answer to a request that arrives while the process shuts down: come back to another instance. */
+export const SHUTTING_DOWN = {
+  status: 503,
+  headers: { 'Retry-After': '5', Connection: 'close' },
+  body: { status: 'error', code: 503, errors: { detail: 'The server is shutting down; retry shortly.' } },
+} as const;
 
 /** `X-Request-Id` is echoed when the client sent a sane one, so a trace spans services. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from '../../src/api/deps.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { HttpApp } from '../../src/core/http.js';
 import type { VersionRegistry } from '../../src/core/versioning.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrator.js';
@@ -15,6 +16,8 @@ export interface TestApp {
   url: string;
   config: Config;
   database: Database;
+  /** the HTTP app itself: its shutdown (close, inFlight, closeAllConnections) */
+  http: HttpApp;
   /** fetch against the app; a plain object body is sent as JSON */
   request(path: string, init?: Omit<RequestInit, 'body'> & { body?: unknown; token?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -51,6 +54,7 @@ export async function startTestApp(
     url,
     config,
     database,
+    http: app,
     request: (path, init = {}) => {
       const { body, token, ...rest } = init;
       const headers = new Headers(rest.headers);

@@ -73,6 +73,16 @@ const probeRoutes: RouteFactory<RouteDeps> = ({ db }) => {
     }),
     defineRoute({
       method: 'GET',
+      path: '/probe/slow',
+      access: 'public',
+      summary: 'Answers after 300 ms',
+      handler: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { slow: true };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/probe/staff',
       access: 'staff',
       summary: 'Staff only',

@@ -7,14 +7,17 @@ import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMedi
 import {
   absoluteUrl,
   CORS_POLICY,
+  drainServer,
   EXPOSED_HEADERS,
   hasBody,
   isJsonMediaType,
+  Lifecycle,
   logCompleted,
   parseCookies,
   parseJsonBody,
   requestIdFrom,
   requestLogger,
+  SHUTTING_DOWN,
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
@@ -45,12 +48,16 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
   const security = Object.entries(options.securityHeaders);
+  const lifecycle = new Lifecycle();
   app.use((request: Request, response: Response<unknown, Locals>, next: NextFunction) => {
     const startedAt = process.hrtime.bigint();
     response.locals.requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
     response.locals.log = requestLogger(logger, response.locals.requestId);
     response.setHeader('X-Request-Id', response.locals.requestId);
     for (const [name, value] of security) response.setHeader(name, value);
+    if (lifecycle.draining) return void send(response, SHUTTING_DOWN);
+    lifecycle.inFlight += 1;
+    response.once('close', () => (lifecycle.inFlight -= 1));
     // no listener at all when the completion line would not be logged: one closure less on every request
     if (logger.isLevelEnabled('info')) {
       response.on('finish', () =>
@@ -114,6 +121,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
   );
 
   let server: Server | undefined;
+  let closing: Promise<void> | undefined;
   return {
     express: app,
     listen: (port, host) =>
@@ -130,13 +138,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
         server.requestTimeout = 30_000;
         server.headersTimeout = 30_000;
       }),
-    close: () =>
-      new Promise((resolve, reject) => {
-        if (!server) return resolve();
-        // stop accepting, let in-flight requests finish, drop idle keep-alive connections
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: () => {
+      lifecycle.draining = true;
+      // stop accepting, let in-flight requests finish, drop idle keep-alive connections
+      closing ??= server ? drainServer(server) : Promise.resolve();
+      return closing;
+    },
+    inFlight: () => lifecycle.inFlight,
+    closeAllConnections: () => server?.closeAllConnections(),
   };
 }
 
@@ -146,7 +155,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
  * no Last-Modified): a products page went from ~84 % to ~90 % of a bare Express route's req/s (docs/benchmarks.md of
  * create-prod-api). A 204 or 304 has no body (nor its length); Node itself drops the body of a HEAD request.
  */
-function send(response: Response, result: RawResponse): void {
+function send(response: Response, result: Pick<RawResponse, 'status' | 'headers' | 'body'>): void {
   if (result.body === undefined || result.status === 204 || result.status === 304) {
     return void response.writeHead(result.status, result.headers).end();
   }

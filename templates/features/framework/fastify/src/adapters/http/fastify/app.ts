@@ -13,10 +13,13 @@ import {
 import {
   absoluteUrl,
   CORS_POLICY,
+  drainServer,
   EXPOSED_HEADERS,
+  Lifecycle,
   parseCookies,
   parseJsonBody,
   requestIdFrom,
+  SHUTTING_DOWN,
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
@@ -45,14 +48,20 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
     // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
     clientErrorHandler: (error, socket) => answerClientError(error, socket, options.securityHeaders, randomUUID()),
     forceCloseConnections: 'idle',
+    // a request arriving while it shuts down is answered by the onRequest hook below, in the envelope
+    return503OnClosing: false,
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
     requestTimeout: 30_000,
   });
 
   // callback style: an async hook costs a promise on every request
+  const lifecycle = new Lifecycle();
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id).headers(options.securityHeaders);
+    if (lifecycle.draining) return void send(reply, SHUTTING_DOWN);
+    lifecycle.inFlight += 1;
+    reply.raw.once('close', () => (lifecycle.inFlight -= 1));
     done();
   });
 
@@ -120,11 +129,16 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
       const actualPort = typeof address === 'object' && address ? address.port : port;
       return `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
     },
-    close: () => app.close(),
+    close: () => {
+      lifecycle.draining = true;
+      return drainServer(app.server, () => app.close());
+    },
+    inFlight: () => lifecycle.inFlight,
+    closeAllConnections: () => app.server.closeAllConnections(),
   };
 }
 
-function send(reply: FastifyReply, response: RawResponse): FastifyReply {
+function send(reply: FastifyReply, response: Pick<RawResponse, 'status' | 'headers' | 'body'>): FastifyReply {
   reply.code(response.status).headers(response.headers);
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }

@@ -10,14 +10,17 @@ import proxyaddr from 'proxy-addr';
 import { PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
   CORS_POLICY,
+  drainServer,
   EXPOSED_HEADERS,
   hasBody,
   isJsonMediaType,
+  Lifecycle,
   logCompleted,
   parseCookies,
   parseJsonBody,
   requestIdFrom,
   requestLogger,
+  SHUTTING_DOWN,
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
@@ -40,6 +43,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
   const security = Object.entries(options.securityHeaders);
+  const lifecycle = new Lifecycle();
   app.use(async (c, next) => {
     const startedAt = process.hrtime.bigint();
     const requestId = requestIdFrom(c.env.incoming.headers['x-request-id'], randomUUID);
@@ -48,6 +52,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
     // set before the response exists: on every response Hono builds (respond() adds them to its own)
     c.header('X-Request-Id', requestId);
     for (const [name, value] of security) c.header(name, value);
+    if (lifecycle.draining) return respond(c, SHUTTING_DOWN, options.securityHeaders);
+    lifecycle.inFlight += 1;
+    c.env.outgoing.once('close', () => (lifecycle.inFlight -= 1));
     await next();
     logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
@@ -104,6 +111,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
   app.onError((error, c) => errorResponse(c, error));
 
   let server: ServerType | undefined;
+  let closing: Promise<void> | undefined;
   return {
     hono: app,
     listen: (port, host) =>
@@ -119,14 +127,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
         http.requestTimeout = 30_000;
         http.headersTimeout = 30_000;
       }),
-    close: () =>
-      new Promise((resolve, reject) => {
-        const http = server as Server | undefined;
-        if (!http) return resolve();
-        // stop accepting, let in-flight requests finish, drop idle keep-alive connections
-        http.close((error) => (error ? reject(error) : resolve()));
-        http.closeIdleConnections();
-      }),
+    close: () => {
+      lifecycle.draining = true;
+      // stop accepting, let in-flight requests finish, drop idle keep-alive connections
+      closing ??= server ? drainServer(server as Server) : Promise.resolve();
+      return closing;
+    },
+    inFlight: () => lifecycle.inFlight,
+    closeAllConnections: () => (server as Server | undefined)?.closeAllConnections(),
   };
 }
 
@@ -138,7 +146,11 @@ async function readBody(c: Context<Env>): Promise<unknown> {
   return undefined;
 }
 
-function respond(c: Context<Env>, result: RawResponse, securityHeaders: Record<string, string>): Response {
+function respond(
+  c: Context<Env>,
+  result: Pick<RawResponse, 'status' | 'headers' | 'body'>,
+  securityHeaders: Record<string, string>,
+): Response {
   const { headers } = result;
   // The common answer, JSON with one value per header, as a Response over a plain header object: @hono/node-server
   // writes that straight to Node, where c.header()/c.json() would go through a fetch Headers object and back
