@@ -13,8 +13,10 @@ export type Database = DatabaseHandle<Db>;
 
 /**
  * SQLite through better-sqlite3: a file path (created with its folder) or
- * `:memory:`. WAL lets readers run beside the one writer; the busy timeout
- * makes a second process wait for a lock instead of failing at once.
+ * `:memory:`. WAL lets readers run beside the one writer. The connections
+ * never wait for a lock themselves (busy_timeout = 0): better-sqlite3 would
+ * wait synchronously, stopping every request; ops.ts tries a locked write
+ * again on a timer instead, for up to `timeoutMs`.
  */
 export function openDatabase(url: string, options: { timeoutMs: number } = { timeoutMs: 5000 }): Database {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
@@ -23,7 +25,7 @@ export function openDatabase(url: string, options: { timeoutMs: number } = { tim
   const connect = () => {
     const client = new Sqlite(path);
     client.pragma('journal_mode = WAL');
-    client.pragma(`busy_timeout = ${Math.floor(options.timeoutMs)}`);
+    client.pragma('busy_timeout = 0');
     client.pragma('foreign_keys = ON');
     return client;
   };
@@ -32,7 +34,7 @@ export function openDatabase(url: string, options: { timeoutMs: number } = { tim
   // Transactions get a connection of their own, so requests reading on the main one see only committed rows
   // (WAL gives each connection a snapshot). An in-memory database is private to its connection: it shares it.
   const txClient = inMemory ? client : connect();
-  useForTransactions(db, drizzle(txClient, { schema }));
+  useForTransactions(db, drizzle(txClient, { schema }), options);
   return {
     db,
     ping: async () => {

@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
+import { ServiceUnavailable } from '../core/errors.js';
 import type { Db } from './client.js';
 
 /**
@@ -9,39 +11,90 @@ import type { Db } from './client.js';
  * an `await` inside it never lets another request's write in, and this process
  * never waits on a lock it holds itself. Transactions run on a connection of
  * their own (see client.ts), so reads elsewhere never see uncommitted rows.
+ *
+ * A lock held by another process never stops the event loop: the connections
+ * wait zero ms (busy_timeout = 0, client.ts), and a write that finds the
+ * database locked is tried again on a timer, until DATABASE_TIMEOUT_MS has
+ * passed (then 503). Meanwhile every other request is served.
  */
 let queue: Promise<unknown> = Promise.resolve();
 /** the handles transactions run on: a write through one of them already holds the turn */
 const insideTransaction = new WeakSet<Db>();
+/** set while a transaction's callback runs: a write through another handle then would wait for the transaction itself */
+const runningTransaction = new AsyncLocalStorage<Db>();
+let timeoutMs = 5000;
 
-function exclusive<T>(db: Db, work: () => Promise<T> | T): Promise<T> {
+/** One write statement, in its turn (at once inside a transaction, which holds the turn already). */
+function exclusive<T>(db: Db, work: () => T): Promise<T> {
   if (insideTransaction.has(db)) return Promise.resolve().then(work);
+  return inTurn(() => whenUnlocked(work));
+}
+
+/** Runs `work` when every write queued before it is done; the next waits for it. */
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (runningTransaction.getStore()) {
+    return Promise.reject(
+      new Error(
+        'A write through the database handle inside transaction() would wait for that transaction to end, forever: ' +
+          'write through the handle the callback receives (transaction(db, async (tx) => insertMany(tx, ...))).',
+      ),
+    );
+  }
   const run = queue.then(work);
   queue = run.catch(() => undefined);
   return run;
+}
+
+/** Runs `work`, and again on a timer while another process holds the database's lock, up to the timeout. */
+async function whenUnlocked<T>(work: () => T): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() + wait > deadline) throw isBusy(error) ? new ServiceUnavailable(BUSY) : error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+const BUSY = 'The database is busy; try again shortly.';
+
+/** SQLITE_BUSY (and its extended codes), wherever drizzle wrapped it. */
+function isBusy(error: unknown): boolean {
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    if (String((current as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return true;
+  }
+  return false;
 }
 
 type Row<T extends SQLiteTable> = T['$inferSelect'];
 
 const transactionConnections = new WeakMap<Db, Db>();
 
-/** Registers the connection `transaction(db, ...)` runs on (client.ts). */
-export function useForTransactions(db: Db, tx: Db): void {
+/** Registers the connection `transaction(db, ...)` runs on (client.ts), and how long a write may wait for a lock. */
+export function useForTransactions(db: Db, tx: Db, options: { timeoutMs: number }): void {
   transactionConnections.set(db, tx);
   insideTransaction.add(tx);
+  timeoutMs = options.timeoutMs;
 }
 
 export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   const tx = transactionConnections.get(db);
   if (!tx) throw new Error('transaction() needs the database handle openDatabase() returned');
-  return exclusive(db, async () => {
-    tx.run(sql`BEGIN IMMEDIATE`);
+  // the turn is held from BEGIN to COMMIT; BEGIN IMMEDIATE takes the write lock, tried again while another process has it
+  return inTurn(async () => {
+    await whenUnlocked(() => tx.run(sql`BEGIN IMMEDIATE`));
     try {
-      const result = await work(tx);
-      tx.run(sql`COMMIT`);
+      const result = await runningTransaction.run(tx, () => work(tx));
+      await whenUnlocked(() => tx.run(sql`COMMIT`));
       return result;
     } catch (error) {
-      tx.run(sql`ROLLBACK`);
+      try {
+        tx.run(sql`ROLLBACK`);
+      } catch {
+        // nothing left to roll back: the error ended the transaction already
+      }
       throw error;
     }
   });
