@@ -1,6 +1,7 @@
 // The program and its ONE error boundary: exit codes live here and nowhere
 // else. 0 ok, 1 failure, 2 usage, 130 cancelled.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import type { EventEmitter } from 'node:events';
 import { addGrowCommands } from './commands/grow.js';
 import { runCreate } from './commands/create.js';
 import { CancelledError, StepFailedError, UsageError } from './errors.js';
@@ -10,9 +11,14 @@ import { generatorVersion } from './util/package-info.js';
 const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
 
 function buildProgram(): Command {
-  const program = new Command('create-prod-api')
+  const program: Command = new Command('create-prod-api')
     .description('Scaffold a production-grade TypeScript API.')
     .version(generatorVersion(), '-v, --version')
+    // -V too, as commander's own default spells it: the same answer
+    .addOption(new Option('-V').hideHelp())
+    .on('option:V', () => (program as unknown as EventEmitter).emit('option:version'))
+    // `create-prod-api help add-resource`, as other CLIs with subcommands answer
+    .helpCommand(true)
     .argument('[directory]', "where to create the project ('.' for the current directory)")
     // Root flags belong to create; without this they would swallow subcommand flags.
     .enablePositionalOptions()

@@ -22,7 +22,7 @@ export interface Ui {
   warn(message: string): void;
   success(message: string): void;
   message(message: string): void;
-  /** A spinner that shows elapsed time (and "Canceled" on Ctrl-C). */
+  /** A spinner that shows elapsed time (and "Cancelled." on Ctrl-C, the word every other message uses). */
   spinner(): Spinner;
 }
 
@@ -39,6 +39,6 @@ export function createUi(output: Writable = process.stdout): Ui {
     warn: (message) => clack.log.warn(message, opts),
     success: (message) => clack.log.success(message, opts),
     message: (message) => clack.log.message(message, opts),
-    spinner: () => clack.spinner({ output, indicator: 'timer', accessible: !tty }),
+    spinner: () => clack.spinner({ output, indicator: 'timer', accessible: !tty, cancelMessage: 'Cancelled.' }),
   };
 }

@@ -35,7 +35,10 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   const registry = sources.load(REGISTRY_FILE, registryText);
   const existing = registryVersions(registry);
   if (existing.includes(version)) throw new UsageError(`Version ${version} exists already; the registry serves ${existing.join(', ')}.`);
-  for (const old of [flags.from, flags.deprecate]) if (old !== undefined) assertKnownVersion(registry, old);
+  if (flags.from !== undefined) assertKnownVersion(registry, flags.from);
+  if (flags.deprecate !== undefined && !existing.includes(flags.deprecate)) {
+    throw new UsageError(`--deprecate ${flags.deprecate}: there is no ${flags.deprecate} to deprecate; the registry serves ${existing.join(', ')}.`);
+  }
 
   ensureVersion(registry, version);
   const resources: Record<string, ResourceRecord> = { ...manifest.resources };

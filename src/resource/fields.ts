@@ -58,11 +58,15 @@ const DECIMAL_LIMIT = 1e10;
 export const INT_LIMIT = 2 ** 31 - 1;
 
 export function parseFields(spec: string): Field[] {
-  const parts = spec
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  if (parts.length === 0) throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
+  const parts = spec.split(',').map((part) => part.trim());
+  if (parts.every((part) => !part)) throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
+  parts.forEach((part, index) => {
+    if (!part) throw new UsageError(`--fields has an empty entry (number ${index + 1} of ${parts.length}): remove the extra comma.`);
+    // `default=a,b` split the default in two: say so, rather than blame a field "b"
+    if (index > 0 && !part.includes(':') && /(^|:)default=/.test(parts[index - 1]!)) {
+      throw new UsageError(`--fields: "${parts[index - 1]},${part}": a default cannot contain "," (it separates fields) or ":" (it separates rules).`);
+    }
+  });
   const fields = parts.map(parseField);
   const rowLength = fields.reduce((sum, field) => sum + (field.type === 'string' || field.type === 'email' ? (field.maxLength ?? DEFAULT_LENGTH[field.type]!) : 0), 0);
   if (rowLength > MAX_ROW_VARCHAR) {

@@ -79,9 +79,17 @@ describe('create: success', () => {
   it('--version prints the package version; --help lists the options and exits 0', async () => {
     const cwd = await tempDir();
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const version = await runCli(['--version'], { cwd });
-    expect(version.exitCode).toBe(0);
-    expect(version.stdout.trim()).toBe(pkg.version);
+    for (const flag of ['--version', '-v', '-V']) {
+      const version = await runCli([flag], { cwd });
+      expect(version.exitCode, flag).toBe(0);
+      expect(version.stdout.trim()).toBe(pkg.version);
+    }
+    // help for a subcommand, the way other CLIs answer it
+    const subcommandHelp = await runCli(['help', 'add-resource'], { cwd });
+    expect(subcommandHelp.exitCode).toBe(0);
+    expect(subcommandHelp.stdout).toContain('Usage: create-prod-api add-resource [options] <name>');
+    expect(subcommandHelp.stdout).toContain('--fields');
+    expect(await readdir(cwd)).toEqual([]);
     const help = await runCli(['--help'], { cwd });
     expect(help.exitCode).toBe(0);
     for (const flag of ['--framework', '--database', '--auth', '--pagination', '--no-example', '--package-manager', '--no-install', '--no-git', '--yes', '--dry-run', '--force']) {
