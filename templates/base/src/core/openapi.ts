@@ -21,7 +21,32 @@ const envelope: JsonSchema = {
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete json.$schema;
-  return json;
+  return withoutArtefacts(json) as JsonSchema;
+}
+
+/**
+ * What the validation library writes that says nothing to a client: an int's
+ * safe-integer bounds, and the regex it checks a `format` with (the format
+ * already says it).
+ */
+function withoutArtefacts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutArtefacts);
+  if (!value || typeof value !== 'object') return value;
+  const node = Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutArtefacts(inner)])) as JsonSchema;
+  if (node.minimum === -Number.MAX_SAFE_INTEGER) delete node.minimum;
+  if (node.maximum === Number.MAX_SAFE_INTEGER) delete node.maximum;
+  if (typeof node.format === 'string' && typeof node.pattern === 'string') delete node.pattern;
+  return node;
+}
+
+/** `listProducts`, `getProbeVersion`: a route's own operationId, else its method and path in camel case. */
+function operationIdOf(route: RouteDef): string {
+  if (route.operationId) return route.operationId;
+  const words = route.path
+    .split('/')
+    .filter((segment) => segment && !segment.startsWith(':'))
+    .flatMap((segment) => segment.split(/[-_]/));
+  return [route.method.toLowerCase(), ...words.map((word) => word[0]!.toUpperCase() + word.slice(1))].join('');
 }
 
 function responseSchema(route: RouteDef): JsonSchema | undefined {
@@ -76,6 +101,7 @@ function operation(mounted: MountedRoute): JsonSchema {
   const body = responseSchema(route);
   const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const op: JsonSchema = {
+    operationId: operationIdOf(route),
     summary: route.summary,
     tags: route.tags ?? [],
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
@@ -107,9 +133,13 @@ export function buildOpenApi(options: { title: string; version: string; routes: 
     info.description = `Deprecated since ${deprecation.since}; served until ${deprecation.sunset}. Move to ${deprecation.successor}.`;
     info['x-sunset'] = deprecation.sunset;
   }
+  const tags = [...new Set(options.routes.flatMap((mounted) => mounted.route.tags ?? []))].sort();
   return {
     openapi: '3.1.0',
     info,
+    // relative: the document is served by the API it describes, wherever that is
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    tags: tags.map((name) => ({ name, description: `Operations on ${name}` })),
     paths,
     components: {
       schemas: { Error: envelope },

@@ -33,9 +33,19 @@ export interface OffsetPage<T> {
 }
 
 // Query values arrive as strings; a bad page size falls back to the default, like the reference design.
-const pageSizeParam = z.string().optional();
-export const cursorQuery = z.object({ cursor: z.string().optional(), page_size: pageSizeParam });
-export const offsetQuery = z.object({ limit: pageSizeParam, offset: z.string().optional() });
+// read leniently (a bad size is the default, a large one the cap, as DRF reads them), documented as what works
+const pageSizeParam = z
+  .string()
+  .meta({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Rows per page' })
+  .optional();
+export const cursorQuery = z.object({
+  cursor: z.string().meta({ description: 'The opaque cursor of a `next` or `previous` link' }).optional(),
+  page_size: pageSizeParam,
+});
+export const offsetQuery = z.object({
+  limit: pageSizeParam,
+  offset: z.string().meta({ type: 'integer', minimum: 0, default: 0, description: 'Rows to skip' }).optional(),
+});
 
 function pageSize(text: string | undefined): number {
   const size = Number(text);

@@ -37,7 +37,22 @@ export interface ResourceSchemas<Row, Create extends z.ZodType, Update extends z
   present: (row: Row) => unknown;
 }
 
-const idParams = z.object({ id: z.string() });
+// documented as what it names: a positive integer (anything else is a 404, as a URL pattern `<int:pk>` answers)
+const idParams = z.object({ id: z.string().meta({ type: 'integer', minimum: 1, description: 'The id of the object' }) });
+
+/** `order-items` -> `OrderItems`; the singular by the usual English endings (`categories` -> `Category`). */
+function operationNames(path: string): { plural: string; singular: string } {
+  const plural = path
+    .replace(/^\//, '')
+    .split(/[-_]/)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+  const singular = plural
+    .replace(/ies$/, 'y')
+    .replace(/(ss|x|ch|sh)es$/, '$1')
+    .replace(/([^s])s$/, '$1');
+  return { plural, singular };
+}
 
 /** `/products/abc` names no object: a 404, as a URL pattern `<int:pk>` would answer. */
 function idOf(params: { id: string }): number {
@@ -67,7 +82,16 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
 ): RouteDef[] {
   const { path, tag, access, service, schemas } = options;
   const { present } = schemas;
-  const list = { method: 'GET' as const, path, access: access.read, response: schemas.read, summary: `List ${tag}`, tags: [tag] };
+  const { plural, singular } = operationNames(path);
+  const list = {
+    method: 'GET' as const,
+    path,
+    access: access.read,
+    response: schemas.read,
+    summary: `List ${tag}`,
+    operationId: `list${plural}`,
+    tags: [tag],
+  };
   return [
     options.pagination === 'offset'
       ? defineRoute({
@@ -96,6 +120,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       response: schemas.read,
       status: 201,
       summary: `Create one of ${tag}`,
+      operationId: `create${singular}`,
       tags: [tag],
       handler: async ({ body, user }) => present(await service.create(body as z.output<Create>, user)),
     }),
@@ -106,6 +131,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       params: idParams,
       response: schemas.read,
       summary: `One of ${tag}`,
+      operationId: `get${singular}`,
       tags: [tag],
       handler: async ({ params, user }) => present(await service.get(idOf(params), user)),
     }),
@@ -117,6 +143,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       body: schemas.patch,
       response: schemas.read,
       summary: `Change some fields of one of ${tag}`,
+      operationId: `update${singular}`,
       tags: [tag],
       handler: async ({ params, body, user }) => present(await service.update(idOf(params), body as z.output<Update>, user)),
     }),
@@ -127,6 +154,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       params: idParams,
       responseShape: 'empty',
       summary: `Delete one of ${tag}`,
+      operationId: `delete${singular}`,
       tags: [tag],
       handler: async ({ params, user }) => service.remove(idOf(params), user),
     }),

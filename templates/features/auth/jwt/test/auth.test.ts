@@ -457,3 +457,20 @@ describe('passwords and secrets', () => {
     ).toThrow(/JWT_PRIVATE_KEY_FILE: no file at \/nope\/private.pem/);
   });
 });
+
+describe('the token endpoints in the OpenAPI document', () => {
+  it('name their operations, and require refresh in the body (cookies off)', async () => {
+    const app = await startTestApp();
+    const document = (await (await app.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        { post: { operationId: string; requestBody: { content: { 'application/json': { schema: { required?: string[] } } } } } }
+      >;
+    };
+    await app.close();
+    expect(document.paths['/api/token']!.post.operationId).toBe('obtainToken');
+    expect(document.paths['/api/token/refresh']!.post.operationId).toBe('refreshToken');
+    expect(document.paths['/api/token/blacklist']!.post.operationId).toBe('blacklistToken');
+    expect(document.paths['/api/token/refresh']!.post.requestBody.content['application/json'].schema.required).toEqual(['refresh']);
+  });
+});

@@ -4,7 +4,6 @@ import { defineRoute, HttpResult, type RouteDef } from '../core/routes.js';
 import type { AuthService, TokenPair } from './service.js';
 
 const pair = z.object({ access: z.string(), refresh: z.string() });
-const refreshBody = z.object({ refresh: z.string().optional() });
 
 export interface CookieSettings {
   enabled: boolean;
@@ -34,7 +33,8 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
         })
       : tokens;
 
-  // A browser client sends its refresh token as a cookie; an API client in the body.
+  // A browser client sends its refresh token as a cookie; an API client in the body, where it is then required.
+  const refreshBody = cookies.enabled ? z.object({ refresh: z.string().optional() }) : z.object({ refresh: z.string() });
   const refreshTokenOf = (body: { refresh?: string }, jar: Record<string, string>): string => {
     const token = body.refresh ?? (cookies.enabled ? jar[REFRESH_COOKIE] : undefined);
     if (token === undefined) throw ValidationError.field('refresh', 'This field is required.');
@@ -53,6 +53,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       body: z.object({ username: z.string(), password: z.string() }),
       response: pair,
       summary: 'Obtain an access and a refresh token',
+      operationId: 'obtainToken',
       tags: ['auth'],
       handler: async ({ body }) => withCookies(await auth.login(body.username, body.password)),
     }),
@@ -67,6 +68,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       body: refreshBody,
       response: pair,
       summary: 'Exchange a refresh token for a new pair; the one sent is blacklisted',
+      operationId: 'refreshToken',
       tags: ['auth'],
       handler: async ({ body, cookies: jar, log }) => withCookies(await auth.refresh(refreshTokenOf(body, jar), log)),
     }),
@@ -78,6 +80,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       body: refreshBody,
       response: z.object({}),
       summary: 'Log out: blacklist a refresh token',
+      operationId: 'blacklistToken',
       tags: ['auth'],
       handler: async ({ body, cookies: jar, log }) => {
         await auth.logout(refreshTokenOf(body, jar), log);
