@@ -313,6 +313,7 @@ describe('cookies for browser clients (AUTH_COOKIES=true)', () => {
     const response = await app.request('/api/token', { method: 'POST', body: { username: 'carol', password: PASSWORD } });
     const cookies = response.headers.getSetCookie();
     expect(cookies).toHaveLength(2);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     for (const cookie of cookies) expect(cookie).toMatch(/HttpOnly; Secure; SameSite=Strict/);
     const refreshCookie = cookies.find((cookie) => cookie.startsWith('refresh_token='))!.split(';')[0]!;
     const refreshed = await app.request('/api/token/refresh', { method: 'POST', body: {}, headers: { Cookie: refreshCookie } });

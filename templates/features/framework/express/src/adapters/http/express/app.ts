@@ -155,7 +155,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
  * no Last-Modified): a products page went from ~84 % to ~90 % of a bare Express route's req/s (docs/benchmarks.md of
  * create-prod-api). A 204 or 304 has no body (nor its length); Node itself drops the body of a HEAD request.
  */
-function send(response: Response, result: Pick<RawResponse, 'status' | 'headers' | 'body'>): void {
+function send(response: Response, result: RawResponse): void {
   if (result.body === undefined || result.status === 204 || result.status === 304) {
     return void response.writeHead(result.status, result.headers).end();
   }

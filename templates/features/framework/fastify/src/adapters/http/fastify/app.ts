@@ -138,7 +138,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
   };
 }
 
-function send(reply: FastifyReply, response: Pick<RawResponse, 'status' | 'headers' | 'body'>): FastifyReply {
+function send(reply: FastifyReply, response: RawResponse): FastifyReply {
   reply.code(response.status).headers(response.headers);
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }

@@ -146,11 +146,7 @@ async function readBody(c: Context<Env>): Promise<unknown> {
   return undefined;
 }
 
-function respond(
-  c: Context<Env>,
-  result: Pick<RawResponse, 'status' | 'headers' | 'body'>,
-  securityHeaders: Record<string, string>,
-): Response {
+function respond(c: Context<Env>, result: RawResponse, securityHeaders: Record<string, string>): Response {
   const { headers } = result;
   // The common answer, JSON with one value per header, as a Response over a plain header object: @hono/node-server
   // writes that straight to Node, where c.header()/c.json() would go through a fetch Headers object and back
@@ -173,7 +169,9 @@ function respond(
   }
   if (result.body === undefined) return c.body(null, result.status as StatusCode);
   if (typeof result.body === 'string') return c.body(result.body, result.status as ContentfulStatusCode);
-  return c.json(result.body, result.status as ContentfulStatusCode);
+  // not c.json(): the same Content-Type, charset included, as every other answer and framework
+  c.header('Content-Type', 'application/json; charset=utf-8');
+  return c.body(JSON.stringify(result.body), result.status as ContentfulStatusCode);
 }
 
 function errorResponse(c: Context<Env>, error: unknown): Response {
