@@ -1,5 +1,7 @@
 // create: flags -> prompts -> frozen context -> plan in memory -> dry-run
 // print OR one commit to disk -> post steps (install, git) -> next steps.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { createContext, type Context } from '../context.js';
 import { CancelledError, StepFailedError } from '../errors.js';
@@ -9,6 +11,7 @@ import { commitTree, findOverwrites, assertTargetUsable } from '../plan/commit.j
 import { printPlan } from '../plan/dry-run.js';
 import { askForMissing, checkDirectory, isInteractive, missingDirectoryError } from '../prompts.js';
 import { GIT_BY_HAND, initGit } from '../steps/git.js';
+import { writeLocalEnv } from '../steps/env-file.js';
 import { installDependencies } from '../steps/install.js';
 import { nextSteps, shellQuote } from '../steps/next-steps.js';
 import { createUi, type Ui } from '../ui.js';
@@ -44,7 +47,11 @@ export async function runCreate(request: CreateRequest): Promise<void> {
     // Same refusal as a real run, so a dry run is a faithful preview.
     assertTargetUsable(ctx.targetDir, ctx.force);
     printPlan(ui, tree, ctx.targetDir, findOverwrites(tree, ctx.targetDir));
-    const later = [ctx.install && ctx.installCommand, ctx.git && 'git init + first commit'].filter(Boolean);
+    const later = [
+      existsSync(path.join(ctx.targetDir, '.env')) ? undefined : 'write .env (git-ignored; a JWT_SECRET of its own and the DATABASE_URL)',
+      ctx.install && ctx.installCommand,
+      ctx.git && 'git init + first commit',
+    ].filter(Boolean);
     if (later.length > 0) ui.info(`Then it would run: ${later.join(', ')}.`);
     ui.outro('Dry run: nothing was written.');
     return;
@@ -57,6 +64,12 @@ export async function runCreate(request: CreateRequest): Promise<void> {
     },
   });
   ui.success(`Wrote ${plural(written.length, 'file')} into ${ctx.displayDir === '.' ? 'the current directory' : ctx.displayDir}.`);
+  const envFile = await writeLocalEnv(ctx, request.env ?? process.env);
+  ui.info(
+    envFile === 'written'
+      ? `Wrote .env (git-ignored): ${ctx.auth === 'jwt' ? 'a JWT_SECRET of its own and ' : ''}the DATABASE_URL; .env.example lists every setting.`
+      : 'Kept the .env that was there.',
+  );
 
   await runPostSteps(ctx, ui, written.length);
 

@@ -17,7 +17,7 @@ export interface DatabaseFeature extends Feature {
 }
 
 /** The datastore adapter: client, columns, writes, migrator and drizzle-kit config for one database. */
-const databases: Record<Context['database'], (ctx: Context) => DatabaseFeature> = {
+const databases: Record<Context['database'], (ctx: Pick<Context, 'dbName'>) => DatabaseFeature> = {
   sqlite: () => ({
     id: 'database-sqlite',
     dialect: 'sqlite',
@@ -71,6 +71,6 @@ const databases: Record<Context['database'], (ctx: Context) => DatabaseFeature> 
   }),
 };
 
-export function databaseFeature(ctx: Context): DatabaseFeature {
+export function databaseFeature(ctx: Pick<Context, 'database' | 'dbName'>): DatabaseFeature {
   return databases[ctx.database](ctx);
 }

@@ -64,6 +64,43 @@ describe('create: success', () => {
     expect(await readFile(path.join(cwd, 'api/package.json'), 'utf8')).toBe('mine');
   });
 
+  it('writes a git-ignored .env with a JWT_SECRET of its own and the DATABASE_URL; never overwrites one', async () => {
+    const cwd = await tempDir();
+    expect((await runCli(['one', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
+    expect((await runCli(['two', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
+    const env = async (name: string) => Object.fromEntries(
+      (await readFile(path.join(cwd, name, '.env'), 'utf8'))
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+    ) as Record<string, string>;
+    const [one, two] = [await env('one'), await env('two')];
+    expect(one.DATABASE_URL).toBe('./data/db.sqlite');
+    expect(one.JWT_SECRET).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(two.JWT_SECRET).not.toBe(one.JWT_SECRET);
+    expect(await readFile(path.join(cwd, 'one/.gitignore'), 'utf8')).toMatch(/^\.env$/m);
+
+    // a second run with --force over the same project keeps the .env it has
+    const before = await readFile(path.join(cwd, 'one/.env'), 'utf8');
+    const again = await runCli(['one', '--yes', '--no-install', '--no-git', '--force'], { cwd });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Kept the .env that was there.');
+    expect(await readFile(path.join(cwd, 'one/.env'), 'utf8')).toBe(before);
+  });
+
+  it('.env takes the DATABASE_URL given to create when it fits the database; without auth, no secret', async () => {
+    const cwd = await tempDir();
+    const url = 'postgres://app:secret@db.internal:5433/shop';
+    const env = cleanEnv({ DATABASE_URL: url });
+    expect((await runCli(['pg', '--yes', '--no-install', '--no-git', '--database', 'postgres'], { cwd, env })).exitCode).toBe(0);
+    expect(await readFile(path.join(cwd, 'pg/.env'), 'utf8')).toContain(`DATABASE_URL=${url}\n`);
+    // a URL for another database is not taken: the project's default is
+    expect((await runCli(['my', '--yes', '--no-install', '--no-git', '--database', 'mysql'], { cwd, env })).exitCode).toBe(0);
+    expect(await readFile(path.join(cwd, 'my/.env'), 'utf8')).toContain('DATABASE_URL=mysql://root:mysql@127.0.0.1:3306/my\n');
+    expect((await runCli(['bare', '--yes', '--no-install', '--no-git', '--auth', 'none', '--no-example'], { cwd })).exitCode).toBe(0);
+    expect(await readFile(path.join(cwd, 'bare/.env'), 'utf8')).not.toContain('JWT_SECRET');
+  });
+
   it('--force writes into a non-empty directory, listing overwrites and deleting nothing', async () => {
     const cwd = await tempDir();
     await mkdir(path.join(cwd, 'api'));
