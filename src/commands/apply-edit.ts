@@ -73,5 +73,7 @@ export async function applyEdit(edit: EditRun): Promise<void> {
   if (created.length > 0) ui.success(`Created ${plural(created.length, 'file')}:\n${created.join('\n')}`);
   if (changed.length > 0) ui.success(`Changed ${plural(changed.length, 'file')}:\n${changed.join('\n')}`);
   if (migrationNote) ui.warn(migrationNote);
-  ui.info(`Next: ${runScript} test${path.resolve(root) === path.resolve(process.cwd()) ? '' : ` (in ${root})`}`);
+  const where = path.resolve(root) === path.resolve(process.cwd()) ? '' : ` (in ${root})`;
+  // a running `npm run dev` restarts on the change, applies the migration and serves the new routes
+  ui.info(`Next: ${runScript} test${where}${migrationNote ? '' : `; a running ${runScript} dev has applied the migration and serves it already`}.`);
 }
