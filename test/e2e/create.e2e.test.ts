@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { contractCheckJourney } from './contract.js';
 import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
 import type { Socket } from 'node:net';
-import { generateProject, inProject, openHalfSentRequest, packTarball, startServer, stopServer } from './support.js';
+import { freePort, generateProject, inProject, openHalfSentRequest, packTarball, startServer, stopServer } from './support.js';
 
 // The whole user journey, twice: the packed tarball through npx, then in the
 // generated project its own install, typecheck, tests and build, and the built
@@ -72,6 +72,30 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
   it('contract:check: released versions only grow; each breaking edit is named, compatible ones pass', () => contractCheckJourney(project), 5 * MINUTES);
 
   it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () => growJourney(tarball, project), 10 * MINUTES);
+
+  it('npm run dev serves a resource added while it runs, with no restart by hand', async () => {
+    const port = await freePort();
+    // development, as a person runs it: .env (written by create) holds the database and the JWT secret
+    const dev = execa('npm', ['run', 'dev'], { cwd: project, env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, reject: false, all: true, detached: true });
+    let output = '';
+    dev.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const status = async (route: string) => (await fetch(`http://127.0.0.1:${port}${route}`).catch(() => undefined))?.status;
+    const until = async (route: string, expected: number) => {
+      for (let i = 0; i < 150 && (await status(route)) !== expected; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+      return status(route);
+    };
+    try {
+      expect(await until('/health/live', 200), output).toBe(200);
+      await inProject(project, 'npx', ['--yes', '--package', tarball, 'create-prod-api', 'add-resource', 'tag', '--fields', 'name:string']);
+      // the version it went into (the newest not deprecated) serves it, its table migrated
+      const [version] = (await readdir(path.join(project, 'src/resources/tags'))).filter((name) => /^v\d+$/.test(name));
+      expect(await until(`/api/${version}/tags`, 200), output).toBe(200);
+    } finally {
+      // tsx watch and the server it runs: the whole process group
+      if (dev.pid) process.kill(-dev.pid, 'SIGTERM');
+      await dev;
+    }
+  }, 3 * MINUTES);
 });
 
 describe('bare project (--auth none --no-example)', () => {
