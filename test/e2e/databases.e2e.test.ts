@@ -31,7 +31,7 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
     project = await generateProject(tarball, `${database}-api`, ['--database', database]);
     projects[database] = project;
     databaseUrl = withDatabase(SERVERS[database], name);
-    env = { NODE_ENV: 'production', JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
+    env = { NODE_ENV: 'production', JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ALLOWED_HOSTS: '127.0.0.1' };
   }, 10 * MINUTES);
 
   it('typechecks, passes its own tests on the real server, builds', async () => {
