@@ -6,14 +6,10 @@ import { parseCommandArgs, usageError } from './args.js';
 
 // npm run user:promote -- --username alice   (staff: may write where routes say `staff`)
 // npm run user:demote -- --username alice
-const { values, positionals } = parseCommandArgs(
-  { username: { type: 'string' } },
-  'Usage: npm run user:promote|user:demote -- --username <name>',
-  1,
-);
+const either = 'Usage: npm run user:promote|user:demote -- --username <name>';
+const { values, positionals } = parseCommandArgs({ username: { type: 'string' } }, either, 1);
 const action = positionals[0];
-if (action !== 'promote' && action !== 'demote')
-  usageError(`expected promote or demote, got "${action ?? ''}"`, 'Usage: npm run user:promote|user:demote -- --username <name>');
+if (action !== 'promote' && action !== 'demote') usageError(`expected promote or demote, got "${action ?? ''}"`, either);
 const usage = `Usage: npm run user:${action} -- --username <name>`;
 const username = values.username?.trim() ?? '';
 if (!username) usageError('--username is required', usage);
