@@ -55,6 +55,24 @@ describe('OpenAPI documents, for the tools that read them', () => {
     }
   });
 
+  it('every operation lists its error statuses in the envelope; throttled ones the 429 with Retry-After and RateLimit-*', () => {
+    for (const document of Object.values(documents)) {
+      for (const { path, method, op } of operations(document)) {
+        const responses = (op as { responses: Record<string, { content?: unknown; headers?: Record<string, unknown> }> }).responses;
+        const errors = Object.keys(responses).filter((status) => /^[45]\d\d$/.test(status));
+        expect(errors, `${method} ${path}`).toContain('400');
+        for (const status of errors) {
+          expect(responses[status]!.content, `${method} ${path} ${status}`).toEqual({
+            'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+          });
+        }
+        if (path.includes('{')) expect(errors, `${method} ${path}`).toContain('404');
+        if (responses['429'])
+          expect(Object.keys(responses['429'].headers ?? {})).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Remaining']));
+      }
+    }
+  });
+
   it('ids and page sizes are integers with their bounds', () => {
     for (const document of Object.values(documents)) {
       for (const { path, op } of operations(document)) {

@@ -9,14 +9,62 @@ const envelope: JsonSchema = {
   required: ['status', 'code', 'errors'],
   properties: {
     status: { const: 'error' },
-    code: { type: 'integer' },
+    code: { type: 'integer', description: 'the HTTP status' },
     errors: {
-      description: 'field -> messages, or { detail, code? } for errors not tied to a field',
-      type: 'object',
-      additionalProperties: true,
+      description: 'field -> messages (nested fields dot-joined), or { detail, code? } for errors not tied to a field',
+      anyOf: [
+        {
+          type: 'object',
+          title: 'ErrorDetail',
+          required: ['detail'],
+          properties: { detail: { type: 'string' }, code: { type: 'string', description: 'a machine code, e.g. token_not_valid' } },
+          additionalProperties: false,
+        },
+        { type: 'object', title: 'FieldErrors', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      ],
     },
   },
 };
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
+  'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
+  'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
+};
+
+const HEADERS = {
+  'RateLimit-Limit': { description: 'Requests allowed in the window', schema: { type: 'integer', minimum: 1 } },
+  'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer', minimum: 0 } },
+  'RateLimit-Reset': { description: 'Seconds until the whole quota is back', schema: { type: 'integer', minimum: 1 } },
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
+};
+
+/** The error statuses an operation can answer, by what the route does, each in the envelope. */
+function errorResponses(route: RouteDef, authenticates: boolean): Record<string, JsonSchema> {
+  const error = (description: string, headers?: JsonSchema) => ({
+    description,
+    ...(headers ? { headers } : {}),
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
+  const throttled = route.throttle !== false;
+  const responses: Record<string, JsonSchema> = {
+    400: error(route.body || route.query ? 'The request fails validation (field errors) or is malformed' : 'The request is malformed'),
+  };
+  if (authenticates && (route.access !== 'public' || route.authenticate !== false)) {
+    responses[401] = error(
+      route.access === 'public' ? 'Credentials were sent and are not valid' : 'No credentials, or credentials that are not valid',
+    );
+  }
+  if (route.access === 'staff') responses[403] = error('Signed in, but not a staff user');
+  if (route.path.includes(':')) responses[404] = error('No such object, or one the caller may not see');
+  if (route.body) {
+    responses[413] = error('The body is larger than the limit');
+    responses[415] = error('The body is not JSON');
+  }
+  if (throttled)
+    responses[429] = error('Throttled', { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_LIMIT_HEADERS });
+  return responses;
+}
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
@@ -95,18 +143,22 @@ const SECURITY: Record<Access, JsonSchema[]> = {
   staff: [{ bearerAuth: ['staff'] }],
 };
 
-function operation(mounted: MountedRoute): JsonSchema {
+function operation(mounted: MountedRoute, authenticates: boolean): JsonSchema {
   const { route } = mounted;
   const status = String(route.status ?? (route.responseShape === 'empty' ? 204 : 200));
   const body = responseSchema(route);
   const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const headers = route.throttle !== false ? { headers: RATE_LIMIT_HEADERS } : {};
   const op: JsonSchema = {
     operationId: operationIdOf(route),
     summary: route.summary,
     tags: route.tags ?? [],
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     responses: {
-      [status]: body ? { description: 'OK', content: { 'application/json': { schema: body } } } : { description: 'No content' },
+      [status]: body
+        ? { description: 'OK', ...headers, content: { 'application/json': { schema: body } } }
+        : { description: 'No content', ...headers },
+      ...errorResponses(route, authenticates),
       default: errorResponse,
     },
   };
@@ -120,10 +172,12 @@ function operation(mounted: MountedRoute): JsonSchema {
 /** One OpenAPI 3.1 document for a version, built from the same route definitions that serve it. */
 export function buildOpenApi(options: { title: string; version: string; routes: MountedRoute[]; deprecation?: Deprecation }): JsonSchema {
   const { deprecation } = options;
+  // an API with any route that needs a user reads credentials on every route (a bad one is a 401 anywhere)
+  const authenticates = options.routes.some((mounted) => mounted.route.access !== 'public');
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const mounted of options.routes) {
     const path = mounted.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const op = operation(mounted);
+    const op = operation(mounted, authenticates);
     // a deprecated version's own operations (not the unversioned token endpoints, which every version shares)
     if (deprecation && mounted.version !== null) op.deprecated = true;
     (paths[path] ??= {})[mounted.route.method.toLowerCase()] = op;
@@ -143,6 +197,7 @@ export function buildOpenApi(options: { title: string; version: string; routes: 
     paths,
     components: {
       schemas: { Error: envelope },
+      headers: HEADERS,
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };

@@ -60,6 +60,11 @@ describe('products', () => {
     expect(document.paths['/api/v1/products']!.post!.security).toEqual([{ bearerAuth: ['staff'] }]);
     expect(document.paths['/api/v1/products/{id}']!.delete!.security).toEqual([{ bearerAuth: ['staff'] }]);
     expect(document.paths['/api/v1/me']!.get!.security).toEqual([{ bearerAuth: [] }]);
+    // the statuses that follow from it: a staff-only write can answer 401 and 403, a public read neither 403
+    const statuses = (path: string, method: string) =>
+      Object.keys((document.paths[path]![method] as unknown as { responses: Record<string, unknown> }).responses);
+    expect(statuses('/api/v1/products', 'post')).toEqual(expect.arrayContaining(['201', '400', '401', '403', '413', '415', '429']));
+    expect(statuses('/api/v1/products', 'get')).not.toContain('403');
   });
 
   it('validates with the reference messages', async () => {
