@@ -122,5 +122,17 @@ export async function askForMissing(request: PromptRequest): Promise<Answers> {
     // say so now rather than after the remaining questions.
     validateOptions(values as GivenOptions);
   }
+  // a person at a terminal sees what will be written, and says yes, before anything is (--yes skips this)
+  if (interactive) await confirmChoices(directory, values, streams);
   return { directory, options: values as Options };
+}
+
+async function confirmChoices(directory: string, values: Record<string, string | boolean>, streams: PromptStreams): Promise<void> {
+  const rows = [
+    ['directory', directory],
+    ...OPTION_DEFS.filter((def) => def.question !== undefined).map((def) => [def.id, values[def.id] === true ? 'yes' : values[def.id] === false ? 'no' : String(values[def.id])]),
+  ];
+  const width = Math.max(...rows.map(([name]) => name!.length));
+  clack.note(rows.map(([name, value]) => `${name!.padEnd(width)}  ${value}`).join('\n'), 'The project', { output: streams.output });
+  if (!unlessCancelled(await clack.confirm({ ...streams, message: 'Create it?', initialValue: true }))) throw new CancelledError();
 }

@@ -69,6 +69,7 @@ describe('prompts', () => {
       await t.answer('Add the example resources', ENTER);
       await t.answer('Install dependencies?', ENTER);
       await t.answer('Initialize a git repository?', ENTER);
+      await t.answer('Create it?', ENTER);
     });
     expect(result).toEqual({
       directory: 'shop-api',
@@ -88,12 +89,27 @@ describe('prompts', () => {
     });
     expect(screen).toContain('Express');
     expect(screen).toContain('Hono');
+    // what will be written, shown before it is
+    expect(screen).toMatch(/directory\s+shop-api/);
+    expect(screen).toMatch(/framework\s+fastify/);
+    expect(screen).toMatch(/example\s+yes/);
+  });
+
+  it('answering no to "Create it?" writes nothing: Cancelled', async () => {
+    const cwd = await tempDir();
+    const all = { framework: 'fastify', database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, install: false } as const;
+    const attempt = ask({ directory: 'api', given: all, cwd }, async (t) => {
+      await t.answer('Initialize a git repository?', ENTER);
+      await t.answer('Create it?', 'n');
+    });
+    await expect(attempt).rejects.toThrow(CancelledError);
   });
 
   it('moving down picks another framework', async () => {
     const cwd = await tempDir();
     const { result } = await ask({ directory: 'api', given: { database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, install: false, git: false }, cwd }, async (t) => {
       await t.answer('Which HTTP framework?', `${DOWN}${DOWN}${ENTER}`);
+      await t.answer('Create it?', ENTER);
     });
     expect(result.options.framework).toBe('hono');
   });
@@ -104,6 +120,7 @@ describe('prompts', () => {
       await t.answer('Authentication?', `${DOWN}${ENTER}`);
       await t.answer('Default pagination for new resources?', `${DOWN}${ENTER}`);
       await t.answer('Install dependencies?', 'n');
+      await t.answer('Create it?', ENTER);
     });
     expect(result.options).toMatchObject({ auth: 'none', pagination: 'offset', example: false, install: false, git: false });
     expect(screen).not.toContain('Which HTTP framework?');
@@ -120,6 +137,7 @@ describe('prompts', () => {
       await t.answer('Where should the project go?', `My API${ENTER}`);
       await t.answer('try "my-api"', `${'\u007f'.repeat(6)}taken${ENTER}`);
       await t.answer('--force', `${'\u007f'.repeat(5)}my-api${ENTER}`);
+      await t.answer('Create it?', ENTER);
     });
     expect(screen).toContain('capital letters');
     expect(result.directory).toBe('my-api');
