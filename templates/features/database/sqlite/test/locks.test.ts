@@ -26,9 +26,14 @@ describe('a write lock held elsewhere never stops the process', () => {
     other.exec('BEGIN IMMEDIATE');
     const write = app.request('/api/v1/probe/items', { method: 'POST', body: { name: 'waited' } });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = performance.now();
-    expect((await app.request('/health/live')).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(100);
+    // the fastest of three, so a loaded machine's one slow round trip is not mistaken for a blocked event loop
+    const times: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const started = performance.now();
+      expect((await app.request('/health/live')).status).toBe(200);
+      times.push(performance.now() - started);
+    }
+    expect(Math.min(...times)).toBeLessThan(100);
     // reads go on beside the lock (WAL)
     expect((await app.request('/api/v1/probe/items')).status).toBe(200);
     setTimeout(() => other.exec('COMMIT'), 500);
