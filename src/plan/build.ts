@@ -40,6 +40,8 @@ function viewFor(ctx: Context, features: Feature[]): View & { dialect: string } 
   return {
     ...ctx,
     jwt: ctx.auth === 'jwt',
+    /** `{{#if frameworkIs.hono}}`: text that differs by framework (the README's native-route example) */
+    frameworkIs: { [ctx.framework]: true },
     dialect: database.dialect,
     db: { label: database.label, envUrl: database.envUrl, urlHelp: database.urlHelp, server: database.ci !== undefined },
     tables: features.flatMap((feature) => feature.tables ?? []),

@@ -49,41 +49,95 @@ export interface PipelineDeps {
  * check access, validate, run the handler, shape the response with the read
  * schema. Adapters only translate requests in and responses out.
  */
+/** What the gate reads of a request: the same for a generated route and a native one. */
+export type GateRequest = Pick<RawRequest, 'headers' | 'cookies' | 'ip'>;
+
+/** The parts of a route's definition the gate applies. */
+export type GateRule = Pick<RouteDef, 'access' | 'authenticate' | 'throttle' | 'anyHost'>;
+
+/**
+ * The gate every route passes before its input is read, generated or native:
+ * the Host (ALLOWED_HOSTS), the caller's credentials, the throttle scopes of the
+ * caller, the access rule. Resolves to the caller; the throttle's RateLimit-*
+ * headers go into `headers`, which an error the gate raises carries too.
+ */
+export function createGate(
+  rule: GateRule,
+  deps: PipelineDeps,
+): (request: GateRequest, headers: Record<string, string | string[]>) => Promise<AuthUser | null> {
+  const rules = rule.throttle === false ? [] : rule.throttle ? [rule.throttle].flat() : null;
+  const byCaller = rules?.filter((item) => !item.byBodyField);
+  const throttler = rule.throttle === false ? null : deps.throttler;
+
+  return async (request, headers) => {
+    if (deps.hostAllowed && !rule.anyHost && !deps.hostAllowed(hostnameOf(request.headers.host))) {
+      throw new BadRequest('Invalid Host header: this API does not answer to that host.');
+    }
+    let user: AuthUser | null = null;
+    if (deps.authenticate && rule.authenticate !== false) {
+      try {
+        user = await deps.authenticate(request);
+      } catch (error) {
+        // a failed credential counts as an anonymous request of its address: guessing tokens is throttled too
+        if (throttler && error instanceof AuthenticationFailed) await count(throttler, ANON, `ip:${request.ip}`, headers);
+        throw error;
+      }
+    }
+
+    if (throttler) {
+      // any scope counts a signed-in caller by user id, an anonymous one by address
+      const ident = user ? `user:${user.id}` : `ip:${request.ip}`;
+      if (byCaller) for (const item of byCaller) await count(throttler, item, ident, headers);
+      else await count(throttler, user ? USER : ANON, ident, headers);
+    }
+
+    checkAccess(rule.access, user);
+    return user;
+  };
+}
+
+/**
+ * The gate for a route mounted on the framework directly (the adapters' `guard()`): the caller, and the headers
+ * the response must carry. An error comes out as the API error it is, with those headers, for the adapter's error
+ * handler to answer in the envelope.
+ */
+export function createNativeGate(
+  rule: GateRule,
+  deps: PipelineDeps,
+): (request: GateRequest) => Promise<{ user: AuthUser | null; headers: Record<string, string | string[]> }> {
+  if ([rule.throttle].flat().some((item) => item && item.byBodyField)) {
+    throw new Error('guard(): byBodyField needs a validated body, which only a route definition has; count by caller here.');
+  }
+  const gate = createGate(rule, deps);
+  return async (request) => {
+    const headers: Record<string, string | string[]> = {};
+    try {
+      return { user: await gate(request, headers), headers };
+    } catch (error) {
+      if (error instanceof ApiError) throw error.withHeaders(headers);
+      throw error;
+    }
+  };
+}
+
+/**
+ * The same steps for every route on every framework: the gate (host,
+ * credentials, throttle, access), validation, the handler, the response shaped
+ * by the read schema. Adapters only translate requests in and responses out.
+ */
 export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (request: RawRequest) => Promise<RawResponse> {
   const { route, version } = mounted;
   const fixedHeaders = { ...deprecationHeaders(deps.registry, version), ...route.headers };
   const serialize = responseSerializer(route, deps.validateResponses);
-  const rules = route.throttle === false ? [] : route.throttle ? [route.throttle].flat() : null;
-  const byCaller = rules?.filter((rule) => !rule.byBodyField);
-  const byBody = rules?.filter((rule) => rule.byBodyField) ?? [];
+  const gate = createGate(route, deps);
+  const byBody = route.throttle ? [route.throttle].flat().filter((rule) => rule.byBodyField) : [];
   const throttler = route.throttle === false ? null : deps.throttler;
 
   return async (request) => {
     // headers every answer of this route carries, errors included (a 429 keeps its RateLimit-*, a 404 its Sunset)
     const headers: Record<string, string | string[]> = { ...fixedHeaders };
     try {
-      if (deps.hostAllowed && !route.anyHost && !deps.hostAllowed(hostnameOf(request.headers.host))) {
-        throw new BadRequest('Invalid Host header: this API does not answer to that host.');
-      }
-      let user: AuthUser | null = null;
-      if (deps.authenticate && route.authenticate !== false) {
-        try {
-          user = await deps.authenticate(request);
-        } catch (error) {
-          // a failed credential counts as an anonymous request of its address: guessing tokens is throttled too
-          if (throttler && error instanceof AuthenticationFailed) await count(throttler, ANON, `ip:${request.ip}`, headers);
-          throw error;
-        }
-      }
-
-      if (throttler) {
-        // any scope counts a signed-in caller by user id, an anonymous one by address
-        const ident = user ? `user:${user.id}` : `ip:${request.ip}`;
-        if (byCaller) for (const rule of byCaller) await count(throttler, rule, ident, headers);
-        else await count(throttler, user ? USER : ANON, ident, headers);
-      }
-
-      checkAccess(route.access, user);
+      const user = await gate(request, headers);
 
       const context = {
         params: route.params ? validate(route.params, request.params) : request.params,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RouteDeps } from '../../src/api/deps.js';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { HttpApp } from '../../src/core/http.js';
 import type { VersionRegistry } from '../../src/core/versioning.js';
@@ -39,7 +39,7 @@ const TEST_ENV = {
  * called over real HTTP: the same way for every framework the project may use.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; registry?: VersionRegistry<RouteDeps> } = {},
+  options: { env?: Record<string, string>; registry?: VersionRegistry<RouteDeps>; nativeRoutes?: AppDeps['nativeRoutes'] } = {},
 ): Promise<TestApp> {
   const testDatabase = await createTestDatabase();
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabase.url, ...options.env });
@@ -48,7 +48,15 @@ export async function startTestApp(
   // with REDIS_URL set, throttle counts live in Redis, as in a scaled-out deployment (each app its own key prefix)
   const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 1000 }) : undefined;
   const throttleStore = redis ? new RedisThrottleStore(redis, `test:${randomUUID()}:`) : undefined;
-  const app = createApp({ config, logger: createLogger({ level: 'silent' }), database, registry: options.registry, redis, throttleStore });
+  const app = createApp({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    database,
+    registry: options.registry,
+    redis,
+    throttleStore,
+    nativeRoutes: options.nativeRoutes,
+  });
   const url = await app.listen(0, '127.0.0.1');
   return {
     url,

@@ -21,15 +21,24 @@ import {
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
-import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
+import type { AuthUser } from '../../../core/routes.js';
 import { answerClientError } from '../../../core/security.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 import type { Logger } from '../../../logger.js';
+import { nativeRoutes } from './native.js';
 
-interface Locals {
+export interface Locals {
   requestId: string;
   log: Logger;
+  /** the caller, on a native route behind guard(); null when anonymous */
+  user?: AuthUser | null;
 }
+
+/** guard({ access, throttle }): a middleware giving a native route the generated routes' gate. */
+export type Guard = (rule: GateRule) => (request: Request, response: Response<unknown, Locals>, next: NextFunction) => Promise<void>;
+/** Adds your own Express routes (src/adapters/http/express/native.ts). */
+export type NativeRoutes = (app: express.Router, guard: Guard) => void;
 
 /**
  * The only file that knows Express: it mounts the framework-agnostic route
@@ -37,7 +46,10 @@ interface Locals {
  * the error middleware) and turns Express's own errors (bad JSON, body too
  * large, unknown media type, no route) into the API's error types.
  */
-export function createHttpApp(options: HttpAppOptions): HttpApp & { express: express.Express } {
+export function createHttpApp(
+  options: HttpAppOptions,
+  addNativeRoutes: NativeRoutes = nativeRoutes,
+): HttpApp & { express: express.Express } {
   const { routes, pipeline, logger } = options;
   const app = express();
   app.disable('x-powered-by');
@@ -110,6 +122,24 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { express: exp
     });
   }
   app.use(router);
+
+  const guard: Guard = (rule) => {
+    const admit = createNativeGate(rule, pipeline);
+    return async (request, response, next) => {
+      const { user, headers } = await admit({
+        headers: request.headers as Record<string, string | undefined>,
+        cookies: parseCookies(request.headers.cookie),
+        ip: request.ip ?? '',
+      });
+      response.locals.user = user;
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+      next();
+    };
+  };
+  // their own router, mounted before the 404 handler below
+  const native = express.Router({ strict: false, caseSensitive: true });
+  addNativeRoutes(native, guard);
+  app.use(native);
 
   const unmatched = unmatchedRequestResolver(
     routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),

@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   ApiError,
   BadRequest,
@@ -23,16 +24,36 @@ import {
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
-import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
+import type { AuthUser } from '../../../core/routes.js';
 import { answerClientError } from '../../../core/security.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
+import type { Logger } from '../../../logger.js';
+import { nativeRoutes } from './native.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the caller, on a native route behind guard(); null when anonymous */
+    user: AuthUser | null;
+  }
+}
+
+/** guard({ access, throttle }): a preHandler giving a native route the generated routes' gate. */
+export type Guard = (rule: GateRule) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+/** The Fastify instance the API runs on (its logger is the app's pino). */
+export type FastifyApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>;
+/** Adds your own Fastify routes (src/adapters/http/fastify/native.ts). */
+export type NativeRoutes = (app: FastifyApp, guard: Guard) => void;
 
 /**
  * The only file that knows Fastify: it mounts the framework-agnostic route
  * definitions as native routes and turns Fastify's own errors (bad JSON, body
  * too large, unknown media type, no route) into the API's error types.
  */
-export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: ReturnType<typeof Fastify> } {
+export function createHttpApp(
+  options: HttpAppOptions,
+  addNativeRoutes: NativeRoutes = nativeRoutes,
+): HttpApp & { fastify: ReturnType<typeof Fastify> } {
   const { routes, pipeline, logger } = options;
   // links are built on PUBLIC_URL when set; otherwise on the Host the request named (X-Forwarded-* only from a trusted proxy)
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
@@ -120,6 +141,21 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { fastify: Ret
       },
     });
   }
+
+  app.decorateRequest('user', null);
+  const guard: Guard = (rule) => {
+    const admit = createNativeGate(rule, pipeline);
+    return async (request, reply) => {
+      const { user, headers } = await admit({
+        headers: request.headers as Record<string, string | undefined>,
+        cookies: parseCookies(request.headers.cookie),
+        ip: request.ip,
+      });
+      request.user = user;
+      reply.headers(headers);
+    };
+  };
+  addNativeRoutes(app, guard);
 
   return {
     fastify: app,

@@ -1,5 +1,5 @@
 import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
@@ -24,23 +24,37 @@ import {
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
-import { createRouteHandler, type RawResponse } from '../../../core/pipeline.js';
+import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
+import type { AuthUser } from '../../../core/routes.js';
 import { answerClientError } from '../../../core/security.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 import type { Logger } from '../../../logger.js';
+import { nativeRoutes } from './native.js';
 
-type Env = { Bindings: HttpBindings; Variables: { requestId: string; log: Logger } };
+export type Env = {
+  Bindings: HttpBindings;
+  /** `user`: the caller, on a native route behind guard(); null when anonymous */
+  Variables: { requestId: string; log: Logger; user: AuthUser | null };
+};
+
+/** guard({ access, throttle }): a middleware giving a native route the generated routes' gate. */
+export type Guard = (rule: GateRule) => MiddlewareHandler<Env>;
+/** Adds your own Hono routes (src/adapters/http/hono/native.ts). */
+export type NativeRoutes = (app: Hono<Env>, guard: Guard) => void;
 
 /**
  * The only file that knows Hono: it mounts the framework-agnostic route
  * definitions as Hono routes served by @hono/node-server, and turns Hono's own
  * errors (body too large, no route) into the API's error types.
  */
-export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<Env> } {
+export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRoutes = nativeRoutes): HttpApp & { hono: Hono<Env> } {
   const { routes, pipeline, logger } = options;
   const app = new Hono<Env>({ strict: false });
   const trust = compileTrust(options.trustProxy);
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+  // trusting no proxy, the client is the socket's peer: no X-Forwarded-For to parse
+  const clientIp = (c: Context<Env>) =>
+    options.trustProxy === false ? (c.env.incoming.socket.remoteAddress ?? '') : proxyaddr(c.env.incoming, trust);
 
   const security = Object.entries(options.securityHeaders);
   const lifecycle = new Lifecycle();
@@ -92,8 +106,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
         // from the URL already parsed: Hono's c.req.queries() would parse it again
         query: queryOf(url.searchParams),
         body: mounted.route.body ? await readBody(c) : undefined,
-        // trusting no proxy, the client is the socket's peer: no X-Forwarded-For to parse
-        ip: options.trustProxy === false ? (c.env.incoming.socket.remoteAddress ?? '') : proxyaddr(c.env.incoming, trust),
+        ip: clientIp(c),
         requestId: c.get('requestId'),
         log: c.get('log'),
       });
@@ -102,6 +115,22 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { hono: Hono<E
     if (mounted.route.body) app.on(mounted.route.method, mounted.path, limitBody, handler);
     else app.on(mounted.route.method, mounted.path, handler);
   }
+
+  const guard: Guard = (rule) => {
+    const admit = createNativeGate(rule, pipeline);
+    return async (c, next) => {
+      const headers = c.env.incoming.headers;
+      const admitted = await admit({
+        headers: headers as Record<string, string | undefined>,
+        cookies: parseCookies(headers.cookie),
+        ip: clientIp(c),
+      });
+      c.set('user', admitted.user);
+      for (const [name, value] of Object.entries(admitted.headers)) c.header(name, [value].flat().join(', '));
+      await next();
+    };
+  };
+  addNativeRoutes(app, guard);
 
   const unmatched = unmatchedRequestResolver(
     routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),
