@@ -7,13 +7,13 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
   fastify: {
     id: 'framework-fastify',
     templates: ['features/framework/fastify'],
-    dependencies: pick('fastify', '@fastify/cors'),
+    dependencies: pick('fastify'),
   },
   express: {
     id: 'framework-express',
     templates: ['features/framework/express'],
-    dependencies: pick('express', 'cors'),
-    devDependencies: pick('@types/express', '@types/cors'),
+    dependencies: pick('express'),
+    devDependencies: pick('@types/express'),
   },
   hono: {
     id: 'framework-hono',

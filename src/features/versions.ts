@@ -5,16 +5,13 @@
  */
 export const VERSIONS = {
   '@node-rs/argon2': '^2.0.2',
-  '@fastify/cors': '^11.1.0',
   '@hono/node-server': '^2.1.9',
-  '@types/cors': '^2.8.19',
   '@types/express': '^5.0.4',
   '@types/proxy-addr': '^2.0.3',
   '@types/better-sqlite3': '^7.6.13',
   '@types/node': '^20.19.0',
   '@types/pg': '^8.15.6',
   'better-sqlite3': '^12.9.0',
-  cors: '^2.8.6',
   'drizzle-kit': '^0.31.11',
   'drizzle-orm': '^0.45.4',
   express: '^5.2.1',

@@ -114,6 +114,13 @@ export class UnsupportedMediaType extends ApiError {
   }
 }
 
+/** A compressed request body: refused on every framework (an inflated body could exceed any limit set on it). */
+export class UnsupportedContentEncoding extends ApiError {
+  constructor(encoding: string) {
+    super(415, { detail: `Unsupported Content-Encoding "${encoding}" in request: send the body uncompressed.` });
+  }
+}
+
 export class Throttled extends ApiError {
   constructor(waitSeconds: number) {
     super(

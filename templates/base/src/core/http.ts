@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Cors } from './cors.js';
 import secureJson from 'secure-json-parse';
 import type { Logger } from '../logger.js';
-import { ParseError } from './errors.js';
-import type { PipelineDeps } from './pipeline.js';
+import { BadRequest, ParseError, toErrorResponse, UnsupportedContentEncoding } from './errors.js';
+import type { PipelineDeps, RawResponse } from './pipeline.js';
 import type { MountedRoute } from './routes.js';
 
 /** What a framework adapter needs to serve the API. */
@@ -13,7 +14,8 @@ export interface HttpAppOptions {
   bodyLimit: number;
   /** false, true, a hop count, or a list of trusted proxy addresses / CIDRs */
   trustProxy: boolean | number | string[];
-  corsOrigins: string[];
+  /** CORS_ORIGINS applied (core/cors.ts); null when unset */
+  cors: Cors | null;
   /** the origin links (`next`, `previous`) are built on; unset, the request's own Host */
   publicUrl: string | undefined;
   /** set on every response before anything else runs (core/security.ts) */
@@ -60,6 +62,107 @@ export function drainServer(server: Server, close: () => Promise<void> = () => c
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * The headers every answer to a request carries, whatever answers it (a route, an error, the router, a preflight):
+ * the security headers and, with CORS on, the grant for the request's Origin. The adapters set them first.
+ */
+export function answerHeaders(
+  options: Pick<HttpAppOptions, 'securityHeaders' | 'cors'>,
+  requestHeaders: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  return options.cors ? { ...options.securityHeaders, ...options.cors.headersFor(requestHeaders) } : options.securityHeaders;
+}
+
+/**
+ * An answer given before any routing: the 503 while shutting down, a request target or Host no URL can be made of
+ * (400), a CORS preflight; null for the rest. The same checks in the same order on every framework, where each
+ * framework's router would otherwise answer these its own way.
+ */
+export function earlyAnswer(
+  options: Pick<HttpAppOptions, 'cors'>,
+  lifecycle: Lifecycle,
+  request: Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'rawHeaders'>,
+): RawResponse | null {
+  if (lifecycle.draining) return SHUTTING_DOWN;
+  const problem = targetProblem(request.url ?? '/') ?? hostProblem(request.headers.host, request.rawHeaders);
+  if (problem) return toErrorResponse(new BadRequest(problem));
+  return options.cors?.preflight(request.method ?? 'GET', request.headers) ?? null;
+}
+
+/** What is wrong with a request target no route could be matched on, if anything. */
+export function targetProblem(target: string): string | undefined {
+  if (target.startsWith('http://') || target.startsWith('https://')) return undefined;
+  if (!target.startsWith('/')) return 'Malformed URL: the request target must be a path.';
+  const query = target.indexOf('?');
+  const path = query < 0 ? target : target.slice(0, query);
+  if (path.includes('\\')) return 'Malformed URL: the path has a backslash.';
+  if (path.includes('%')) {
+    try {
+      decodeURIComponent(path);
+    } catch {
+      return 'Malformed URL: the path has an invalid %-escape.';
+    }
+  }
+  return undefined;
+}
+
+/** A Host header must be one host name or address and an optional port; none at all is for ALLOWED_HOSTS to judge. */
+const HOST_SYNTAX = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/;
+
+function hostProblem(host: string | undefined, rawHeaders: string[]): string | undefined {
+  if (host === undefined) return undefined;
+  const problem = 'Invalid Host header: this API does not answer to that host.';
+  if (!HOST_SYNTAX.test(host)) return problem;
+  // Node keeps the first of two Host headers; RFC 9112 §3.2 wants the request refused, as a proxy may have read the other
+  let hosts = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2)
+    if (rawHeaders[index]!.length === 4 && rawHeaders[index]!.toLowerCase() === 'host') hosts += 1;
+  if (hosts > 1) return problem;
+  // and it must be the host a URL would make of it (`127.1` is 127.0.0.1 to a URL, and refused by Hono's server)
+  const given = host.toLowerCase();
+  const url = new URL(`http://${given}`);
+  return url.host === given || `${url.hostname}:80` === given ? undefined : problem;
+}
+
+/**
+ * The request target as every adapter routes it: empty segments merged, dot segments resolved and %-escapes of
+ * unreserved characters decoded (RFC 3986 §6.2.2), so `/api/v1/./%70roducts` is `/api/v1/products` on every framework. Targets that
+ * need neither, nearly all of them, are returned as they came.
+ */
+export function canonicalTarget(target: string): string {
+  if (!target.startsWith('/')) return target;
+  const query = target.indexOf('?');
+  const path = query < 0 ? target : target.slice(0, query);
+  if (!path.includes('%') && !path.includes('/.') && !path.includes('//')) return target;
+  // empty segments merged, as nginx does by default (`//api/v1/products//` is `/api/v1/products/`)
+  const decoded = path.replace(/\/{2,}/g, '/').replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9._~-]/.test(char) ? char : escape.toUpperCase();
+  });
+  const resolved = decoded.includes('/.') ? new URL(`http://localhost${decoded}`).pathname : decoded;
+  return query < 0 ? resolved : resolved + target.slice(query);
+}
+
+/**
+ * Writes an answer through Node's own writeHead/end: the adapters that sit on a plain Node server (Express, and
+ * Hono before its router) answer early and error responses this way. A 204 or 304 has no body (nor its length);
+ * Node itself drops the body of a HEAD request, and keeps the length a GET would have.
+ */
+export function writeAnswer(response: ServerResponse, result: RawResponse): void {
+  if (result.body === undefined || result.status === 204 || result.status === 304) {
+    return void response.writeHead(result.status, result.headers).end();
+  }
+  const json = typeof result.body !== 'string';
+  const text = json ? JSON.stringify(result.body) : (result.body as string);
+  response
+    .writeHead(result.status, {
+      'Content-Type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+      ...result.headers,
+      'Content-Length': String(Buffer.byteLength(text)),
+    })
+    .end(text);
 }
 
 /** The answer to a request that arrives while the process shuts down: come back to another instance. */
@@ -113,6 +216,14 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
   return /^application\/(?:[\w.+-]+\+)?json$/.test(type);
 }
 
+/** A JSON body is read as sent, never inflated: any Content-Encoding but `identity` is a 415 (RFC 9110 §8.4.1). */
+export function assertIdentityEncoding(headers: Record<string, string | string[] | undefined>): void {
+  const encoding = String(headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') throw new UnsupportedContentEncoding(encoding.slice(0, 40));
+}
+
 /** Whether a request carries a body at all (RFC 9112: a length, or a chunked transfer). */
 export function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
@@ -158,26 +269,3 @@ export function logCompleted(
   if (!logger.isLevelEnabled('info')) return;
   log.info({ req: request, res: { statusCode }, responseTime: Number(process.hrtime.bigint() - startedAt) / 1e6 }, 'request completed');
 }
-
-/**
- * CORS, when CORS_ORIGINS is set: one policy that each adapter hands its
- * framework's CORS middleware, so a preflight is answered alike everywhere:
- * every method the API serves, the headers a client sends, cached 10 minutes.
- */
-export const CORS_POLICY = {
-  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-  maxAgeSeconds: 600,
-} as const;
-
-/** Headers a browser on another origin may read, when CORS is on. */
-export const EXPOSED_HEADERS = [
-  'X-Request-Id',
-  'Retry-After',
-  'RateLimit-Limit',
-  'RateLimit-Remaining',
-  'RateLimit-Reset',
-  'Deprecation',
-  'Sunset',
-  'Link',
-];

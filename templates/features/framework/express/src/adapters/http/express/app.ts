@@ -1,4 +1,3 @@
-import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -6,9 +5,11 @@ import type { Duplex } from 'node:stream';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
   absoluteUrl,
-  CORS_POLICY,
+  answerHeaders,
+  assertIdentityEncoding,
+  canonicalTarget,
   drainServer,
-  EXPOSED_HEADERS,
+  earlyAnswer,
   hasBody,
   isJsonMediaType,
   Lifecycle,
@@ -17,9 +18,9 @@ import {
   parseJsonBody,
   requestIdFrom,
   requestLogger,
-  SHUTTING_DOWN,
   type HttpApp,
   type HttpAppOptions,
+  writeAnswer,
 } from '../../../core/http.js';
 import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
 import type { AuthUser } from '../../../core/routes.js';
@@ -59,15 +60,24 @@ export function createHttpApp(
   app.set('trust proxy', options.trustProxy);
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
-  const security = Object.entries(options.securityHeaders);
+  const unmatched = unmatchedRequestResolver(
+    routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),
+    pipeline.registry,
+  );
   const lifecycle = new Lifecycle();
   app.use((request: Request, response: Response<unknown, Locals>, next: NextFunction) => {
     const startedAt = process.hrtime.bigint();
     response.locals.requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
     response.locals.log = requestLogger(logger, response.locals.requestId);
     response.setHeader('X-Request-Id', response.locals.requestId);
-    for (const [name, value] of security) response.setHeader(name, value);
-    if (lifecycle.draining) return void send(response, SHUTTING_DOWN);
+    for (const [name, value] of Object.entries(answerHeaders(options, request.headers))) response.setHeader(name, value);
+    // routed as every adapter routes it (`/api/v1/./%70roducts` is `/api/v1/products`)
+    request.url = canonicalTarget(request.url);
+    const early = earlyAnswer(options, lifecycle, request);
+    if (early) return void send(response, early);
+    // no route serves OPTIONS (a CORS preflight is answered above): the 405 of any other method, where Express's
+    // router would answer 200 with an Allow list of its own
+    if (request.method === 'OPTIONS') return void sendError(unmatched(request.method, request.path), response);
     lifecycle.inFlight += 1;
     response.once('close', () => (lifecycle.inFlight -= 1));
     // no listener at all when the completion line would not be logged: one closure less on every request
@@ -78,23 +88,14 @@ export function createHttpApp(
     }
     next();
   });
-  if (options.corsOrigins.length > 0) {
-    app.use(
-      cors({
-        origin: options.corsOrigins,
-        credentials: true,
-        methods: [...CORS_POLICY.methods],
-        allowedHeaders: [...CORS_POLICY.allowedHeaders],
-        exposedHeaders: EXPOSED_HEADERS,
-        maxAge: CORS_POLICY.maxAgeSeconds,
-      }),
-    );
-  }
-
   // Only JSON bodies, read as text and parsed by the parser every adapter uses; any other media type with a body
   // is a 415. Mounted on the routes that take a body, so the others pay nothing for it.
   const readBody = [
-    express.text({ type: (request) => isJsonMediaType(request.headers['content-type']), limit: options.bodyLimit }),
+    (request: Request, _response: Response, next: NextFunction) => {
+      if (isJsonMediaType(request.headers['content-type'])) assertIdentityEncoding(request.headers);
+      next();
+    },
+    express.text({ type: (request) => isJsonMediaType(request.headers['content-type']), limit: options.bodyLimit, inflate: false }),
     (request: Request, _response: Response, next: NextFunction) => {
       if (typeof request.body === 'string') request.body = parseJsonBody(request.body);
       else if (hasBody(request.headers)) throw new UnsupportedMediaType(request.headers['content-type']?.split(';')[0]?.trim() || 'none');
@@ -141,10 +142,6 @@ export function createHttpApp(
   addNativeRoutes(native, guard);
   app.use(native);
 
-  const unmatched = unmatchedRequestResolver(
-    routes.map((mounted) => ({ method: mounted.route.method, path: mounted.path })),
-    pipeline.registry,
-  );
   app.use((request: Request, response: Response<unknown, Locals>) => sendError(unmatched(request.method, request.path), response));
   app.use((error: unknown, _request: Request, response: Response<unknown, Locals>, _next: NextFunction) =>
     sendError(fromExpressError(error, options.bodyLimit), response),
@@ -180,25 +177,12 @@ export function createHttpApp(
 }
 
 /**
- * Answers through Node's own writeHead/end, not res.json: Express's res.send turns the text into a Buffer, parses
- * the content type to set its charset and tests freshness on every response (nothing here is ever fresh: no ETag,
- * no Last-Modified): a products page went from ~84 % to ~90 % of a bare Express route's req/s (docs/benchmarks.md of
- * create-prod-api). A 204 or 304 has no body (nor its length); Node itself drops the body of a HEAD request.
+ * Answers through Node's own writeHead/end (core/http.ts), not res.json: Express's res.send turns the text into a
+ * Buffer, parses the content type to set its charset and tests freshness on every response (nothing here is ever
+ * fresh: no ETag, no Last-Modified): a products page went from ~84 % to ~90 % of a bare Express route's req/s
+ * (docs/benchmarks.md of create-prod-api).
  */
-function send(response: Response, result: RawResponse): void {
-  if (result.body === undefined || result.status === 204 || result.status === 304) {
-    return void response.writeHead(result.status, result.headers).end();
-  }
-  const json = typeof result.body !== 'string';
-  const text = json ? JSON.stringify(result.body) : (result.body as string);
-  response
-    .writeHead(result.status, {
-      'Content-Type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
-      ...result.headers,
-      'Content-Length': String(Buffer.byteLength(text)),
-    })
-    .end(text);
-}
+const send = writeAnswer;
 
 function sendError(error: unknown, response: Response<unknown, Locals>): void {
   const result = toErrorResponse(error);

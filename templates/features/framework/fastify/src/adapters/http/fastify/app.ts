@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -13,14 +12,16 @@ import {
 } from '../../../core/errors.js';
 import {
   absoluteUrl,
-  CORS_POLICY,
+  answerHeaders,
+  assertIdentityEncoding,
+  canonicalTarget,
   drainServer,
-  EXPOSED_HEADERS,
+  earlyAnswer,
   Lifecycle,
   parseCookies,
   parseJsonBody,
   requestIdFrom,
-  SHUTTING_DOWN,
+  targetProblem,
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
@@ -62,10 +63,13 @@ export function createHttpApp(
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
     trustProxy: trustProxyOption(options.trustProxy),
     bodyLimit: options.bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    // a URL Fastify cannot route answers in the envelope too, never echoing the path: a malformed %-escape is a
-    // 400, a segment too long to be an id (over maxParamLength) names nothing: a 404
-    frameworkErrors: (_error, request, reply) => sendError(unroutableUrl(request.url), request, reply, options.securityHeaders),
+    // a segment of any length reaches its route (an over-long id is the route's 404, counted like any request)
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
+    // routed as every adapter routes it (`/api/v1/./%70roducts` is `/api/v1/products`)
+    rewriteUrl: (request) => canonicalTarget(request.url ?? '/'),
+    // a URL Fastify cannot route answers in the envelope too, never echoing the path: a malformed %-escape is a 400
+    frameworkErrors: (_error, request, reply) =>
+      sendError(unroutableUrl(request.url), request, reply, answerHeaders(options, request.headers)),
     // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
     clientErrorHandler: (error, socket) => answerClientError(error, socket, options.securityHeaders, randomUUID()),
     forceCloseConnections: 'idle',
@@ -79,8 +83,14 @@ export function createHttpApp(
   // callback style: an async hook costs a promise on every request
   const lifecycle = new Lifecycle();
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('X-Request-Id', request.id).headers(options.securityHeaders);
-    if (lifecycle.draining) return void send(reply, SHUTTING_DOWN);
+    reply.header('X-Request-Id', request.id).headers(answerHeaders(options, request.headers));
+    const early = earlyAnswer(options, lifecycle, {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      rawHeaders: request.raw.rawHeaders,
+    });
+    if (early) return void send(reply, early);
     lifecycle.inFlight += 1;
     reply.raw.once('close', () => (lifecycle.inFlight -= 1));
     done();
@@ -88,27 +98,17 @@ export function createHttpApp(
 
   // Only JSON bodies, read by the same parser every adapter uses; any other media type with a body is a 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json(?:;|$)/i, { parseAs: 'string' }, (_request, text, done) => {
+  app.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json(?:;|$)/i, { parseAs: 'string' }, (request, text, done) => {
     try {
+      assertIdentityEncoding(request.headers);
       done(null, parseJsonBody(String(text)));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
 
-  if (options.corsOrigins.length > 0) {
-    void app.register(cors, {
-      origin: options.corsOrigins,
-      credentials: true,
-      methods: [...CORS_POLICY.methods],
-      allowedHeaders: [...CORS_POLICY.allowedHeaders],
-      maxAge: CORS_POLICY.maxAgeSeconds,
-      exposedHeaders: EXPOSED_HEADERS,
-    });
-  }
-
   app.setErrorHandler((error, request, reply) =>
-    sendError(fromFastifyError(error, request, options.bodyLimit), request, reply, options.securityHeaders),
+    sendError(fromFastifyError(error, request, options.bodyLimit), request, reply, answerHeaders(options, request.headers)),
   );
 
   const unmatched = unmatchedRequestResolver(
@@ -117,7 +117,7 @@ export function createHttpApp(
   );
   app.setNotFoundHandler((request, reply) => {
     const { pathname } = new URL(request.url, 'http://localhost');
-    sendError(unmatched(request.method, pathname), request, reply, options.securityHeaders);
+    sendError(unmatched(request.method, pathname), request, reply, answerHeaders(options, request.headers));
   });
 
   for (const mounted of routes) {
@@ -179,27 +179,23 @@ function send(reply: FastifyReply, response: RawResponse): FastifyReply {
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }
 
-function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, securityHeaders: Record<string, string>): void {
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, fixedHeaders: Record<string, string>): void {
   const response = toErrorResponse(error);
   if (response.unexpected) request.log.error({ err: error }, 'request failed');
-  // the request id and security headers are set again here: an error raised while routing comes before onRequest
+  // the request id and fixed headers are set again here: an error raised while routing comes before onRequest
   void reply
     .code(response.status)
     .header('X-Request-Id', request.id)
-    .headers(securityHeaders)
+    .headers(fixedHeaders)
     .headers(response.headers)
     .type('application/json; charset=utf-8')
     .send(response.body);
 }
 
-/** A path the router refused: a 400 when it cannot be decoded, else a 404 (a segment longer than any id). */
+/** A path the router refused: a 400 saying why when it cannot be decoded (as every adapter says it), else a 404. */
 function unroutableUrl(url: string): ApiError {
-  try {
-    decodeURIComponent(url.split('?')[0]!);
-    return new NotFound();
-  } catch {
-    return new BadRequest('Malformed URL: the path has an invalid %-escape.');
-  }
+  const problem = targetProblem(url);
+  return problem ? new BadRequest(problem) : new NotFound();
 }
 
 /** Fastify's own errors, said as the API's error types; anything else passes through unchanged. */

@@ -1,0 +1,197 @@
+// One project built on Fastify, Express and Hono, served side by side on the same data: the differential corpus
+// (corpus.ts) and a fast-check property test replayed against all three.
+import { existsSync } from 'node:fs';
+import { readFile, rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import fc from 'fast-check';
+import { corpus, normalize, STAFF, USER, type ReplayState } from './corpus.js';
+import { generateProject, inProject, startServer, stopServer, type RunningServer } from './support.js';
+import { exchange, requestBytes, type WireAnswer, type WireRequest } from './wire.js';
+
+export const FRAMEWORKS = ['fastify', 'express', 'hono'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/**
+ * The same project (same name and options) generated for each framework. `installed` is a generated SQLite project
+ * that is already installed: the others get no install of their own but a link to its node_modules, into which the
+ * packages it lacks (the other frameworks') are added without touching its package.json. One native build of
+ * better-sqlite3 serves all three.
+ */
+export async function generateTrio(tarball: string, name: string, installed: { framework: Framework; project: string }): Promise<Record<Framework, string>> {
+  const projects = { [installed.framework]: installed.project } as Record<Framework, string>;
+  for (const framework of FRAMEWORKS) {
+    if (framework === installed.framework) continue;
+    projects[framework] = await generateProject(tarball, name, ['--framework', framework, '--no-install'], { install: false });
+  }
+  const missing = new Set<string>();
+  for (const framework of FRAMEWORKS) {
+    const manifest = JSON.parse(await readFile(path.join(projects[framework], 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
+      if (!existsSync(path.join(installed.project, 'node_modules', name, 'package.json'))) missing.add(`${name}@${range}`);
+    }
+  }
+  if (missing.size > 0) await inProject(installed.project, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', ...missing]);
+  for (const framework of FRAMEWORKS) {
+    if (framework !== installed.framework) await symlink(path.join(installed.project, 'node_modules'), path.join(projects[framework], 'node_modules'), 'dir');
+  }
+  return projects;
+}
+
+/** Every throttle generous but the login's, which the corpus spends at its end. */
+export const LOGIN_LIMIT = 10;
+const ENV = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'differential-secret-differential-secret',
+  DATABASE_URL: './data/differential.sqlite',
+  LOG_LEVEL: 'warn',
+  CORS_ORIGINS: 'https://app.example.com',
+  THROTTLE_ANON: '100000/hour',
+  THROTTLE_USER: '100000/hour',
+  THROTTLE_LOGIN: `${LOGIN_LIMIT}/minute`,
+  SHUTDOWN_GRACE_MS: '1000',
+};
+
+/** Builds, migrates, makes the corpus's two users, and starts each project. */
+export async function startTrio(projects: Record<Framework, string>): Promise<Record<Framework, RunningServer>> {
+  const servers = {} as Record<Framework, RunningServer>;
+  for (const framework of FRAMEWORKS) {
+    const project = projects[framework];
+    if (!existsSync(path.join(project, 'dist/server.js'))) await inProject(project, 'npm', ['run', 'build']);
+    // a fresh database each time: the corpus expects the ids it creates
+    for (const suffix of ['', '-wal', '-shm']) await rm(path.join(project, `${ENV.DATABASE_URL}${suffix}`), { force: true });
+    await inProject(project, 'npm', ['run', 'db:migrate'], ENV);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', STAFF.username, '--password', STAFF.password, '--staff'], ENV);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', USER.username, '--password', USER.password], ENV);
+    servers[framework] = await startServer(project, ENV);
+  }
+  return servers;
+}
+
+export async function stopTrio(servers: Partial<Record<Framework, RunningServer>>): Promise<void> {
+  for (const server of Object.values(servers)) if (server.process.exitCode === null) await stopServer(server);
+}
+
+export interface Difference {
+  request: string;
+  answers: Record<Framework, ReturnType<typeof normalize>>;
+}
+
+/**
+ * Replays the corpus, each request sent to the three servers at once (so each throttle window sees the same
+ * timing), and returns every request whose normalized answers are not identical. Also the number of requests.
+ */
+export async function replayCorpus(
+  servers: Record<Framework, RunningServer>,
+): Promise<{ sent: number; differences: Difference[]; statuses: Record<string, number> }> {
+  const entries = corpus(LOGIN_LIMIT);
+  const states = Object.fromEntries(FRAMEWORKS.map((framework) => [framework, { tokens: {}, next: '' } as ReplayState])) as Record<Framework, ReplayState>;
+  const differences: Difference[] = [];
+  const statuses: Record<string, number> = {};
+  for (const entry of entries) {
+    const answers = {} as Record<Framework, ReturnType<typeof normalize>>;
+    await Promise.all(
+      FRAMEWORKS.map(async (framework) => {
+        const request = entry.request(states[framework]);
+        const answer = await exchange(servers[framework].url, requestBytes(request), 5_000, request.halfClose);
+        answers[framework] = normalize(answer, sentRequestId(request));
+        if (entry.capture && answer.status < 300) entry.capture(answer, states[framework]);
+      }),
+    );
+    statuses[entry.name] = answers.fastify.status;
+    const [first, ...rest] = FRAMEWORKS.map((framework) => JSON.stringify(answers[framework]));
+    if (rest.some((other) => other !== first)) differences.push({ request: entry.name, answers });
+  }
+  return { sent: entries.length, differences, statuses };
+}
+
+function sentRequestId(request: WireRequest): string | undefined {
+  return request.headers?.find(([name]) => name.toLowerCase() === 'x-request-id')?.[1];
+}
+
+/** A difference as a reader wants it: the request, then each framework's status, headers and body that differ. */
+export function describeDifferences(differences: Difference[]): string {
+  return differences
+    .map(({ request, answers }) => {
+      const lines = [`- ${request}`];
+      const [reference] = FRAMEWORKS;
+      for (const framework of FRAMEWORKS.slice(1)) {
+        const a = answers[reference];
+        const b = answers[framework];
+        if (a.status !== b.status) lines.push(`    status: ${reference} ${a.status}, ${framework} ${b.status}`);
+        if (a.timedOut !== b.timedOut) lines.push(`    timed out: ${reference} ${a.timedOut}, ${framework} ${b.timedOut}`);
+        for (const header of a.headers.filter((line) => !b.headers.includes(line))) lines.push(`    only ${reference}: ${header}`);
+        for (const header of b.headers.filter((line) => !a.headers.includes(line))) lines.push(`    only ${framework}: ${header}`);
+        if (a.body !== b.body) lines.push(`    body: ${reference} ${a.body.slice(0, 300)}\n          ${framework} ${b.body.slice(0, 300)}`);
+      }
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
+/** Arbitrary requests: methods, paths, query strings, headers and bodies, as bytes a client could send. */
+function arbitraryRequest(): fc.Arbitrary<WireRequest> {
+  const token = fc.stringMatching(/^[A-Za-z0-9._~!$&'()*+,;=:@-]{0,12}$/);
+  const escape = fc.integer({ min: 0, max: 255 }).map((byte) => `%${byte.toString(16).padStart(2, '0')}`);
+  const segment = fc.oneof(
+    fc.constantFrom('api', 'v1', 'v2', 'v9', 'products', 'orders', 'me', 'token', 'refresh', 'health', 'live', 'docs', 'openapi.json', '1', '999', '..', '.'),
+    token,
+    escape,
+  );
+  const path = fc.array(segment, { minLength: 0, maxLength: 6 }).map((segments) => `/${segments.join('/')}`);
+  const query = fc.option(fc.array(fc.tuple(token, token), { maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`), { nil: '' });
+  const method = fc.oneof(fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'), fc.stringMatching(/^[A-Z]{1,10}$/));
+  const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,40}$/).map((value) => value.trim());
+  const header = fc.oneof(
+    fc.tuple(fc.constantFrom('Authorization', 'Content-Type', 'Accept', 'Origin', 'X-Request-Id', 'Cookie', 'X-Forwarded-For', 'Content-Encoding', 'Access-Control-Request-Method'), headerValue),
+    fc.tuple(fc.constantFrom('Content-Type'), fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded')),
+    fc.tuple(fc.constantFrom('Authorization'), fc.constantFrom('Bearer ', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x', 'Basic x')),
+  );
+  const body = fc.option(
+    fc.oneof(
+      fc.json().map((text) => Buffer.from(text)),
+      fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
+      fc.record({ name: fc.string(), price: fc.oneof(fc.string(), fc.double()), stock: fc.oneof(fc.integer(), fc.string()) }).map((value) => Buffer.from(JSON.stringify(value))),
+    ),
+    { nil: undefined },
+  );
+  return fc.record({ method, path, query, headers: fc.array(header, { maxLength: 4 }), body, chunked: fc.boolean() }).map(({ method, path, query, headers, body, chunked }) => ({
+    method,
+    target: `${path}${query}`,
+    headers,
+    body,
+    chunked,
+  }));
+}
+
+/** What every answer must be: one, in time; never a 500; an error in the envelope with `code` equal to the status. */
+export function answerProblem(request: WireRequest, answer: WireAnswer): string | undefined {
+  if (answer.timedOut) return 'no answer in time';
+  if (answer.status === 0) return 'no status line';
+  if (answer.status >= 500 && answer.status !== 503) return `status ${answer.status}`;
+  if (answer.status < 400 || request.method === 'HEAD') return undefined;
+  const type = answer.headers.find(([name]) => name === 'content-type')?.[1];
+  if (type !== 'application/json; charset=utf-8') return `error with Content-Type ${type}`;
+  try {
+    const body = JSON.parse(answer.body.toString()) as { status?: unknown; code?: unknown; errors?: unknown };
+    if (body.status !== 'error' || body.code !== answer.status || typeof body.errors !== 'object' || body.errors === null) {
+      return `not the envelope: ${answer.body.toString().slice(0, 200)}`;
+    }
+  } catch {
+    return `error body not JSON: ${answer.body.toString().slice(0, 200)}`;
+  }
+  return undefined;
+}
+
+/** fast-check against one server: every arbitrary request answered by the contract, and the server serving after. */
+export async function fuzz(server: RunningServer, runs: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(arbitraryRequest(), async (request) => {
+      const answer = await exchange(server.url, requestBytes(request));
+      const problem = answerProblem(request, answer);
+      if (problem) throw new Error(`${problem}\nrequest: ${requestBytes(request).toString('latin1').slice(0, 500)}`);
+    }),
+    { numRuns: runs },
+  );
+  const live = await exchange(server.url, requestBytes({ method: 'GET', target: '/health/live' }));
+  if (live.status !== 200) throw new Error(`the server stopped serving: /health/live answered ${live.status}`);
+}
