@@ -1,73 +1,152 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeDifferences, FRAMEWORKS, fuzz, generateTrio, replayCorpus, startTrio, stopTrio, type Framework } from './differential.js';
 import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
 import type { Socket } from 'node:net';
+import type { RunningServer } from './support.js';
 import { adminStatement, generateProject, inProject, openHalfSentRequest, packTarball, SERVERS, startServer, stopServer, withDatabase } from './support.js';
 
-// Express and Hono on every database, each project installed from its own package.json by the generator:
-// typecheck, its own tests (the same files as Fastify's), build, migrate, start, the HTTP contract, SIGTERM.
-// Fastify's three projects are in create.e2e.test.ts and databases.e2e.test.ts.
+// Express and Hono on every database: typecheck, its own tests (the same files as Fastify's), build, migrate,
+// start, the HTTP contract, SIGTERM. On SQLite, one project generated for all three frameworks is also served side
+// by side: the differential corpus and the property test. Fastify's own projects are in create.e2e.test.ts and
+// databases.e2e.test.ts.
 
 const MINUTES = 60_000;
-const FRAMEWORKS = ['express', 'hono'] as const;
-const DATABASES = ['sqlite', 'postgres', 'mysql'] as const;
-const CASES = FRAMEWORKS.flatMap((framework) => DATABASES.map((database) => [framework, database] as const));
+const SERVER_DATABASES = ['postgres', 'mysql'] as const;
+type Database = 'sqlite' | (typeof SERVER_DATABASES)[number];
 
 let tarball: string;
 beforeAll(async () => {
   tarball = await packTarball();
 }, 5 * MINUTES);
 
-describe.each(CASES)('%s on %s', (framework, database) => {
-  let project: string;
-  const name = `e2e_${randomBytes(4).toString('hex')}`;
-  const server = database === 'sqlite' ? undefined : SERVERS[database];
+async function typecheckTestBuild(project: string, database: Database): Promise<void> {
+  await inProject(project, 'npx', ['tsc', '--noEmit']);
+  await inProject(project, 'npm', ['test'], database === 'sqlite' ? {} : { DATABASE_URL: SERVERS[database] });
+  await inProject(project, 'npm', ['run', 'build']);
+}
 
-  afterAll(async () => {
-    if (project && server) await adminStatement(project, database as 'postgres' | 'mysql', `DROP DATABASE IF EXISTS ${name}`);
+/** Migrates, makes a staff user, serves the contract journey, then SIGTERM with a half-sent request open: exit 0. */
+async function servesContract(project: string, database: Database, name: string): Promise<void> {
+  const server = database === 'sqlite' ? undefined : SERVERS[database];
+  if (server) await adminStatement(project, database as 'postgres' | 'mysql', `CREATE DATABASE ${name}`);
+  const env = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+    DATABASE_URL: server ? withDatabase(server, name) : './data/e2e.sqlite',
+    THROTTLE_LOGIN: '5/minute',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '1500',
+  };
+  await inProject(project, 'npm', ['run', 'db:migrate'], env);
+  await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
+  const running = await startServer(project, env);
+  let halfSent: Socket | undefined;
+  try {
+    await contractJourney(running.url);
+    // a client that sends half a request and waits: SIGTERM must still end in exit 0 once the grace period is over
+    halfSent = await openHalfSentRequest(running.url);
+  } finally {
+    const stopped = await stopServer(running);
+    halfSent?.destroy();
+    expect(stopped.exitCode, running.output()).toBe(0);
+    expect(stopped.ms).toBeGreaterThanOrEqual(halfSent ? 1_000 : 0);
+    expect(stopped.ms).toBeLessThan(5_000);
+  }
+}
+
+describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATABASES.map((database) => [framework, database] as const)))(
+  '%s on %s',
+  (framework, database) => {
+    let project: string;
+    const name = `e2e_${randomBytes(4).toString('hex')}`;
+
+    afterAll(async () => {
+      if (project) await adminStatement(project, database, `DROP DATABASE IF EXISTS ${name}`);
+    });
+
+    it('is generated and installed', async () => {
+      project = await generateProject(tarball, `${framework}-${database}-api`, ['--framework', framework, '--database', database]);
+    }, 10 * MINUTES);
+
+    it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project, database), 10 * MINUTES);
+
+    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContract(project, database, name), 3 * MINUTES);
+
+    // growing is the same on every framework and server database; PostgreSQL is the one it is proven on here
+    if (database === 'postgres') {
+      it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', () =>
+        growJourney(tarball, project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
+    }
+  },
+);
+
+describe('one SQLite project on Fastify, Express and Hono', () => {
+  let projects: Record<Framework, string> | undefined;
+  let servers: Partial<Record<Framework, RunningServer>> = {};
+  afterAll(() => stopTrio(servers));
+  const project = (framework: Framework) => projects?.[framework];
+
+  it('is generated for each: Express installed from the tarball, Fastify and Hono on its node_modules', async () => {
+    const express = await generateProject(tarball, 'sqlite-api', ['--framework', 'express']);
+    projects = await generateTrio(tarball, 'sqlite-api', { framework: 'express', project: express });
+  }, 10 * MINUTES);
+
+  describe.each(['express', 'hono'] as const)('on %s', (framework) => {
+    it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project(framework)!, 'sqlite'), 10 * MINUTES);
+    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContract(project(framework)!, 'sqlite', ''), 3 * MINUTES);
   });
 
-  it('is generated and installed', async () => {
-    project = await generateProject(tarball, `${framework}-${database}-api`, ['--framework', framework, '--database', database]);
-  }, 10 * MINUTES);
+  it('answers the differential corpus the same, byte for byte, on all three', async () => {
+    if (!projects) throw new Error('no generated projects: an earlier step failed');
+    servers = await startTrio(projects);
+    const { sent, differences, statuses } = await replayCorpus(servers as Record<Framework, RunningServer>);
+    expect(sent).toBeGreaterThanOrEqual(200);
+    expect(differences, `the frameworks answered differently:\n${describeDifferences(differences)}`).toEqual([]);
+    // the corpus does what it says: its requests reach what they aim at (a broken token would make them all 401)
+    expect(statuses).toMatchObject({
+      'create product as staff': 201,
+      'create product, chunked body': 201,
+      'create product as user: 403': 403,
+      'create product: price not a decimal': 400,
+      'list products, next page': 200,
+      'delete product as staff': 204,
+      'create order: more than in stock': 400,
+      'refresh: rotates': 200,
+      'refresh: the rotated token again (reuse)': 401,
+      'OPTIONS on the product list': 405,
+      'GET /api/v1/./products': 200,
+      'GET /api/v1/%zz': 400,
+      'Host not allowed': 400,
+      'two Host headers': 400,
+      'a 20 KB header: 431': 431,
+      'gzip-encoded body: 415': 415,
+      'a body over 1 MiB: 413': 413,
+      'CORS preflight, allowed origin': 204,
+      'a raw space in the path': 400,
+      'a body shorter than its Content-Length, then the end': 400,
+      'failed login 12 of 12': 429,
+      'a read meanwhile': 200,
+    });
+  }, 5 * MINUTES);
 
-  it('typechecks, passes its own tests, builds', async () => {
-    await inProject(project, 'npx', ['tsc', '--noEmit']);
-    await inProject(project, 'npm', ['test'], server ? { DATABASE_URL: server } : {});
-    await inProject(project, 'npm', ['run', 'build']);
-  }, 10 * MINUTES);
-
-  it('serves the contract over HTTP, then stops cleanly on SIGTERM', async () => {
-    if (server) await adminStatement(project, database as 'postgres' | 'mysql', `CREATE DATABASE ${name}`);
-    const env = {
-      NODE_ENV: 'production',
-      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-      DATABASE_URL: server ? withDatabase(server, name) : './data/e2e.sqlite',
-      THROTTLE_LOGIN: '5/minute',
-      LOG_LEVEL: 'warn',
-      SHUTDOWN_GRACE_MS: '1500',
-    };
-    await inProject(project, 'npm', ['run', 'db:migrate'], env);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
-    const running = await startServer(project, env);
-    let halfSent: Socket | undefined;
-    try {
-      await contractJourney(running.url);
-      // a client that sends half a request and waits: SIGTERM must still end in exit 0 once the grace period is over
-      halfSent = await openHalfSentRequest(running.url);
-    } finally {
-      const stopped = await stopServer(running);
-      halfSent?.destroy();
-      expect(stopped.exitCode, running.output()).toBe(0);
-      expect(stopped.ms).toBeGreaterThanOrEqual(halfSent ? 1_000 : 0);
-      expect(stopped.ms).toBeLessThan(5_000);
-    }
+  it.each(FRAMEWORKS)('answers 200 arbitrary requests by the contract on %s, and serves after (fast-check)', async (framework) => {
+    const server = servers[framework];
+    if (!server) throw new Error('no running server: an earlier step failed');
+    await fuzz(server, 200);
   }, 3 * MINUTES);
 
-  // growing is the same on every framework; SQLite and PostgreSQL are the databases it is proven on here
-  if (database !== 'mysql') {
-    it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', () =>
-      growJourney(tarball, project, server ? { server: { database: database as 'postgres', url: server } } : {}), 10 * MINUTES);
-  }
+  it('stops all three cleanly', async () => {
+    for (const framework of FRAMEWORKS) {
+      const server = servers[framework];
+      if (!server) throw new Error('no running server: an earlier step failed');
+      const stopped = await stopServer(server);
+      expect(stopped.exitCode, server.output()).toBe(0);
+    }
+  });
+
+  // after the HTTP tests: growing changes the projects
+  it.each(['express', 'hono'] as const)('grows on %s: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', (framework) =>
+    growJourney(tarball, project(framework)!), 10 * MINUTES);
 });

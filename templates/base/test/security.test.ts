@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { parseRaw, raw, withHost } from './support/raw.js';
 import { createProbeTable, insertProbeItems, probeRegistry } from './support/probe.js';
 
 const SECURITY = {
@@ -11,40 +10,6 @@ const SECURITY = {
   'referrer-policy': 'no-referrer',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 };
-
-/** A request with a Host of our choosing (fetch will not send one). */
-function withHost(url: string, path: string, host: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(`${url}${path}`, { headers: { Host: host } }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
-
-/** Raw bytes to the server, and everything it answers until it closes the connection. */
-function raw(url: string, bytes: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(bytes));
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk.toString()));
-    socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
-  });
-}
-
-function parseRaw(answer: string): { status: number; headers: Record<string, string>; body: string } {
-  const [head, body = ''] = answer.split('\r\n\r\n');
-  const [statusLine, ...lines] = head!.split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
-  );
-  return { status: Number(statusLine!.split(' ')[1]), headers, body };
-}
 
 describe('security headers: one policy on every response', () => {
   let app: TestApp;

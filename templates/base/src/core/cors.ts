@@ -27,7 +27,7 @@ export const CORS_POLICY = {
 
 export interface Cors {
   /** headers for the answer to a request that is not a preflight: none without an Origin, the grant for an allowed one */
-  headersFor(requestHeaders: Record<string, string | string[] | undefined>): Record<string, string>;
+  headersFor(method: string, requestHeaders: Record<string, string | string[] | undefined>): Record<string, string>;
   /** the whole answer to a preflight (OPTIONS with Origin and Access-Control-Request-Method); null for any other request */
   preflight(method: string, requestHeaders: Record<string, string | string[] | undefined>): RawResponse | null;
 }
@@ -49,9 +49,10 @@ export function createCors(origins: string[]): Cors | null {
     'Access-Control-Max-Age': String(CORS_POLICY.maxAgeSeconds),
   };
   return {
-    headersFor: (headers) => {
+    headersFor: (method, headers) => {
       const origin = originOf(headers);
-      if (!origin) return vary;
+      // a preflight's grant is its own answer (preflight below)
+      if (!origin || isPreflight(method, headers)) return vary;
       return {
         ...vary,
         'Access-Control-Allow-Origin': origin,
@@ -60,7 +61,7 @@ export function createCors(origins: string[]): Cors | null {
       };
     },
     preflight: (method, headers) => {
-      if (method !== 'OPTIONS' || headers.origin === undefined || headers['access-control-request-method'] === undefined) return null;
+      if (!isPreflight(method, headers)) return null;
       const origin = originOf(headers);
       // another origin's preflight gets no grant: the browser stops there, and the API says nothing of its routes
       if (!origin) return { status: 204, headers: vary, body: undefined };
@@ -71,4 +72,8 @@ export function createCors(origins: string[]): Cors | null {
       };
     },
   };
+}
+
+function isPreflight(method: string, headers: Record<string, string | string[] | undefined>): boolean {
+  return method === 'OPTIONS' && headers.origin !== undefined && headers['access-control-request-method'] !== undefined;
 }

@@ -70,9 +70,11 @@ function closeServer(server: Server): Promise<void> {
  */
 export function answerHeaders(
   options: Pick<HttpAppOptions, 'securityHeaders' | 'cors'>,
-  requestHeaders: Record<string, string | string[] | undefined>,
+  request: { method?: string; headers: Record<string, string | string[] | undefined> },
 ): Record<string, string> {
-  return options.cors ? { ...options.securityHeaders, ...options.cors.headersFor(requestHeaders) } : options.securityHeaders;
+  return options.cors
+    ? { ...options.securityHeaders, ...options.cors.headersFor(request.method ?? 'GET', request.headers) }
+    : options.securityHeaders;
 }
 
 /**

@@ -70,7 +70,7 @@ export function createHttpApp(
     response.locals.requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
     response.locals.log = requestLogger(logger, response.locals.requestId);
     response.setHeader('X-Request-Id', response.locals.requestId);
-    for (const [name, value] of Object.entries(answerHeaders(options, request.headers))) response.setHeader(name, value);
+    for (const [name, value] of Object.entries(answerHeaders(options, request))) response.setHeader(name, value);
     // routed as every adapter routes it (`/api/v1/./%70roducts` is `/api/v1/products`)
     request.url = canonicalTarget(request.url);
     const early = earlyAnswer(options, lifecycle, request);

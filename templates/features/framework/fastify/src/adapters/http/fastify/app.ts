@@ -68,8 +68,7 @@ export function createHttpApp(
     // routed as every adapter routes it (`/api/v1/./%70roducts` is `/api/v1/products`)
     rewriteUrl: (request) => canonicalTarget(request.url ?? '/'),
     // a URL Fastify cannot route answers in the envelope too, never echoing the path: a malformed %-escape is a 400
-    frameworkErrors: (_error, request, reply) =>
-      sendError(unroutableUrl(request.url), request, reply, answerHeaders(options, request.headers)),
+    frameworkErrors: (_error, request, reply) => sendError(unroutableUrl(request.url), request, reply, answerHeaders(options, request)),
     // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
     clientErrorHandler: (error, socket) => answerClientError(error, socket, options.securityHeaders, randomUUID()),
     forceCloseConnections: 'idle',
@@ -83,7 +82,7 @@ export function createHttpApp(
   // callback style: an async hook costs a promise on every request
   const lifecycle = new Lifecycle();
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('X-Request-Id', request.id).headers(answerHeaders(options, request.headers));
+    reply.header('X-Request-Id', request.id).headers(answerHeaders(options, request));
     const early = earlyAnswer(options, lifecycle, {
       method: request.method,
       url: request.url,
@@ -108,7 +107,7 @@ export function createHttpApp(
   });
 
   app.setErrorHandler((error, request, reply) =>
-    sendError(fromFastifyError(error, request, options.bodyLimit), request, reply, answerHeaders(options, request.headers)),
+    sendError(fromFastifyError(error, request, options.bodyLimit), request, reply, answerHeaders(options, request)),
   );
 
   const unmatched = unmatchedRequestResolver(
@@ -117,7 +116,7 @@ export function createHttpApp(
   );
   app.setNotFoundHandler((request, reply) => {
     const { pathname } = new URL(request.url, 'http://localhost');
-    sendError(unmatched(request.method, pathname), request, reply, answerHeaders(options, request.headers));
+    sendError(unmatched(request.method, pathname), request, reply, answerHeaders(options, request));
   });
 
   for (const mounted of routes) {

@@ -66,7 +66,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     // set before the response exists: on every response Hono builds (respond() adds them to its own)
     c.header('X-Request-Id', requestId);
     const incoming = c.env.incoming;
-    const fixed = answerHeaders(options, incoming.headers);
+    const fixed = answerHeaders(options, incoming);
     c.set('answerHeaders', fixed);
     for (const [name, value] of Object.entries(fixed)) c.header(name, value);
     lifecycle.inFlight += 1;
@@ -148,7 +148,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     const early = earlyAnswer(options, lifecycle, incoming);
     if (!early) return void listener(incoming, outgoing);
     outgoing.setHeader('X-Request-Id', requestIdFrom(incoming.headers['x-request-id'], randomUUID));
-    for (const [name, value] of Object.entries(answerHeaders(options, incoming.headers))) outgoing.setHeader(name, value);
+    for (const [name, value] of Object.entries(answerHeaders(options, incoming))) outgoing.setHeader(name, value);
     writeAnswer(outgoing, early);
   };
 
