@@ -5,6 +5,6 @@ import { pick } from './versions.js';
 export const base: Feature = {
   id: 'base',
   templates: ['base'],
-  dependencies: pick('drizzle-orm', 'ioredis', 'pino', 'secure-json-parse', 'zod'),
-  devDependencies: pick('@types/node', 'drizzle-kit', 'tsx', 'typescript', 'vitest'),
+  dependencies: pick('drizzle-orm', 'ioredis', 'pino', 'proxy-addr', 'secure-json-parse', 'zod'),
+  devDependencies: pick('@types/node', '@types/proxy-addr', 'drizzle-kit', 'tsx', 'typescript', 'vitest'),
 };

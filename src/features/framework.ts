@@ -18,8 +18,7 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
   hono: {
     id: 'framework-hono',
     templates: ['features/framework/hono'],
-    dependencies: pick('hono', '@hono/node-server', 'proxy-addr'),
-    devDependencies: pick('@types/proxy-addr'),
+    dependencies: pick('hono', '@hono/node-server'),
   },
 };
 

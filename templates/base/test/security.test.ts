@@ -118,6 +118,29 @@ describe('hosts (ALLOWED_HOSTS, as Django checks them)', () => {
     }
   });
 
+  it('from a trusted proxy, links use the last X-Forwarded-Proto and X-Forwarded-Host, an allowed host only', async () => {
+    const app = await startTestApp({
+      registry: probeRegistry(),
+      env: { TRUST_PROXY: '127.0.0.1', ALLOWED_HOSTS: '127.0.0.1,api.example.org' },
+    });
+    try {
+      await createProbeTable(app.database);
+      await insertProbeItems(app.database, ['one', 'two']);
+      const next = async (headers: Record<string, string>) =>
+        ((await (await app.request('/api/v1/probe/items?page_size=1', { headers })).json()) as { next: string }).next;
+      // the last value is the one the nearest proxy added; a client wrote the first
+      expect(await next({ 'X-Forwarded-Proto': 'javascript, https', 'X-Forwarded-Host': 'evil.example, api.example.org' })).toMatch(
+        /^https:\/\/api\.example\.org\/api\/v1\/probe\/items\?/,
+      );
+      // a forwarded host that is not allowed is ignored: the request's own Host is used
+      expect(await next({ 'X-Forwarded-Host': 'api.example.org, evil.example' })).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/probe\/items\?/,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
   it('with PUBLIC_URL set, links are built on it and the Host is not used', async () => {
     const app = await startTestApp({ registry: probeRegistry(), env: { PUBLIC_URL: 'https://api.example.com' } });
     try {

@@ -111,7 +111,7 @@ export function targetProblem(target: string): string | undefined {
 }
 
 /** A Host header must be one host name or address and an optional port; none at all is for ALLOWED_HOSTS to judge. */
-const HOST_SYNTAX = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/;
+export const HOST_SYNTAX = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/;
 
 function hostProblem(host: string | undefined, rawHeaders: string[]): string | undefined {
   if (host === undefined) return undefined;

@@ -22,6 +22,7 @@ import {
   type HttpAppOptions,
   writeAnswer,
 } from '../../../core/http.js';
+import { compileTrust, linkOrigin } from '../../../core/proxy.js';
 import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
 import type { AuthUser } from '../../../core/routes.js';
 import { answerClientError } from '../../../core/security.js';
@@ -58,6 +59,7 @@ export function createHttpApp(
   app.set('etag', false);
   // false, a hop count or proxy addresses: Express reads them as Fastify and Hono do here
   app.set('trust proxy', options.trustProxy);
+  const trust = compileTrust(options.trustProxy);
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
   const unmatched = unmatchedRequestResolver(
@@ -72,7 +74,7 @@ export function createHttpApp(
     response.setHeader('X-Request-Id', response.locals.requestId);
     for (const [name, value] of Object.entries(answerHeaders(options, request))) response.setHeader(name, value);
     // routed as every adapter routes it (`/api/v1/./%70roducts` is `/api/v1/products`)
-    request.url = canonicalTarget(request.url);
+    request.url = request.originalUrl = canonicalTarget(request.url);
     const early = earlyAnswer(options, lifecycle, request);
     if (early) return void send(response, early);
     // no route serves OPTIONS (a CORS preflight is answered above): the 405 of any other method, where Express's
@@ -109,7 +111,7 @@ export function createHttpApp(
     const method = mounted.route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     router[method](mounted.path, ...(mounted.route.body ? readBody : []), async (request: Request, response: Response<unknown, Locals>) => {
       const result = await handle({
-        url: absoluteUrl(request.originalUrl, publicOrigin ?? `${request.protocol}://${request.host}`),
+        url: absoluteUrl(request.originalUrl, publicOrigin ?? linkOrigin(request, trust, pipeline.hostAllowed)),
         headers: request.headers as Record<string, string | undefined>,
         cookies: parseCookies(request.headers.cookie),
         params: request.params as Record<string, string>,

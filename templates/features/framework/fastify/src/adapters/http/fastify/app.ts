@@ -25,6 +25,7 @@ import {
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
+import { compileTrust, linkOrigin } from '../../../core/proxy.js';
 import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
 import type { AuthUser } from '../../../core/routes.js';
 import { answerClientError } from '../../../core/security.js';
@@ -58,6 +59,7 @@ export function createHttpApp(
   const { routes, pipeline, logger } = options;
   // links are built on PUBLIC_URL when set; otherwise on the Host the request named (X-Forwarded-* only from a trusted proxy)
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+  const trust = compileTrust(options.trustProxy);
   const app = Fastify({
     loggerInstance: logger,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
@@ -126,7 +128,7 @@ export function createHttpApp(
       url: mounted.path,
       handler: async (request, reply) => {
         const response = await handle({
-          url: absoluteUrl(request.url, publicOrigin ?? `${request.protocol}://${request.host}`),
+          url: absoluteUrl(request.url, publicOrigin ?? linkOrigin(request.raw, trust, pipeline.hostAllowed)),
           headers: request.headers as Record<string, string | undefined>,
           cookies: parseCookies(request.headers.cookie),
           params: request.params as Record<string, string>,

@@ -5,9 +5,9 @@ import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import proxyaddr from 'proxy-addr';
 import { BadRequest, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
+  absoluteUrl,
   answerHeaders,
   assertIdentityEncoding,
   canonicalTarget,
@@ -25,6 +25,7 @@ import {
   type HttpAppOptions,
   writeAnswer,
 } from '../../../core/http.js';
+import { clientAddress, compileTrust, linkOrigin } from '../../../core/proxy.js';
 import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
 import type { AuthUser } from '../../../core/routes.js';
 import { answerClientError } from '../../../core/security.js';
@@ -52,10 +53,8 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
   const { routes, pipeline, logger } = options;
   const app = new Hono<Env>({ strict: false });
   const trust = compileTrust(options.trustProxy);
+  const trusting = options.trustProxy !== false;
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
-  // trusting no proxy, the client is the socket's peer: no X-Forwarded-For to parse
-  const clientIp = (c: Context<Env>) =>
-    options.trustProxy === false ? (c.env.incoming.socket.remoteAddress ?? '') : proxyaddr(c.env.incoming, trust);
 
   const lifecycle = new Lifecycle();
   app.use(async (c, next) => {
@@ -86,8 +85,9 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     const handle = createRouteHandler(mounted, pipeline);
     const handler = async (c: Context<Env>) => {
       // headers straight from Node's request: asking Hono for them would build a whole fetch Request per call
-      const headers = c.env.incoming.headers;
-      const url = requestUrl(c, trust, publicOrigin);
+      const incoming = c.env.incoming;
+      const headers = incoming.headers;
+      const url = absoluteUrl(incoming.url ?? '/', publicOrigin ?? linkOrigin(incoming, trust, pipeline.hostAllowed));
       const result = await handle({
         url,
         headers: headers as Record<string, string | undefined>,
@@ -96,7 +96,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
         // from the URL already parsed: Hono's c.req.queries() would parse it again
         query: queryOf(url.searchParams),
         body: mounted.route.body ? await readBody(c) : undefined,
-        ip: clientIp(c),
+        ip: clientAddress(incoming, trust, trusting),
         requestId: c.get('requestId'),
         log: c.get('log'),
       });
@@ -113,7 +113,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
       const admitted = await admit({
         headers: headers as Record<string, string | undefined>,
         cookies: parseCookies(headers.cookie),
-        ip: clientIp(c),
+        ip: clientAddress(c.env.incoming, trust, trusting),
       });
       c.set('user', admitted.user);
       for (const [name, value] of Object.entries(admitted.headers)) c.header(name, [value].flat().join(', '));
@@ -258,31 +258,4 @@ function queryOf(params: URLSearchParams): Record<string, string | string[]> {
     query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
   return query;
-}
-
-/** false, a hop count ("the n nearest hops, whoever they are") or proxy addresses/CIDRs, as Express and Fastify read them. */
-function compileTrust(setting: HttpAppOptions['trustProxy']): (address: string, hop: number) => boolean {
-  if (setting === false) return () => false;
-  if (setting === true) return () => true;
-  if (typeof setting === 'number') return (_address, hop) => hop < setting;
-  return proxyaddr.compile(setting);
-}
-
-/** The request's absolute URL: PUBLIC_URL when set, else its Host (X-Forwarded-Proto/Host only from a trusted proxy). */
-function requestUrl(c: Context<Env>, trust: (address: string, hop: number) => boolean, publicOrigin: string | undefined): URL {
-  const url = new URL(c.req.url);
-  if (publicOrigin) return new URL(`${url.pathname}${url.search}`, publicOrigin);
-  const peer = c.env.incoming.socket.remoteAddress ?? '';
-  if (trust(peer, 0)) {
-    const headers = c.env.incoming.headers;
-    const proto = String(headers['x-forwarded-proto'] ?? '')
-      .split(',')[0]
-      ?.trim();
-    const host = String(headers['x-forwarded-host'] ?? '')
-      .split(',')[0]
-      ?.trim();
-    if (proto) url.protocol = `${proto}:`;
-    if (host) url.host = host;
-  }
-  return url;
 }
