@@ -1,9 +1,12 @@
 // One project built on Fastify, Express and Hono, served side by side on the same data: the differential corpus
 // (corpus.ts) and a fast-check property test replayed against all three.
 import { existsSync } from 'node:fs';
-import { readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import fc from 'fast-check';
+import { ROOT } from '../cli/helpers.js';
 import { corpus, normalize, STAFF, USER, type ReplayState } from './corpus.js';
 import { generateProject, inProject, startServer, stopServer, type RunningServer } from './support.js';
 import { exchange, requestBytes, type WireAnswer, type WireRequest } from './wire.js';
@@ -194,4 +197,33 @@ export async function fuzz(server: RunningServer, runs: number): Promise<void> {
   );
   const live = await exchange(server.url, requestBytes({ method: 'GET', target: '/health/live' }));
   if (live.status !== 200) throw new Error(`the server stopped serving: /health/live answered ${live.status}`);
+}
+
+/**
+ * Every version's OpenAPI document, as the server serves it, through the linters its users run: Redocly CLI's
+ * `recommended` ruleset and Spectral's `spectral:oas` (test/e2e/spectral.yaml), no rule switched off. Returns the
+ * problems, each as `tool: version: rule: message`.
+ */
+export async function lintDocuments(server: RunningServer, versions: string[]): Promise<string[]> {
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'cpa-openapi-'));
+  const files: string[] = [];
+  for (const version of versions) {
+    const response = await fetch(`${server.url}/api/${version}/openapi.json`);
+    if (response.status !== 200) throw new Error(`GET /api/${version}/openapi.json answered ${response.status}`);
+    const file = path.join(folder, `${version}.json`);
+    await writeFile(file, await response.text());
+    files.push(file);
+  }
+  const problems: string[] = [];
+  for (const file of files) {
+    const redocly = await execa(path.join(ROOT, 'node_modules/.bin/redocly'), ['lint', '--format=json', file], { reject: false });
+    const report = JSON.parse(redocly.stdout) as { problems: { ruleId: string; message: string }[] };
+    problems.push(...report.problems.map((problem) => `redocly: ${path.basename(file)}: ${problem.ruleId}: ${problem.message}`));
+  }
+  const spectral = await execa(path.join(ROOT, 'node_modules/.bin/spectral'), ['lint', '-r', path.join(ROOT, 'test/e2e/spectral.yaml'), '-f', 'json', ...files], {
+    reject: false,
+  });
+  const results = JSON.parse(spectral.stdout.slice(0, spectral.stdout.lastIndexOf(']') + 1)) as { code: string; message: string; source: string }[];
+  problems.push(...results.map((result) => `spectral: ${path.basename(result.source)}: ${result.code}: ${result.message}`));
+  return problems;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDifferences, FRAMEWORKS, fuzz, generateTrio, replayCorpus, startTrio, stopTrio, type Framework } from './differential.js';
+import { describeDifferences, FRAMEWORKS, fuzz, generateTrio, lintDocuments, replayCorpus, startTrio, stopTrio, type Framework } from './differential.js';
 import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
 import type { Socket } from 'node:net';
@@ -135,6 +135,13 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
     const server = servers[framework];
     if (!server) throw new Error('no running server: an earlier step failed');
     await fuzz(server, 200);
+  }, 3 * MINUTES);
+
+  it('serves OpenAPI documents that Redocly (recommended) and Spectral (spectral:oas) pass with no error or warning', async () => {
+    const server = servers.fastify;
+    if (!server) throw new Error('no running server: an earlier step failed');
+    // the documents are the same bytes on every framework (the corpus asks for both)
+    expect(await lintDocuments(server, ['v1', 'v2'])).toEqual([]);
   }, 3 * MINUTES);
 
   it('stops all three cleanly', async () => {

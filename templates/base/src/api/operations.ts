@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DOCS_CSP, renderDocsPage } from '../core/docs.js';
 import { ServiceUnavailable } from '../core/errors.js';
-import { buildOpenApi } from '../core/openapi.js';
+import { buildOpenApi, type ApiInfo } from '../core/openapi.js';
 import { defineRoute, HttpResult, type MountedRoute } from '../core/routes.js';
 import { API_PREFIX, versionsInOrder, type VersionRegistry } from '../core/versioning.js';
 
@@ -16,7 +16,7 @@ const status = z.object({ status: z.literal('ok') });
 
 /** Each version's OpenAPI document: the routes it serves (inherited ones too) and the unversioned ones (auth). */
 export function openApiDocuments(
-  title: string,
+  info: ApiInfo,
   registry: VersionRegistry,
   apiRoutes: MountedRoute[],
 ): Record<string, Record<string, unknown>> {
@@ -25,7 +25,7 @@ export function openApiDocuments(
     versionsInOrder(registry).map((version) => [
       version,
       buildOpenApi({
-        title,
+        info,
         version,
         routes: [...unversioned, ...apiRoutes.filter((mounted) => mounted.version === version)],
         deprecation: registry.deprecated[version],
@@ -39,13 +39,13 @@ export function openApiDocuments(
  * balancer's probes and a client's docs never compete with real traffic.
  */
 export function operationsRoutes(options: {
-  title: string;
+  info: ApiInfo;
   registry: VersionRegistry;
   apiRoutes: MountedRoute[];
   readiness: ReadinessCheck[];
 }): MountedRoute[] {
-  const { registry, apiRoutes, readiness, title } = options;
-  const documents = openApiDocuments(title, registry, apiRoutes);
+  const { registry, apiRoutes, readiness, info } = options;
+  const documents = openApiDocuments(info, registry, apiRoutes);
 
   const live = defineRoute({
     method: 'GET',
@@ -87,7 +87,7 @@ export function operationsRoutes(options: {
     authenticate: false,
     summary: 'Human-readable API docs',
     handler: async () =>
-      new HttpResult(200, renderDocsPage(title, documents), {
+      new HttpResult(200, renderDocsPage(info.title, documents), {
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Security-Policy': DOCS_CSP,
       }),

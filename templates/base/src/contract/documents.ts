@@ -1,5 +1,5 @@
 import { openApiDocuments } from '../api/operations.js';
-import { API_TITLE, composeApi } from '../app.js';
+import { API_INFO, composeApi } from '../app.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { OFFLINE_DATABASE_URL } from '../db/settings.js';
@@ -15,7 +15,7 @@ export async function liveDocuments(): Promise<Record<string, Record<string, unk
   const database = openDatabase(config.databaseUrl, config.database);
   try {
     const { registry, apiRoutes } = composeApi({ config, logger: createLogger({ level: 'silent' }), database });
-    return openApiDocuments(API_TITLE, registry, apiRoutes);
+    return openApiDocuments(API_INFO, registry, apiRoutes);
   } finally {
     await database.close();
   }

@@ -20,7 +20,9 @@ export function renderDocsPage(title: string, documents: Record<string, Record<s
         )
         .join('\n');
       const info = document.info as { description?: string; 'x-sunset'?: string } | undefined;
-      const deprecated = info?.['x-sunset'] ? ` <small class="deprecated">deprecated: ${escape(info.description ?? '')}</small>` : '';
+      const deprecated = info?.['x-sunset']
+        ? ` <small class="deprecated">deprecated: ${escape(info.description?.split('\n\n')[0] ?? '')}</small>`
+        : '';
       return `<section id="${escape(version)}"><h2>${escape(version)}${deprecated}</h2>
 <p>OpenAPI 3.1: <a href="/api/${escape(version)}/openapi.json">/api/${escape(version)}/openapi.json</a></p>
 <table><thead><tr><th>method</th><th>path</th><th>what</th><th>auth</th></tr></thead><tbody>
@@ -44,5 +46,5 @@ function escape(text: string): string {
 function accessOf(security: Record<string, string[]>[] | undefined): string {
   const requirement = security?.[0];
   if (!requirement) return '';
-  return Object.values(requirement).some((roles) => roles.includes('staff')) ? 'staff token' : 'token';
+  return 'staffBearerAuth' in requirement ? 'staff token' : 'token';
 }

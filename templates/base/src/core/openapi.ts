@@ -132,16 +132,38 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
   }));
 }
 
-/**
- * Each access level as the operation's security requirement: none, a bearer
- * token, or a bearer token of a staff user (OpenAPI 3.1 lets a non-OAuth
- * scheme list the roles it needs).
- */
+/** Each access level as the operation's security requirement: none, a bearer token, a staff user's bearer token. */
 const SECURITY: Record<Access, JsonSchema[]> = {
   public: [],
   user: [{ bearerAuth: [] }],
-  staff: [{ bearerAuth: ['staff'] }],
+  staff: [{ staffBearerAuth: [] }],
 };
+
+const SECURITY_SCHEMES = {
+  bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/token' },
+  staffBearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token of a staff user, from POST /api/token',
+  },
+};
+
+const WHO: Record<Access, string> = {
+  public: 'Anyone may call it.',
+  user: 'Needs an access token (`Authorization: Bearer <access>`).',
+  staff: "Needs a staff user's access token; anyone else signed in gets 403.",
+};
+
+/** What a client must know of an operation beyond its summary: who may call it, how it pages, how it is limited. */
+function descriptionOf(route: RouteDef): string {
+  if (route.description) return route.description;
+  const parts = [WHO[route.access]];
+  if (route.responseShape === 'cursor-page') parts.push('Paginated by cursor: follow `next` and `previous`; `page_size` up to 100.');
+  if (route.responseShape === 'offset-page') parts.push('Paginated by `limit` (up to 100) and `offset`.');
+  if (route.throttle !== false) parts.push('Throttled: `RateLimit-*` headers on every answer, 429 with `Retry-After` past the limit.');
+  return parts.join(' ');
+}
 
 function operation(mounted: MountedRoute, authenticates: boolean): JsonSchema {
   const { route } = mounted;
@@ -152,6 +174,7 @@ function operation(mounted: MountedRoute, authenticates: boolean): JsonSchema {
   const op: JsonSchema = {
     operationId: operationIdOf(route),
     summary: route.summary,
+    description: descriptionOf(route),
     tags: route.tags ?? [],
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     responses: {
@@ -170,7 +193,15 @@ function operation(mounted: MountedRoute, authenticates: boolean): JsonSchema {
 }
 
 /** One OpenAPI 3.1 document for a version, built from the same route definitions that serve it. */
-export function buildOpenApi(options: { title: string; version: string; routes: MountedRoute[]; deprecation?: Deprecation }): JsonSchema {
+/** What a document says of the API itself (src/app.ts: API_INFO). */
+export interface ApiInfo {
+  title: string;
+  description: string;
+  contact: { name: string; url?: string; email?: string };
+  license: { name: string; identifier?: string; url?: string };
+}
+
+export function buildOpenApi(options: { info: ApiInfo; version: string; routes: MountedRoute[]; deprecation?: Deprecation }): JsonSchema {
   const { deprecation } = options;
   // an API with any route that needs a user reads credentials on every route (a bad one is a 401 anywhere)
   const authenticates = options.routes.some((mounted) => mounted.route.access !== 'public');
@@ -182,12 +213,15 @@ export function buildOpenApi(options: { title: string; version: string; routes: 
     if (deprecation && mounted.version !== null) op.deprecated = true;
     (paths[path] ??= {})[mounted.route.method.toLowerCase()] = op;
   }
-  const info: JsonSchema = { title: options.title, version: options.version };
+  const info: JsonSchema = { ...options.info, version: options.version };
   if (deprecation) {
-    info.description = `Deprecated since ${deprecation.since}; served until ${deprecation.sunset}. Move to ${deprecation.successor}.`;
+    info.description = `Deprecated since ${deprecation.since}; served until ${deprecation.sunset}. Move to ${deprecation.successor}.\n\n${options.info.description}`;
     info['x-sunset'] = deprecation.sunset;
   }
   const tags = [...new Set(options.routes.flatMap((mounted) => mounted.route.tags ?? []))].sort();
+  const usedSchemes = (Object.keys(SECURITY_SCHEMES) as (keyof typeof SECURITY_SCHEMES)[]).filter((name) =>
+    options.routes.some((mounted) => SECURITY[mounted.route.access].some((requirement) => name in requirement)),
+  );
   return {
     openapi: '3.1.0',
     info,
@@ -198,7 +232,8 @@ export function buildOpenApi(options: { title: string; version: string; routes: 
     components: {
       schemas: { Error: envelope },
       headers: HEADERS,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      // only the schemes some operation names: a linter flags the others as unused
+      ...(usedSchemes.length > 0 ? { securitySchemes: Object.fromEntries(usedSchemes.map((name) => [name, SECURITY_SCHEMES[name]])) } : {}),
     },
   };
 }

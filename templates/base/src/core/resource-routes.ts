@@ -54,6 +54,12 @@ function operationNames(path: string): { plural: string; singular: string } {
   return { plural, singular };
 }
 
+/** `OrderItem` -> `an order item`: how a summary names one object. */
+function oneOf(singular: string): string {
+  const words = singular.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+}
+
 /** `/products/abc` names no object: a 404, as a URL pattern `<int:pk>` would answer. */
 function idOf(params: { id: string }): number {
   const id = Number(params.id);
@@ -83,6 +89,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
   const { path, tag, access, service, schemas } = options;
   const { present } = schemas;
   const { plural, singular } = operationNames(path);
+  const one = oneOf(singular);
   const list = {
     method: 'GET' as const,
     path,
@@ -119,7 +126,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       body: schemas.write,
       response: schemas.read,
       status: 201,
-      summary: `Create one of ${tag}`,
+      summary: `Create ${one}`,
       operationId: `create${singular}`,
       tags: [tag],
       handler: async ({ body, user }) => present(await service.create(body as z.output<Create>, user)),
@@ -130,7 +137,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       access: access.read,
       params: idParams,
       response: schemas.read,
-      summary: `One of ${tag}`,
+      summary: `Get ${one}`,
       operationId: `get${singular}`,
       tags: [tag],
       handler: async ({ params, user }) => present(await service.get(idOf(params), user)),
@@ -142,7 +149,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       params: idParams,
       body: schemas.patch,
       response: schemas.read,
-      summary: `Change some fields of one of ${tag}`,
+      summary: `Change some fields of ${one}`,
       operationId: `update${singular}`,
       tags: [tag],
       handler: async ({ params, body, user }) => present(await service.update(idOf(params), body as z.output<Update>, user)),
@@ -153,7 +160,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       access: access.write,
       params: idParams,
       responseShape: 'empty',
-      summary: `Delete one of ${tag}`,
+      summary: `Delete ${one}`,
       operationId: `delete${singular}`,
       tags: [tag],
       handler: async ({ params, user }) => service.remove(idOf(params), user),

@@ -79,6 +79,8 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   responseShape?: 'object' | 'cursor-page' | 'offset-page' | 'empty';
   status?: number;
   summary: string;
+  /** for the OpenAPI document; derived from the access rule, pagination and throttling when absent */
+  description?: string;
   /** unique within a version's OpenAPI document (`listProducts`); derived from the method and path when absent */
   operationId?: string;
   tags?: string[];
