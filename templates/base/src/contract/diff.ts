@@ -5,7 +5,20 @@
  */
 
 type Schema = Record<string, unknown>;
-type Document = { paths?: Record<string, Record<string, Schema>> };
+type Document = { paths?: Record<string, Record<string, Schema>>; components?: { schemas?: Record<string, Schema> } };
+
+/** `value` with every `$ref` to `#/components/schemas/X` replaced by X itself (recursively; our schemas have no cycles). */
+function inlined(document: Document, value: unknown, seen: readonly string[] = []): unknown {
+  if (Array.isArray(value)) return value.map((item) => inlined(document, item, seen));
+  if (!value || typeof value !== 'object') return value;
+  const ref = (value as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+    const name = ref.slice('#/components/schemas/'.length);
+    const target = document.components?.schemas?.[name];
+    if (target && !seen.includes(name)) return inlined(document, target, [...seen, name]);
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, inlined(document, inner, seen)]));
+}
 
 export interface Change {
   /** `GET /api/v1/products` */
@@ -23,8 +36,10 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 export function compareDocuments(released: Document, live: Document): Change[] {
   const changes: Change[] = [];
-  const oldPaths = released.paths ?? {};
-  const newPaths = live.paths ?? {};
+  // compared as a client reads them: every named schema in place of its reference, so a document written before
+  // schemas were named compares equal to the same one with them
+  const oldPaths = (inlined(released, released.paths) ?? {}) as NonNullable<Document['paths']>;
+  const newPaths = (inlined(live, live.paths) ?? {}) as NonNullable<Document['paths']>;
   for (const path of union(Object.keys(oldPaths), Object.keys(newPaths))) {
     for (const method of METHODS) {
       const before = oldPaths[path]?.[method];

@@ -39,6 +39,22 @@ const HEADERS = {
   'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
 };
 
+/**
+ * The document's named schemas. A name given twice to different schemas (two routes naming theirs alike) gets a
+ * number (`OrderRead2`), so a reference never points at the wrong shape.
+ */
+class Components {
+  readonly schemas: Record<string, JsonSchema> = { Error: envelope };
+
+  ref(name: string, schema: JsonSchema): JsonSchema {
+    const json = JSON.stringify(schema);
+    let candidate = name;
+    for (let n = 2; this.schemas[candidate] && JSON.stringify(this.schemas[candidate]) !== json; n += 1) candidate = `${name}${n}`;
+    this.schemas[candidate] = schema;
+    return { $ref: `#/components/schemas/${candidate}` };
+  }
+}
+
 /** The error statuses an operation can answer, by what the route does, each in the envelope. */
 function errorResponses(route: RouteDef, authenticates: boolean): Record<string, JsonSchema> {
   const error = (description: string, headers?: JsonSchema) => ({
@@ -97,26 +113,36 @@ function operationIdOf(route: RouteDef): string {
   return [route.method.toLowerCase(), ...words.map((word) => word[0]!.toUpperCase() + word.slice(1))].join('');
 }
 
-function responseSchema(route: RouteDef): JsonSchema | undefined {
+function responseSchema(route: RouteDef, components: Components, names: SchemaNames): JsonSchema | undefined {
   if (!route.response || route.responseShape === 'empty') return undefined;
-  const item = schemaOf(route.response, 'output');
+  const item = components.ref(names.response, schemaOf(route.response, 'output'));
   const link = { type: ['string', 'null'], format: 'uri' };
   switch (route.responseShape) {
     case 'cursor-page':
-      return {
+      return components.ref(names.page, {
         type: 'object',
         required: ['next', 'previous', 'results'],
         properties: { next: link, previous: link, results: { type: 'array', items: item } },
-      };
+      });
     case 'offset-page':
-      return {
+      return components.ref(names.page, {
         type: 'object',
         required: ['count', 'next', 'previous', 'results'],
         properties: { count: { type: 'integer' }, next: link, previous: link, results: { type: 'array', items: item } },
-      };
+      });
     default:
       return item;
   }
+}
+
+type SchemaNames = Required<NonNullable<RouteDef['schemaNames']>>;
+
+/** A route's schema names: its own, else from its operationId (`createOrder` -> `CreateOrderRequest`). */
+function schemaNamesOf(route: RouteDef): SchemaNames {
+  const base = operationIdOf(route).replace(/^./, (first) => first.toUpperCase());
+  const names = route.schemaNames ?? {};
+  const response = names.response ?? `${base}Response`;
+  return { body: names.body ?? `${base}Request`, response, page: names.page ?? `${response}Page` };
 }
 
 function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonSchema[] {
@@ -165,10 +191,11 @@ function descriptionOf(route: RouteDef): string {
   return parts.join(' ');
 }
 
-function operation(mounted: MountedRoute, authenticates: boolean): JsonSchema {
+function operation(mounted: MountedRoute, authenticates: boolean, components: Components): JsonSchema {
   const { route } = mounted;
+  const names = schemaNamesOf(route);
   const status = String(route.status ?? (route.responseShape === 'empty' ? 204 : 200));
-  const body = responseSchema(route);
+  const body = responseSchema(route, components, names);
   const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const headers = route.throttle !== false ? { headers: RATE_LIMIT_HEADERS } : {};
   const op: JsonSchema = {
@@ -186,7 +213,10 @@ function operation(mounted: MountedRoute, authenticates: boolean): JsonSchema {
     },
   };
   if (route.body) {
-    op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } };
+    op.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: components.ref(names.body, schemaOf(route.body, 'input')) } },
+    };
   }
   op.security = SECURITY[route.access];
   return op;
@@ -206,9 +236,10 @@ export function buildOpenApi(options: { info: ApiInfo; version: string; routes: 
   // an API with any route that needs a user reads credentials on every route (a bad one is a 401 anywhere)
   const authenticates = options.routes.some((mounted) => mounted.route.access !== 'public');
   const paths: Record<string, Record<string, JsonSchema>> = {};
+  const components = new Components();
   for (const mounted of options.routes) {
     const path = mounted.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const op = operation(mounted, authenticates);
+    const op = operation(mounted, authenticates, components);
     // a deprecated version's own operations (not the unversioned token endpoints, which every version shares)
     if (deprecation && mounted.version !== null) op.deprecated = true;
     (paths[path] ??= {})[mounted.route.method.toLowerCase()] = op;
@@ -230,7 +261,7 @@ export function buildOpenApi(options: { info: ApiInfo; version: string; routes: 
     tags: tags.map((name) => ({ name, description: `Operations on ${name}` })),
     paths,
     components: {
-      schemas: { Error: envelope },
+      schemas: components.schemas,
       headers: HEADERS,
       // only the schemes some operation names: a linter flags the others as unused
       ...(usedSchemes.length > 0 ? { securitySchemes: Object.fromEntries(usedSchemes.map((name) => [name, SECURITY_SCHEMES[name]])) } : {}),

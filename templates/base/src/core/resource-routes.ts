@@ -97,6 +97,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
     response: schemas.read,
     summary: `List ${tag}`,
     operationId: `list${plural}`,
+    schemaNames: { response: `${singular}Read`, page: `${singular}Page` },
     tags: [tag],
   };
   return [
@@ -128,6 +129,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       status: 201,
       summary: `Create ${one}`,
       operationId: `create${singular}`,
+      schemaNames: { body: `${singular}Write`, response: `${singular}Read` },
       tags: [tag],
       handler: async ({ body, user }) => present(await service.create(body as z.output<Create>, user)),
     }),
@@ -139,6 +141,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       response: schemas.read,
       summary: `Get ${one}`,
       operationId: `get${singular}`,
+      schemaNames: { response: `${singular}Read` },
       tags: [tag],
       handler: async ({ params, user }) => present(await service.get(idOf(params), user)),
     }),
@@ -151,6 +154,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       response: schemas.read,
       summary: `Change some fields of ${one}`,
       operationId: `update${singular}`,
+      schemaNames: { body: `${singular}Patch`, response: `${singular}Read` },
       tags: [tag],
       handler: async ({ params, body, user }) => present(await service.update(idOf(params), body as z.output<Update>, user)),
     }),

@@ -81,6 +81,11 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   summary: string;
   /** for the OpenAPI document; derived from the access rule, pagination and throttling when absent */
   description?: string;
+  /**
+   * the names of its schemas among the OpenAPI document's components (`ProductWrite`, `ProductRead`, and for a
+   * paginated list `ProductPage`); derived from the operationId when absent (`CreateOrderRequest`)
+   */
+  schemaNames?: { body?: string; response?: string; page?: string };
   /** unique within a version's OpenAPI document (`listProducts`); derived from the method and path when absent */
   operationId?: string;
   tags?: string[];

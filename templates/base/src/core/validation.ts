@@ -72,10 +72,21 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
 export function decimal(options: { places: number; maxDigits: number; min?: number; max?: number }) {
   const { places, maxDigits } = options;
   const pattern = /^-?\d+(\.\d+)?$/;
+  // the document says as much as the checks below: digits before and after the point, the sign only where allowed
+  const sign = options.min === undefined || options.min < 0 ? '-?' : '';
+  const fraction = places > 0 ? `(\\.\\d{1,${places}})?` : '';
+  const documented = `^\\s*${sign}0*\\d{1,${maxDigits - places}}${fraction}\\s*$`;
+  const bounds = {
+    ...(options.min !== undefined ? { minimum: options.min } : {}),
+    ...(options.max !== undefined ? { maximum: options.max } : {}),
+  };
   return z
-    .union([z.string(), z.number()], {
-      error: (issue) => (issue.input === undefined ? 'This field is required.' : 'A valid number is required.'),
-    })
+    .union(
+      [z.string().meta({ pattern: documented, examples: [places > 0 ? `12.${'5'.padEnd(places, '0')}` : '12'] }), z.number().meta(bounds)],
+      {
+        error: (issue) => (issue.input === undefined ? 'This field is required.' : 'A valid number is required.'),
+      },
+    )
     .transform((value, ctx) => {
       const text = typeof value === 'number' ? String(value) : value.trim();
       if (!pattern.test(text) || !Number.isFinite(Number(text))) {

@@ -67,6 +67,28 @@ describe('products', () => {
     expect(statuses('/api/v1/products', 'get')).not.toContain('403');
   });
 
+  it('the OpenAPI document names its schemas, and describes a price as strictly as the server checks it', async () => {
+    const document = (await (await app.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+      components: { schemas: Record<string, { properties: Record<string, { anyOf?: { type: string; pattern?: string }[] }> }> };
+    };
+    const { schemas } = document.components;
+    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['ProductRead', 'ProductWrite', 'ProductPatch', 'ProductPage', 'Error']));
+    expect(document.paths['/api/v1/products']!.post!.requestBody!.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/ProductWrite',
+    });
+    const pattern = new RegExp(schemas.ProductWrite!.properties.price!.anyOf!.find((branch) => branch.type === 'string')!.pattern!);
+    for (const accepted of ['12.50', '0', '12345678.99', ' 7.5 ']) expect(pattern.test(accepted), accepted).toBe(true);
+    for (const refused of ['abc', '1.234', '-1.00', '123456789', '1e3', '']) expect(pattern.test(refused), refused).toBe(false);
+    // and the server agrees on each
+    expect(
+      (await app.request('/api/v1/products', { method: 'POST', token, body: { name: 'P', price: '12345678.99', stock: 1 } })).status,
+    ).toBe(201);
+    expect(
+      (await app.request('/api/v1/products', { method: 'POST', token, body: { name: 'P', price: '123456789', stock: 1 } })).status,
+    ).toBe(400);
+  });
+
   it('validates with the reference messages', async () => {
     const response = await create({ name: '', price: 'cheap', stock: -1 });
     expect(response.status).toBe(400);

@@ -460,18 +460,21 @@ describe('passwords and secrets', () => {
 });
 
 describe('the token endpoints in the OpenAPI document', () => {
-  it('name their operations, and require refresh in the body (cookies off)', async () => {
+  it('name their operations and schemas, and require refresh in the body (cookies off)', async () => {
     const app = await startTestApp();
     const document = (await (await app.request('/api/v1/openapi.json')).json()) as {
       paths: Record<
         string,
-        { post: { operationId: string; requestBody: { content: { 'application/json': { schema: { required?: string[] } } } } } }
+        { post: { operationId: string; requestBody: { content: { 'application/json': { schema: { $ref: string } } } } } }
       >;
+      components: { schemas: Record<string, { required?: string[] }> };
     };
     await app.close();
     expect(document.paths['/api/token']!.post.operationId).toBe('obtainToken');
     expect(document.paths['/api/token/refresh']!.post.operationId).toBe('refreshToken');
     expect(document.paths['/api/token/blacklist']!.post.operationId).toBe('blacklistToken');
-    expect(document.paths['/api/token/refresh']!.post.requestBody.content['application/json'].schema.required).toEqual(['refresh']);
+    const refresh = document.paths['/api/token/refresh']!.post.requestBody.content['application/json'].schema;
+    expect(refresh).toEqual({ $ref: '#/components/schemas/TokenRefreshRequest' });
+    expect(document.components.schemas.TokenRefreshRequest!.required).toEqual(['refresh']);
   });
 });

@@ -12,6 +12,7 @@ export const meV1: RouteFactory = () => [
     access: 'user',
     response: meRead,
     summary: 'The authenticated user',
+    schemaNames: { response: 'CurrentUser' },
     tags: ['auth'],
     handler: async ({ user }) => ({ id: user!.id, username: user!.username }),
   }),

@@ -54,6 +54,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       response: pair,
       summary: 'Obtain an access and a refresh token',
       operationId: 'obtainToken',
+      schemaNames: { body: 'TokenObtainRequest', response: 'TokenPair' },
       tags: ['auth'],
       handler: async ({ body }) => withCookies(await auth.login(body.username, body.password)),
     }),
@@ -69,6 +70,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       response: pair,
       summary: 'Exchange a refresh token for a new pair; the one sent is blacklisted',
       operationId: 'refreshToken',
+      schemaNames: { body: 'TokenRefreshRequest', response: 'TokenPair' },
       tags: ['auth'],
       handler: async ({ body, cookies: jar, log }) => withCookies(await auth.refresh(refreshTokenOf(body, jar), log)),
     }),
@@ -81,6 +83,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       response: z.object({}),
       summary: 'Log out: blacklist a refresh token',
       operationId: 'blacklistToken',
+      schemaNames: { body: 'TokenBlacklistRequest', response: 'TokenBlacklistResponse' },
       tags: ['auth'],
       handler: async ({ body, cookies: jar, log }) => {
         await auth.logout(refreshTokenOf(body, jar), log);
