@@ -21,6 +21,8 @@ export const VERSIONS = {
   jose: '^6.2.18',
   mysql2: '^3.15.3',
   pg: '^8.16.3',
+  'openapi-fetch': '^0.17.0',
+  'openapi-typescript': '^7.13.0',
   pino: '^10.4.0',
   'proxy-addr': '^2.0.7',
   'secure-json-parse': '^4.1.0',

@@ -69,6 +69,7 @@ export async function readTemplateDir(absDir: string): Promise<TemplateFile[]> {
 const DOTFILE_NAMES: Readonly<Record<string, string>> = {
   _gitignore: '.gitignore',
   '_env.example': '.env.example',
+  '_spectral.yaml': '.spectral.yaml',
   _github: '.github',
 };
 

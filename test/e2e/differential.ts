@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import { ROOT } from '../cli/helpers.js';
 import { corpus, normalize, STAFF, USER, type ReplayState } from './corpus.js';
+export { STAFF, USER };
 import { generateProject, inProject, startServer, stopServer, type RunningServer } from './support.js';
 import { exchange, requestBytes, type WireAnswer, type WireRequest } from './wire.js';
 
@@ -54,19 +55,22 @@ const ENV = {
   SHUTDOWN_GRACE_MS: '1000',
 };
 
-/** Builds, migrates, makes the corpus's two users, and starts each project. */
+/** Builds the project if need be, makes a fresh database with the corpus's two users, and starts it. */
+export async function startFresh(project: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  const settings = { ...ENV, ...env };
+  if (!existsSync(path.join(project, 'dist/server.js'))) await inProject(project, 'npm', ['run', 'build']);
+  // a fresh database each time: the corpus expects the ids it creates
+  for (const suffix of ['', '-wal', '-shm']) await rm(path.join(project, `${settings.DATABASE_URL}${suffix}`), { force: true });
+  await inProject(project, 'npm', ['run', 'db:migrate'], settings);
+  await inProject(project, 'npm', ['run', 'user:create', '--', '--username', STAFF.username, '--password', STAFF.password, '--staff'], settings);
+  await inProject(project, 'npm', ['run', 'user:create', '--', '--username', USER.username, '--password', USER.password], settings);
+  return startServer(project, settings);
+}
+
+/** Each project on a fresh database, started. */
 export async function startTrio(projects: Record<Framework, string>): Promise<Record<Framework, RunningServer>> {
   const servers = {} as Record<Framework, RunningServer>;
-  for (const framework of FRAMEWORKS) {
-    const project = projects[framework];
-    if (!existsSync(path.join(project, 'dist/server.js'))) await inProject(project, 'npm', ['run', 'build']);
-    // a fresh database each time: the corpus expects the ids it creates
-    for (const suffix of ['', '-wal', '-shm']) await rm(path.join(project, `${ENV.DATABASE_URL}${suffix}`), { force: true });
-    await inProject(project, 'npm', ['run', 'db:migrate'], ENV);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', STAFF.username, '--password', STAFF.password, '--staff'], ENV);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', USER.username, '--password', USER.password], ENV);
-    servers[framework] = await startServer(project, ENV);
-  }
+  for (const framework of FRAMEWORKS) servers[framework] = await startFresh(projects[framework]);
   return servers;
 }
 

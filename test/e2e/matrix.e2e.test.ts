@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDifferences, FRAMEWORKS, fuzz, generateTrio, lintDocuments, replayCorpus, startTrio, stopTrio, type Framework } from './differential.js';
 import { growJourney } from './grow.js';
+import { typedClientJourney } from './typed-client.js';
 import { contractJourney } from './journey.js';
 import type { Socket } from 'node:net';
 import type { RunningServer } from './support.js';
@@ -152,6 +153,12 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
       expect(stopped.exitCode, server.output()).toBe(0);
     }
   });
+
+  it.each(['fastify', 'hono'] as const)(
+    'on %s, a typed client (client:generate, openapi-fetch, tsc --strict) runs the journey, directly and through Prism --errors',
+    (framework) => typedClientJourney(project(framework)!),
+    5 * MINUTES,
+  );
 
   // after the HTTP tests: growing changes the projects
   it.each(['express', 'hono'] as const)('grows on %s: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', (framework) =>
