@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { lintDocuments } from './differential.js';
 import { adminStatement, inProject, startServer, stopServer, withDatabase } from './support.js';
 
 export interface GrowOptions {
@@ -77,6 +78,8 @@ export async function growJourney(tarball: string, project: string, options: Gro
     const running = await startServer(project, env);
     try {
       await callNewEndpoints(running.url);
+      // the grown documents (new resources, a deprecated v1, a v3 of its own) still lint clean
+      expect(await lintDocuments(running, ['v1', 'v2', 'v3'])).toEqual([]);
     } finally {
       const stopped = await stopServer(running);
       expect(stopped.exitCode, running.output()).toBe(0);
