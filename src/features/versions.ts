@@ -26,6 +26,7 @@ export const VERSIONS = {
   pino: '^10.4.0',
   'proxy-addr': '^2.0.7',
   'secure-json-parse': '^4.1.0',
+  'swagger-ui-dist': '^5.32.0',
   tsx: '^4.23.15',
   typescript: '~6.0.3',
   vitest: '^4.1.12',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDifferences, FRAMEWORKS, fuzz, generateTrio, lintDocuments, replayCorpus, startTrio, stopTrio, type Framework } from './differential.js';
 import { growJourney } from './grow.js';
 import { typedClientJourney } from './typed-client.js';
+import { docsJourney } from './docs-browser.js';
 import { contractJourney } from './journey.js';
 import type { Socket } from 'node:net';
 import type { RunningServer } from './support.js';
@@ -158,6 +159,18 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
     'on %s, a typed client (client:generate, openapi-fetch, tsc --strict) runs the journey, directly and through Prism --errors',
     (framework) => typedClientJourney(project(framework)!),
     5 * MINUTES,
+  );
+
+  it.each(['fastify', 'hono'] as const)(
+    'on %s, /docs in Chromium lists every operation of every version and "Try it out" answers (screenshot in .tmp/artifacts)',
+    async (framework) => {
+      const check = await docsJourney(project(framework)!, framework);
+      expect(check.problems).toEqual([]);
+      expect(Object.keys(check.operations)).toEqual(['v2', 'v1']);
+      expect(check.operations).toEqual(check.expected);
+      expect(check.tryItStatus).toBe(200);
+    },
+    3 * MINUTES,
   );
 
   // after the HTTP tests: growing changes the projects

@@ -24,6 +24,25 @@ describe('operations', () => {
     expect(await response.text()).toContain('/api/v1/openapi.json');
   });
 
+  it('serves Swagger UI from its own package, and a start script over every version', async () => {
+    for (const [file, type] of [
+      ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+      ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+      ['swagger-ui.css', 'text/css; charset=utf-8'],
+    ]) {
+      const response = await app.request(`/docs/assets/${file}`);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('content-type')).toBe(type);
+      expect((await response.text()).length).toBeGreaterThan(10_000);
+    }
+    expect((await app.request('/docs/assets/package.json')).status).toBe(404);
+    expect((await app.request('/docs/assets/..%2Fpackage.json')).status).toBe(404);
+    const init = await app.request('/docs/init.js');
+    expect(init.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const script = await init.text();
+    expect(script).toContain('SwaggerUIBundle(');
+    expect(script).toContain('"url":"/api/v1/openapi.json"');
+  });
   it('sends no CORS headers unless CORS_ORIGINS allows the origin', async () => {
     const response = await app.request('/health/live', { headers: { Origin: 'https://app.example' } });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();

@@ -112,6 +112,10 @@ describe('a version serves every route of the one before it that it does not red
     expect(v1.paths['/api/v1/probe/version']!.get!.deprecated).toBe(true);
     const docs = await (await app.request('/docs')).text();
     expect(docs).toMatch(/<h2>v1 <small class="deprecated">deprecated: /);
+    // Swagger UI's version switch: the newest current version (v10, by number) shown first, the deprecated one named so
+    const init = await (await app.request('/docs/init.js')).text();
+    expect(init).toContain('"url":"/api/v1/openapi.json","name":"v1 (deprecated)"');
+    expect(init).toContain(`'urls.primaryName': "v10"`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DOCS_CSP, renderDocsPage } from '../core/docs.js';
-import { ServiceUnavailable } from '../core/errors.js';
+import { DOCS_ASSET_NAMES, DOCS_CSP, docsAsset, docsInitScript, docsVersions, renderDocsPage } from '../core/docs.js';
+import { NotFound, ServiceUnavailable } from '../core/errors.js';
 import { buildOpenApi, type ApiInfo } from '../core/openapi.js';
 import { defineRoute, HttpResult, type MountedRoute } from '../core/routes.js';
 import { API_PREFIX, versionsInOrder, type VersionRegistry } from '../core/versioning.js';
@@ -87,10 +87,36 @@ export function operationsRoutes(options: {
     authenticate: false,
     summary: 'Human-readable API docs',
     handler: async () =>
-      new HttpResult(200, renderDocsPage(info.title, documents), {
+      new HttpResult(200, page, {
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Security-Policy': DOCS_CSP,
       }),
+  });
+
+  const page = renderDocsPage(info.title, documents);
+  const init = docsInitScript(docsVersions(documents));
+  const docsInit = defineRoute({
+    method: 'GET',
+    path: '/docs/init.js',
+    access: 'public',
+    throttle: false,
+    authenticate: false,
+    summary: 'The script that starts the docs page',
+    handler: async () => new HttpResult(200, init, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }),
+  });
+  const docsAssets = defineRoute({
+    method: 'GET',
+    path: '/docs/assets/:file',
+    access: 'public',
+    throttle: false,
+    authenticate: false,
+    summary: `Swagger UI's own files (${DOCS_ASSET_NAMES.join(', ')})`,
+    handler: async ({ params }) => {
+      const asset = docsAsset((params as { file: string }).file);
+      if (!asset) throw new NotFound();
+      // the package's version pins the bytes: a day in a cache is safe
+      return new HttpResult(200, asset.text, { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=86400' });
+    },
   });
 
   const openapi = Object.entries(documents).map(([version, document]) => ({
@@ -111,6 +137,8 @@ export function operationsRoutes(options: {
     { route: live, path: live.path, version: null },
     { route: ready, path: ready.path, version: null },
     { route: docs, path: docs.path, version: null },
+    { route: docsInit, path: docsInit.path, version: null },
+    { route: docsAssets, path: docsAssets.path, version: null },
     ...openapi,
   ];
 }
