@@ -41,10 +41,34 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
     expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'], { DATABASE_URL: databaseUrl })).toContain('No schema changes');
   }, 10 * MINUTES);
 
-  it('migrates a fresh database', async () => {
-    await adminStatement(project, database, `CREATE DATABASE ${name}`);
-    expect(await inProject(project, 'npm', ['run', 'db:migrate'], env)).toContain('Migrations applied.');
+  it('migrates a database it creates itself (the server allows it), then finds nothing to do', async () => {
+    const first = await inProject(project, 'npm', ['run', 'db:migrate'], env);
+    expect(first).toContain(`Created the database ${databaseUrl}.`);
+    expect(first).toContain('Migrations applied.');
+    const again = await inProject(project, 'npm', ['run', 'db:migrate'], env);
+    expect(again).not.toContain('Created the database');
+    expect(again).toContain('Migrations applied.');
     await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
+  }, 2 * MINUTES);
+
+  it('db:migrate says in one line what to run when the database cannot be made, or the server is not there', async () => {
+    const user = `lim_${randomBytes(3).toString('hex')}`;
+    await adminStatement(project, database, database === 'postgres' ? `CREATE ROLE ${user} LOGIN` : `CREATE USER '${user}'@'%'`);
+    try {
+      const limited = SERVERS[database].replace(/\/\/[^@/]*@/, `//${user}@`).replace(/\/[^/]*$/, `/missing_${user}`);
+      const denied = await execa('npm', ['run', '--silent', 'db:migrate'], { cwd: project, env: { ...env, DATABASE_URL: limited }, reject: false });
+      expect(denied.exitCode).toBe(1);
+      const lines = denied.stderr.trim().split('\n');
+      expect(lines, denied.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^migrations: could not apply them to .*missing_${user}.*CREATE DATABASE`));
+    } finally {
+      await adminStatement(project, database, database === 'postgres' ? `DROP ROLE IF EXISTS ${user}` : `DROP USER IF EXISTS '${user}'@'%'`);
+    }
+    const port = await freePort();
+    const nowhere = databaseUrl.replace(/@[^/]+\//, `@127.0.0.1:${port}/`);
+    const refused = await execa('npm', ['run', '--silent', 'db:migrate'], { cwd: project, env: { ...env, DATABASE_URL: nowhere }, reject: false });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^migrations: could not apply them to .*: connect ECONNREFUSED 127\.0\.0\.1:\d+$/)]);
   }, 2 * MINUTES);
 
   it('two instances share the database: one rotation, no oversold stock', async () => {

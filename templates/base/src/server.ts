@@ -1,17 +1,10 @@
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/client.js';
-import { redactUrl } from './db/url.js';
+import { redactUrl, rootCause } from './db/url.js';
 import { loadDotEnv } from './env-file.js';
 import { createLogger } from './logger.js';
 import { openRedis } from './redis.js';
-
-/** The driver's own reason (drizzle wraps it in "Failed query: ..."), on one line. */
-function rootCause(error: unknown): string {
-  let current = error as { cause?: unknown; message?: unknown };
-  while (current.cause) current = current.cause as { cause?: unknown; message?: unknown };
-  return String(current.message || (current as { code?: unknown }).code || current).split('\n')[0]!;
-}
 
 loadDotEnv();
 const config = loadConfigOrExit({ serving: true });
