@@ -23,6 +23,7 @@ export const VERSIONS = {
   pg: '^8.16.3',
   'openapi-fetch': '^0.17.0',
   'openapi-typescript': '^7.13.0',
+  'pino-pretty': '^13.1.0',
   pino: '^10.4.0',
   'proxy-addr': '^2.0.7',
   'secure-json-parse': '^4.1.0',

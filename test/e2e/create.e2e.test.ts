@@ -76,7 +76,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
   it('npm run dev serves a resource added while it runs, with no restart by hand', async () => {
     const port = await freePort();
     // development, as a person runs it: .env (written by create) holds the database and the JWT secret
-    const dev = execa('npm', ['run', 'dev'], { cwd: project, env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, reject: false, all: true, detached: true });
+    const dev = execa('npm', ['run', 'dev'], { cwd: project, env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, reject: false, all: true, detached: true });
     let output = '';
     dev.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const status = async (route: string) => (await fetch(`http://127.0.0.1:${port}${route}`).catch(() => undefined))?.status;
@@ -86,6 +86,8 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
     };
     try {
       expect(await until('/health/live', 200), output).toBe(200);
+      // one "listening" line (Fastify's own is not logged), JSON when the output is not a terminal
+      expect(output.split('\n').filter((line) => /listening/i.test(line)), output).toEqual([expect.stringContaining('"msg":"listening"')]);
       await inProject(project, 'npx', ['--yes', '--package', tarball, 'create-prod-api', 'add-resource', 'tag', '--fields', 'name:string']);
       // the version it went into (the newest not deprecated) serves it, its table migrated
       const [version] = (await readdir(path.join(project, 'src/resources/tags'))).filter((name) => /^v\d+$/.test(name));

@@ -3,12 +3,12 @@ import { loadConfigOrExit } from './config.js';
 import { openDatabase } from './db/client.js';
 import { redactUrl, rootCause } from './db/url.js';
 import { loadDotEnv } from './env-file.js';
-import { createLogger } from './logger.js';
+import { createLogger, wantsPrettyLogs } from './logger.js';
 import { openRedis } from './redis.js';
 
 loadDotEnv();
 const config = loadConfigOrExit({ serving: true });
-const logger = createLogger({ level: config.logLevel });
+const logger = createLogger({ level: config.logLevel, pretty: wantsPrettyLogs(config.env) });
 const database = openDatabase(config.databaseUrl, config.database);
 try {
   await database.ping();

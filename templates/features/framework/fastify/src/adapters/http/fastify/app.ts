@@ -161,7 +161,14 @@ export function createHttpApp(
   return {
     fastify: app,
     listen: async (port, host) => {
-      await app.listen({ port, host });
+      // Fastify logs "Server listening at" itself; the server logs its own one line for every framework
+      const level = app.log.level;
+      app.log.level = 'warn';
+      try {
+        await app.listen({ port, host });
+      } finally {
+        app.log.level = level;
+      }
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
       return `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
