@@ -5,7 +5,7 @@ import { UsageError } from './errors.js';
 import type { Options } from './options.js';
 import { invalidNameMessage, packageNameProblem } from './util/package-name.js';
 import { installCommand, runScriptCommand } from './util/package-manager.js';
-import { generatorVersion } from './util/package-info.js';
+import { generatorSpec, generatorVersion } from './util/package-info.js';
 
 export interface Context {
   readonly name: string; // npm package name (from the directory's basename)
@@ -23,6 +23,8 @@ export interface Context {
   readonly runScript: string; // how to run a package.json script: 'npm run' | 'pnpm' | 'yarn' | 'bun run'
   readonly installCommand: string; // 'npm install' | 'pnpm install' | 'yarn' | 'bun install'
   readonly generatorVersion: string; // our package.json version
+  /** how the project's devDependencies name the generator (util/package-info.ts) */
+  readonly generatorSpec: string;
   /** The target as the user should `cd` to it: relative to cwd, '.' when it is cwd. */
   readonly displayDir: string;
   /** the database name for a database server: the package name in the characters every server accepts */
@@ -60,6 +62,7 @@ export function createContext(options: Options, directory: string, cwd: string =
     runScript: runScriptCommand(options.packageManager),
     installCommand: installCommand(options.packageManager),
     generatorVersion: generatorVersion(),
+    generatorSpec: generatorSpec(targetDir),
     // A target outside cwd reads better absolute than as ../../..
     displayDir: relative === '' ? '.' : relative.startsWith('..') ? targetDir : relative,
     dbName: name.replace(/^@[^/]+\//, '').replace(/[^a-z0-9_]/g, '_'),

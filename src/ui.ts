@@ -10,6 +10,8 @@ export interface Spinner {
   start(message: string): void;
   stop(message: string): void;
   error(message: string): void;
+  /** ends it as cancelled (Ctrl-C seen by the step before the spinner's own signal handler) */
+  cancel(message: string): void;
   readonly isCancelled: boolean;
 }
 
@@ -87,6 +89,10 @@ function terminalSpinner(output: Writable): Spinner {
     },
     stop: (message) => finish(styleText('green', '◇'), message),
     error: (message) => finish(styleText('red', '■'), message),
+    cancel: (message) => {
+      cancelled = true;
+      finish(styleText('red', '■'), message);
+    },
     get isCancelled() {
       return cancelled;
     },

@@ -67,11 +67,12 @@ function packageJson(ctx: Context, features: Feature[], tree: FileTree): Record<
   const template = JSON.parse(String(tree.get('package.json')?.content ?? '{}')) as Record<string, unknown>;
   const merge = (key: 'dependencies' | 'devDependencies' | 'scripts') =>
     sortKeys(Object.assign({}, template[key] as object, ...features.map((feature) => feature[key] ?? {})));
-  const devDependencies = merge('devDependencies');
+  // the generator that made it, so `npx create-prod-api add-resource` runs this very version, offline
+  const devDependencies = { ...merge('devDependencies'), 'create-prod-api': ctx.generatorSpec } as Record<string, string>;
   // openapi-typescript declares a peer `typescript ^5` and works with the TypeScript the project uses (the e2e runs
   // client:generate): npm needs the override to install them together
-  const overrides = 'openapi-typescript' in devDependencies ? { overrides: { typescript: (devDependencies as Record<string, string>).typescript } } : {};
-  return { ...template, name: ctx.name, scripts: merge('scripts'), dependencies: merge('dependencies'), devDependencies, ...overrides };
+  const overrides = 'openapi-typescript' in devDependencies ? { overrides: { typescript: devDependencies.typescript } } : {};
+  return { ...template, name: ctx.name, scripts: merge('scripts'), dependencies: merge('dependencies'), devDependencies: sortKeys(devDependencies), ...overrides };
 }
 
 /** Read by later subcommands (add-resource, add-version) to know what the project was made with. */

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { Ui } from '../ui.js';
-import { commandExists, run } from '../util/exec.js';
+import { CommandError, commandExists, run } from '../util/exec.js';
 import { interruptible } from '../util/interrupt.js';
 
 const COMMIT_MESSAGE = 'Initial commit from create-prod-api';
@@ -57,7 +57,9 @@ export async function initGit(ctx: Pick<Context, 'targetDir'>, ui: Pick<Ui, 'spi
       await run('git', ['commit', '-m', COMMIT_MESSAGE], options);
     });
   } catch (error) {
-    if (!spin.isCancelled) spin.error('git failed');
+    if (error instanceof CommandError && error.reason === 'cancelled') {
+      if (!spin.isCancelled) spin.cancel('Cancelled.');
+    } else if (!spin.isCancelled) spin.error('git failed');
     throw error;
   }
   spin.stop('Created a git repository with a first commit');

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { Ui } from '../ui.js';
-import { run } from '../util/exec.js';
+import { CommandError, run } from '../util/exec.js';
 import { interruptible } from '../util/interrupt.js';
 import { installInvocation } from '../util/package-manager.js';
 
@@ -15,7 +15,9 @@ export async function installDependencies(
     const [file, args] = installInvocation(ctx.packageManager);
     await interruptible((signal) => run(file, args, { cwd: ctx.targetDir, signal }));
   } catch (error) {
-    if (!spin.isCancelled) spin.error(`${ctx.installCommand} failed`);
+    if (error instanceof CommandError && error.reason === 'cancelled') {
+      if (!spin.isCancelled) spin.cancel('Cancelled.');
+    } else if (!spin.isCancelled) spin.error(`${ctx.installCommand} failed`);
     throw error;
   }
   spin.stop('Installed dependencies');

@@ -37,9 +37,11 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     if (!(error instanceof ExecaError)) throw error;
     const output = typeof error.all === 'string' ? error.all : '';
     if (error.code === 'ENOENT') throw new CommandError(command, `${file} is not installed or not on PATH`, output, 'missing');
-    // In a terminal Ctrl-C reaches the child too, which may die before execa
-    // notices the abort; either way the user cancelled.
-    if (error.isCanceled || options.signal?.aborted) throw new CommandError(command, `${command} was cancelled`, output, 'cancelled');
+    // In a terminal Ctrl-C reaches the child too, which may die of it before our
+    // own SIGINT handler has run (nothing aborted yet); either way the user cancelled.
+    if (error.isCanceled || options.signal?.aborted || error.signal === 'SIGINT') {
+      throw new CommandError(command, `${command} was cancelled`, output, 'cancelled');
+    }
     const why = error.exitCode !== undefined ? `exit code ${error.exitCode}` : error.signal ? `killed by ${error.signal}` : error.shortMessage;
     throw new CommandError(command, why, output, 'failed');
   }

@@ -6,7 +6,7 @@ import { contractCheckJourney } from './contract.js';
 import { growJourney } from './grow.js';
 import { contractJourney } from './journey.js';
 import type { Socket } from 'node:net';
-import { freePort, generateProject, inProject, openHalfSentRequest, packTarball, startServer, stopServer } from './support.js';
+import { freePort, generateProject, inProject, openHalfSentRequest, packTarball, projectCli, startServer, stopServer } from './support.js';
 
 // The whole user journey, twice: the packed tarball through npx, then in the
 // generated project its own install, typecheck, tests and build, and the built
@@ -71,7 +71,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
 
   it('contract:check: released versions only grow; each breaking edit is named, compatible ones pass', () => contractCheckJourney(project), 5 * MINUTES);
 
-  it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () => growJourney(tarball, project), 10 * MINUTES);
+  it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () => growJourney(project), 10 * MINUTES);
 
   it('npm run dev serves a resource added while it runs, with no restart by hand', async () => {
     const port = await freePort();
@@ -88,7 +88,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
       expect(await until('/health/live', 200), output).toBe(200);
       // one "listening" line (Fastify's own is not logged), JSON when the output is not a terminal
       expect(output.split('\n').filter((line) => /listening/i.test(line)), output).toEqual([expect.stringContaining('"msg":"listening"')]);
-      await inProject(project, 'npx', ['--yes', '--package', tarball, 'create-prod-api', 'add-resource', 'tag', '--fields', 'name:string']);
+      await projectCli(project, ['add-resource', 'tag', '--fields', 'name:string']);
       // the version it went into (the newest not deprecated) serves it, its table migrated
       const [version] = (await readdir(path.join(project, 'src/resources/tags'))).filter((name) => /^v\d+$/.test(name));
       expect(await until(`/api/${version}/tags`, 200), output).toBe(200);

@@ -153,7 +153,7 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
   }, 2 * MINUTES);
 
   it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () =>
-    growJourney(tarball, project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
+    growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
 });
 
 describe('scale out: two instances, one Redis, one PostgreSQL', () => {

@@ -7,15 +7,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { lintDocuments } from './differential.js';
-import { adminStatement, inProject, startServer, stopServer, withDatabase } from './support.js';
+import { adminStatement, inProject, projectCli, startServer, stopServer, withDatabase } from './support.js';
 
 export interface GrowOptions {
   /** a PostgreSQL or MySQL server's URL; SQLite when absent */
   readonly server?: { database: 'postgres' | 'mysql'; url: string };
 }
 
-export async function growJourney(tarball: string, project: string, options: GrowOptions = {}): Promise<void> {
-  const cli = (args: string[]) => inProject(project, 'npx', ['--yes', '--package', tarball, 'create-prod-api', ...args]);
+export async function growJourney(project: string, options: GrowOptions = {}): Promise<void> {
+  const cli = (args: string[]) => projectCli(project, args);
 
   const released = existsSync(path.join(project, 'api-contract/v1.json'));
   // a catalogue: anyone reads, staff write (the generated test meets the 403 with an ordinary user)

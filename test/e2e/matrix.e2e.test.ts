@@ -79,7 +79,7 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
     // growing is the same on every framework and server database; PostgreSQL is the one it is proven on here
     if (database === 'postgres') {
       it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', () =>
-        growJourney(tarball, project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
+        growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
     }
   },
 );
@@ -175,5 +175,5 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
 
   // after the HTTP tests: growing changes the projects
   it.each(['express', 'hono'] as const)('grows on %s: add-resource twice, add-version from v1, a changed v3 field; its tests and HTTP', (framework) =>
-    growJourney(tarball, project(framework)!), 10 * MINUTES);
+    growJourney(project(framework)!), 10 * MINUTES);
 });

@@ -21,10 +21,20 @@ export async function generateProject(tarball: string, name: string, flags: stri
   const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-e2e-'));
   await copyFile(tarball, path.join(parent, path.basename(tarball)));
   const args = ['--yes', `./${path.basename(tarball)}`, name, '--yes', '--no-git', ...flags];
-  const result = await execa('npx', args, { cwd: parent, reject: false, all: true, env: { CI: 'true' } });
+  // the project depends on the generator that made it: here that is the tarball, as it is not on the registry
+  const spec = `file:${path.join(parent, path.basename(tarball))}`;
+  const result = await execa('npx', args, { cwd: parent, reject: false, all: true, env: { CI: 'true', CREATE_PROD_API_SPEC: spec } });
   if (result.exitCode !== 0) throw new Error(`create failed (exit ${result.exitCode}):\n${result.all}`);
   if (options.install !== false && !result.all.includes('Installed dependencies')) throw new Error(`create did not install:\n${result.all}`);
   return path.join(parent, name);
+}
+
+/**
+ * `npx create-prod-api …` inside a generated project, as its README says, with no registry reachable: npx must run
+ * the project's own copy (its dev dependency), the version that made it.
+ */
+export function projectCli(project: string, args: string[]): Promise<string> {
+  return inProject(project, 'npx', ['--no', 'create-prod-api', ...args], { npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' });
 }
 
 /** Runs a command in a project, failing the test with its output when it fails. */

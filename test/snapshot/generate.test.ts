@@ -5,6 +5,10 @@ import type { Options } from '../../src/options.js';
 import { planProject } from '../../src/plan/build.js';
 import type { FileTree } from '../../src/plan/tree.js';
 
+// How a project names its generator depends on where the generator runs from (a version, or a path to a clone):
+// the snapshot shows a fixed one
+process.env.CREATE_PROD_API_SPEC = 'file:../create-prod-api';
+
 const DEFAULTS: Options = {
   framework: 'fastify',
   database: 'sqlite',
