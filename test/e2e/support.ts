@@ -34,7 +34,7 @@ export async function generateProject(tarball: string, name: string, flags: stri
  * the project's own copy (its dev dependency), the version that made it.
  */
 export function projectCli(project: string, args: string[]): Promise<string> {
-  return inProject(project, 'npx', ['--no', 'create-prod-api', ...args], { npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' });
+  return inProject(project, 'npx', ['--no', '--', 'create-prod-api', ...args], { npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' });
 }
 
 /** Runs a command in a project, failing the test with its output when it fails. */
