@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import { expect } from 'vitest';
+import { inProject, openHalfSentRequest, startServer, stopServer } from './support.js';
 
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -70,4 +72,35 @@ export async function contractJourney(url: string): Promise<void> {
   expect(statuses).toEqual([401, 401, 401, 401, 429]);
   // a throttled login never blocks a refresh
   expect((await post(`${url}/api/token/refresh`, { refresh: rotated.refresh })).status).toBe(200);
+}
+
+/**
+ * A built project in production mode on `databaseUrl`: migrated, a staff user made, `before` run, then the contract
+ * journey over HTTP and SIGTERM with a half-sent request open: exit 0, after the grace period and well within 5 s.
+ */
+export async function servesContract(project: string, databaseUrl: string, before?: (env: Record<string, string>) => Promise<void>): Promise<void> {
+  const env = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+    DATABASE_URL: databaseUrl,
+    THROTTLE_LOGIN: '5/minute',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '1500',
+  };
+  await inProject(project, 'npm', ['run', 'db:migrate'], env);
+  await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
+  await before?.(env);
+  const running = await startServer(project, env);
+  let halfSent: Socket | undefined;
+  try {
+    await contractJourney(running.url);
+    // a client that sends half a request and waits: SIGTERM must still end in exit 0 once the grace period is over
+    halfSent = await openHalfSentRequest(running.url);
+  } finally {
+    const stopped = await stopServer(running);
+    halfSent?.destroy();
+    expect(stopped.exitCode, running.output()).toBe(0);
+    expect(stopped.ms).toBeGreaterThanOrEqual(halfSent ? 1_000 : 0);
+    expect(stopped.ms).toBeLessThan(5_000);
+  }
 }

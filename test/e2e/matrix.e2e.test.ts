@@ -4,10 +4,9 @@ import { describeDifferences, FRAMEWORKS, fuzz, generateTrio, lintDocuments, rep
 import { growJourney } from './grow.js';
 import { typedClientJourney } from './typed-client.js';
 import { docsJourney } from './docs-browser.js';
-import { contractJourney } from './journey.js';
-import type { Socket } from 'node:net';
+import { servesContract } from './journey.js';
 import type { RunningServer } from './support.js';
-import { adminStatement, generateProject, inProject, openHalfSentRequest, packTarball, SERVERS, startServer, stopServer, withDatabase } from './support.js';
+import { adminStatement, generateProject, inProject, packTarball, SERVERS, stopServer, withDatabase } from './support.js';
 
 // Express and Hono on every database: typecheck, its own tests (the same files as Fastify's), build, migrate,
 // start, the HTTP contract, SIGTERM. On SQLite, one project generated for all three frameworks is also served side
@@ -29,33 +28,11 @@ async function typecheckTestBuild(project: string, database: Database): Promise<
   await inProject(project, 'npm', ['run', 'build']);
 }
 
-/** Migrates, makes a staff user, serves the contract journey, then SIGTERM with a half-sent request open: exit 0. */
-async function servesContract(project: string, database: Database, name: string): Promise<void> {
+/** On a database of its own (created here on a server, so that afterAll drops it): the contract journey, SIGTERM. */
+async function servesContractOn(project: string, database: Database, name: string): Promise<void> {
   const server = database === 'sqlite' ? undefined : SERVERS[database];
   if (server) await adminStatement(project, database as 'postgres' | 'mysql', `CREATE DATABASE ${name}`);
-  const env = {
-    NODE_ENV: 'production',
-    JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-    DATABASE_URL: server ? withDatabase(server, name) : './data/e2e.sqlite',
-    THROTTLE_LOGIN: '5/minute',
-    LOG_LEVEL: 'warn',
-    SHUTDOWN_GRACE_MS: '1500',
-  };
-  await inProject(project, 'npm', ['run', 'db:migrate'], env);
-  await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'alice', '--password', 's3cret-pass', '--staff'], env);
-  const running = await startServer(project, env);
-  let halfSent: Socket | undefined;
-  try {
-    await contractJourney(running.url);
-    // a client that sends half a request and waits: SIGTERM must still end in exit 0 once the grace period is over
-    halfSent = await openHalfSentRequest(running.url);
-  } finally {
-    const stopped = await stopServer(running);
-    halfSent?.destroy();
-    expect(stopped.exitCode, running.output()).toBe(0);
-    expect(stopped.ms).toBeGreaterThanOrEqual(halfSent ? 1_000 : 0);
-    expect(stopped.ms).toBeLessThan(5_000);
-  }
+  await servesContract(project, server ? withDatabase(server, name) : './data/e2e.sqlite');
 }
 
 describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATABASES.map((database) => [framework, database] as const)))(
@@ -74,7 +51,7 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
 
     it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project, database), 10 * MINUTES);
 
-    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContract(project, database, name), 3 * MINUTES);
+    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project, database, name), 3 * MINUTES);
 
     // growing is the same on every framework and server database; PostgreSQL is the one it is proven on here
     if (database === 'postgres') {
@@ -97,7 +74,7 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
 
   describe.each(['express', 'hono'] as const)('on %s', (framework) => {
     it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project(framework)!, 'sqlite'), 10 * MINUTES);
-    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContract(project(framework)!, 'sqlite', ''), 3 * MINUTES);
+    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project(framework)!, 'sqlite', ''), 3 * MINUTES);
   });
 
   it('answers the differential corpus the same, byte for byte, on all three', async () => {
