@@ -73,9 +73,11 @@ function terminalSpinner(output: Writable): Spinner {
     process.off('SIGTERM', onSignal);
     output.write(`\r\x1b[2K${symbol}  ${message} ${elapsed()}\n`);
   };
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     cancelled = true;
     finish(styleText('red', '■'), 'Cancelled.');
+    // nothing else listens (no step is interruptible right now): the signal must still end the process
+    if (process.listenerCount(signal) === 0) process.exit(130);
   };
   return {
     start: (message) => {

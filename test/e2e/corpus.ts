@@ -250,6 +250,8 @@ function unrouted(): CorpusEntry[] {
     entry('POST to a path no route serves', send('POST', '/api/v1/nowhere', { a: 1 })),
     entry('DELETE on an unknown version', call('DELETE', '/api/v9/products/1')),
     entry('absolute-form request target', call('GET', 'http://127.0.0.1/api/v1/products/1')),
+    entry('absolute-form naming another host', call('GET', 'http://evil.example/api/v1/products?page_size=1')),
+    entry('absolute-form with a port no URL allows', call('GET', 'http://127.0.0.1:99999/api/v1/products')),
     entry('asterisk request target', call('OPTIONS', '*')),
   );
   return entries;
@@ -266,6 +268,10 @@ function headers(): CorpusEntry[] {
     entry('Host with a port', call('GET', '/api/v1/products?page_size=1', { headers: [['Host', '127.0.0.1:8080']] })),
     entry('Host with a path', call('GET', '/api/v1/products/1', { headers: [['Host', '127.0.0.1/evil']] })),
     entry('Host empty', call('GET', '/api/v1/products/1', { headers: [['Host', '']] })),
+    entry('Host with a port past 65535', call('GET', '/health/live', { headers: [['Host', 'localhost:99999']] })),
+    entry('Host an IPv4 address out of range', call('GET', '/health/live', { headers: [['Host', '1.2.3.256']] })),
+    entry('Host a bracketed IPv4 address', call('GET', '/health/live', { headers: [['Host', '[1.2.3.4]']] })),
+    entry('Host a bracketed nothing', call('GET', '/health/live', { headers: [['Host', '[:::]']] })),
     entry('X-Forwarded-Host ignored without a trusted proxy', call('GET', '/api/v1/products?page_size=1', { headers: [['X-Forwarded-Host', 'evil.example']] })),
     entry('X-Forwarded-For ignored without a trusted proxy', call('GET', '/api/v1/products/1', { headers: [['X-Forwarded-For', '1.2.3.4, 5.6.7.8']] })),
     entry('X-Forwarded-Proto ignored without a trusted proxy', call('GET', '/api/v1/products?page_size=1', { headers: [['X-Forwarded-Proto', 'https']] })),

@@ -149,7 +149,8 @@ function arbitraryRequest(): fc.Arbitrary<WireRequest> {
   const method = fc.oneof(fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'), fc.stringMatching(/^[A-Z]{1,10}$/));
   const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,40}$/).map((value) => value.trim());
   const header = fc.oneof(
-    fc.tuple(fc.constantFrom('Authorization', 'Content-Type', 'Accept', 'Origin', 'X-Request-Id', 'Cookie', 'X-Forwarded-For', 'Content-Encoding', 'Access-Control-Request-Method'), headerValue),
+    fc.tuple(fc.constantFrom('Authorization', 'Content-Type', 'Accept', 'Origin', 'X-Request-Id', 'Cookie', 'X-Forwarded-For', 'Content-Encoding', 'Access-Control-Request-Method', 'Host'), headerValue),
+    fc.tuple(fc.constantFrom('Host'), fc.oneof(fc.constantFrom('localhost:99999', '1.2.3.256', '[::1]:3000', '127.0.0.1:0'), fc.stringMatching(/^[a-z0-9.:\[\]-]{0,20}$/))),
     fc.tuple(fc.constantFrom('Content-Type'), fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded')),
     fc.tuple(fc.constantFrom('Authorization'), fc.constantFrom('Bearer ', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x', 'Basic x')),
   );

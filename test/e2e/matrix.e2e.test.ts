@@ -99,6 +99,8 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
       'GET /api/v1/%zz': 400,
       'Host not allowed': 400,
       'two Host headers': 400,
+      'absolute-form naming another host': 400,
+      'Host with a port past 65535': 400,
       'a 20 KB header: 431': 431,
       'gzip-encoded body: 415': 415,
       'a body over 1 MiB: 413': 413,

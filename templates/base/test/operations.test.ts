@@ -36,6 +36,8 @@ describe('operations', () => {
       expect((await response.text()).length).toBeGreaterThan(10_000);
     }
     expect((await app.request('/docs/assets/package.json')).status).toBe(404);
+    expect((await app.request('/docs/assets/constructor')).status).toBe(404);
+    expect((await app.request('/docs/assets/__proto__')).status).toBe(404);
     expect((await app.request('/docs/assets/..%2Fpackage.json')).status).toBe(404);
     const init = await app.request('/docs/init.js');
     expect(init.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

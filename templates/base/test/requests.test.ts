@@ -42,6 +42,16 @@ describe('requests as every framework reads them', () => {
       'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example',
       'Invalid Host header: this API does not answer to that host.',
     ],
+    [
+      'a Host a URL refuses',
+      'GET /health/live HTTP/1.1\r\nHost: localhost:99999',
+      'Invalid Host header: this API does not answer to that host.',
+    ],
+    [
+      'an absolute-form target',
+      'GET http://evil.example/api/v1/probe/version HTTP/1.1\r\nHost: 127.0.0.1',
+      'Malformed URL: the request target must be a path.',
+    ],
   ])('%s is a 400 in the envelope', async (_name, head, detail) => {
     const answer = await send(`${head}\r\nConnection: close\r\n\r\n`);
     expect(answer.status).toBe(400);

@@ -108,7 +108,7 @@ export function operationsRoutes(options: {
     method: 'GET',
     path: '/docs/assets/:file',
     access: 'public',
-    throttle: false,
+    // throttled as any anonymous request (unlike the page and the documents): ~2 MB a fetch, and browsers cache them
     authenticate: false,
     summary: `Swagger UI's own files (${DOCS_ASSET_NAMES.join(', ')})`,
     handler: async ({ params }) => {

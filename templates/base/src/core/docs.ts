@@ -31,8 +31,9 @@ const cache = new Map<string, string>();
 
 /** An asset's text and type, read from the package once, on first request (~2 MB nobody else needs in memory). */
 export function docsAsset(name: string): { text: string; type: string } | undefined {
-  const type = ASSETS[name];
-  if (!type) return undefined;
+  // own keys only: `constructor` or `__proto__` name no asset
+  if (!Object.hasOwn(ASSETS, name)) return undefined;
+  const type = ASSETS[name]!;
   let text = cache.get(name);
   if (text === undefined) {
     const folder = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));

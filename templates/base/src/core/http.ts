@@ -95,7 +95,8 @@ export function earlyAnswer(
 
 /** What is wrong with a request target no route could be matched on, if anything. */
 export function targetProblem(target: string): string | undefined {
-  if (target.startsWith('http://') || target.startsWith('https://')) return undefined;
+  // origin-form only: an absolute-form target (`GET http://evil.example/...`, meant for proxies) would name a host
+  // that ALLOWED_HOSTS never saw, and links would be built on it
   if (!target.startsWith('/')) return 'Malformed URL: the request target must be a path.';
   const query = target.indexOf('?');
   const path = query < 0 ? target : target.slice(0, query);
@@ -124,7 +125,13 @@ function hostProblem(host: string | undefined, rawHeaders: string[]): string | u
   if (hosts > 1) return problem;
   // and it must be the host a URL would make of it (`127.1` is 127.0.0.1 to a URL, and refused by Hono's server)
   const given = host.toLowerCase();
-  const url = new URL(`http://${given}`);
+  let url: URL;
+  try {
+    url = new URL(`http://${given}`);
+  } catch {
+    // the syntax fits, the value does not (`localhost:99999`, `1.2.3.256`)
+    return problem;
+  }
   return url.host === given || `${url.hostname}:80` === given ? undefined : problem;
 }
 

@@ -18,7 +18,8 @@ export async function createDatabaseIfMissing(url: string, timeoutMs: number): P
     await probe.end().catch(() => {});
   }
   const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+  // decoded as pg itself decodes it (decodeURI), so this names the database the probe asked for
+  const name = decodeURI(target.pathname.slice(1));
   const quoted = `"${name.replaceAll('"', '""')}"`;
   target.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: target.toString(), connectionTimeoutMillis: timeoutMs });

@@ -144,12 +144,22 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     },
   });
   const handle = (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    incoming.url = canonicalTarget(incoming.url ?? '/');
-    const early = earlyAnswer(options, lifecycle, incoming);
-    if (!early) return void listener(incoming, outgoing);
-    outgoing.setHeader('X-Request-Id', requestIdFrom(incoming.headers['x-request-id'], randomUUID));
-    for (const [name, value] of Object.entries(answerHeaders(options, incoming))) outgoing.setHeader(name, value);
-    writeAnswer(outgoing, early);
+    const requestId = () => requestIdFrom(incoming.headers['x-request-id'], randomUUID);
+    try {
+      incoming.url = canonicalTarget(incoming.url ?? '/');
+      const early = earlyAnswer(options, lifecycle, incoming);
+      if (!early) return void listener(incoming, outgoing);
+      outgoing.setHeader('X-Request-Id', requestId());
+      for (const [name, value] of Object.entries(answerHeaders(options, incoming))) outgoing.setHeader(name, value);
+      writeAnswer(outgoing, early);
+    } catch (error) {
+      // this runs in Node's own request listener, where a throw would end the process: a bug here is a 500
+      logger.error({ err: error }, 'request failed before routing');
+      if (outgoing.headersSent) return void outgoing.destroy();
+      outgoing.setHeader('X-Request-Id', requestId());
+      for (const [name, value] of Object.entries(options.securityHeaders)) outgoing.setHeader(name, value);
+      writeAnswer(outgoing, toErrorResponse(error));
+    }
   };
 
   let server: Server | undefined;
