@@ -45,6 +45,10 @@ describe('config', () => {
       'ALLOWED_HOSTS: "exa mple.com" is not a host; give host names (api.example.com), .example.com for a domain and its subdomains, or *.',
     ]);
     expect(problemsOf({ HSTS: 'maybe' })).toEqual(['HSTS: expected true or false']);
+    expect(problemsOf({ CORS_ORIGINS: 'https://app.example.com/,https://ok.example.com,HTTPS://Shout.example.com' })).toEqual([
+      'CORS_ORIGINS: "https://app.example.com/" is not an origin as browsers send it; give scheme://host[:port], e.g. https://app.example.com.',
+      'CORS_ORIGINS: "HTTPS://Shout.example.com" is not an origin as browsers send it; give scheme://host[:port], e.g. https://app.example.com.',
+    ]);
     expect(problemsOf({ PUBLIC_URL: 'api.example.com' })[0]).toMatch(/^PUBLIC_URL: /);
     expect(loadConfig({ HSTS: 'true' }).hsts).toBe(true);
   });
