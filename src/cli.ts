@@ -48,8 +48,10 @@ function exitCodeFor(error: unknown): number {
     console.error(`error: ${error.message}`);
     return EXIT.failure;
   }
-  // Anything else is a bug in the generator: show where.
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // Anything else is a bug in the generator: the same first line as every other error, then where it happened.
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`This is a bug in create-prod-api ${generatorVersion()}; please report it with the lines below.`);
+  if (error instanceof Error && error.stack) console.error(error.stack.split('\n').slice(1).join('\n'));
   return EXIT.failure;
 }
 
