@@ -78,5 +78,6 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     dryRun: flags.dryRun ?? false,
     packageManager: manifest.options.packageManager,
     migration: `add_${names.table}`,
+    serves: `/api/${version}/${names.pluralKebab}`,
   });
 }

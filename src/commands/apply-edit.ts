@@ -21,6 +21,8 @@ export interface EditRun {
   readonly packageManager: string;
   /** the drizzle-kit migration name, when the change adds tables */
   readonly migration?: string;
+  /** where the change is served (`/api/v2/categories`), for the closing line */
+  readonly serves?: string;
 }
 
 export async function applyEdit(edit: EditRun): Promise<void> {
@@ -75,5 +77,6 @@ export async function applyEdit(edit: EditRun): Promise<void> {
   if (migrationNote) ui.warn(migrationNote);
   const where = path.resolve(root) === path.resolve(process.cwd()) ? '' : ` (in ${root})`;
   // a running `npm run dev` restarts on the change, applies the migration and serves the new routes
-  ui.info(`Next: ${runScript} test${where}${migrationNote ? '' : `; a running ${runScript} dev has applied the migration and serves it already`}.`);
+  const served = edit.serves ? ` at ${edit.serves}` : '';
+  ui.info(`Next: ${runScript} test${where}${migrationNote ? '' : `; a running ${runScript} dev has applied the migration and serves it already${served}`}.`);
 }

@@ -65,9 +65,11 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
       expect(await until('/health/live', 200), output).toBe(200);
       // one "listening" line (Fastify's own is not logged), JSON when the output is not a terminal
       expect(output.split('\n').filter((line) => /listening/i.test(line)), output).toEqual([expect.stringContaining('"msg":"listening"')]);
-      await projectCli(project, ['add-resource', 'tag', '--fields', 'name:string']);
+      const added = await projectCli(project, ['add-resource', 'tag', '--fields', 'name:string']);
       // the version it went into (the newest not deprecated) serves it, its table migrated
       const [version] = (await readdir(path.join(project, 'src/resources/tags'))).filter((name) => /^v\d+$/.test(name));
+      // and the command's last line said where
+      expect(added).toContain(`a running npm run dev has applied the migration and serves it already at /api/${version}/tags.`);
       expect(await until(`/api/${version}/tags`, 200), output).toBe(200);
     } finally {
       // tsx watch and the server it runs: the whole process group
