@@ -78,5 +78,6 @@ export async function applyEdit(edit: EditRun): Promise<void> {
   const where = path.resolve(root) === path.resolve(process.cwd()) ? '' : ` (in ${root})`;
   // a running `npm run dev` restarts on the change, applies the migration and serves the new routes
   const served = edit.serves ? ` at ${edit.serves}` : '';
-  ui.info(`Next: ${runScript} test${where}${migrationNote ? '' : `; a running ${runScript} dev has applied the migration and serves it already${served}`}.`);
+  const applied = edit.migration ? 'has applied the migration and ' : '';
+  ui.info(`Next: ${runScript} test${where}${migrationNote ? '' : `; a running ${runScript} dev ${applied}serves it already${served}`}.`);
 }

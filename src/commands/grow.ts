@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { startFormatter, type Formatter } from '../edit/formatter.js';
 import { UsageError } from '../errors.js';
+import type { FieldChange, FieldFlags } from './field.js';
 import { ACCESS_KINDS, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind } from '../project/manifest.js';
 
 export const VERSION_PATTERN = /^v[1-9]\d*$/;
@@ -72,6 +73,37 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
         await runAddVersion(cwd(), version, flags, formatter, output);
       });
     });
+
+  addFieldCommands(program, cwd, output);
+}
+
+/** add-field, remove-field, rename-field: one resource's field in one version. */
+function addFieldCommands(program: Command, cwd: () => string, output?: Writable): void {
+  const run = (change: FieldChange, flags: FieldFlags) =>
+    withFormatter(cwd(), [REGISTRY_FILE, MANIFEST_FILE], async (formatter) => {
+      const { runFieldChange } = await import('./field.js');
+      await runFieldChange(cwd(), change, flags, formatter, output);
+    });
+  const dryRun = '--dry-run';
+  const dryRunHelp = 'print the diff it would make; write nothing';
+  program
+    .command('add-field <resource> <field>')
+    .description("add a field (name:type[?][:rule...]) to a resource in one version: the column and its migration, the version's schemas, presenter and test")
+    .option('--version <version>', 'the version whose schemas get it (default: the newest version that is not deprecated)')
+    .option(dryRun, dryRunHelp)
+    .action((resource: string, spec: string, flags: FieldFlags) => run({ kind: 'add', resource, spec }, flags));
+  program
+    .command('remove-field <resource> <field>')
+    .description("take a field out of one version's schemas; the column stays for the versions that still read it")
+    .requiredOption('--version <version>', 'the version whose schemas lose it')
+    .option(dryRun, dryRunHelp)
+    .action((resource: string, name: string, flags: FieldFlags) => run({ kind: 'remove', resource, name }, flags));
+  program
+    .command('rename-field <resource> <old> <new>')
+    .description("rename a field in one version's schemas and presenter; it stays the same column")
+    .requiredOption('--version <version>', 'the version whose schemas rename it')
+    .option(dryRun, dryRunHelp)
+    .action((resource: string, name: string, to: string, flags: FieldFlags) => run({ kind: 'rename', resource, name, to }, flags));
 }
 
 /** Runs a command with Prettier starting in its worker, checking ahead the files the command will change. */

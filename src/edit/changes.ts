@@ -38,9 +38,11 @@ export class ChangeSet {
 
   /** A changed file: `before` is what it held when the command read it. */
   update(relPath: string, before: string, after: string): void {
-    const original = this.#changes.get(relPath)?.before ?? before;
+    // a file this change set creates stays a new file, however often it is edited after
+    const planned = this.#changes.get(relPath);
+    const original = planned ? planned.before : before;
     // the syntax-tree edits write \n; a file with CRLF line endings keeps them on every line
-    const lines = original.includes('\r\n') ? after.replace(/\r?\n/g, '\r\n') : after;
+    const lines = original?.includes('\r\n') ? after.replace(/\r?\n/g, '\r\n') : after;
     this.#changes.set(relPath, { path: relPath, before: original, after: lines });
   }
 

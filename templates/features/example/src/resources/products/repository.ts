@@ -3,13 +3,7 @@ import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorReq
 import type { Db } from '../../db/client.js';
 import { timeParam } from '../../db/columns.js';
 import { deleteCount, insertReturning, prepared, updateReturning } from '../../db/ops.js';
-import { products, type ProductRow } from './table.js';
-
-export interface ProductInput {
-  name: string;
-  price: string;
-  stock: number;
-}
+import { products, type ProductInput, type ProductRow } from './table.js';
 
 export class ProductRepository {
   // the list is the hottest query: built and prepared once, not per request

@@ -1,7 +1,7 @@
 import { NotFound } from '../../core/errors.js';
 import { cursorPage, type CursorPage, type CursorRequest } from '../../core/pagination.js';
-import type { ProductInput, ProductRepository } from './repository.js';
-import type { ProductRow } from './table.js';
+import type { ProductRepository } from './repository.js';
+import type { ProductInput, ProductRow } from './table.js';
 
 /** What every version of the products API does; versions differ only in their schemas. */
 export class ProductService {

@@ -15,3 +15,5 @@ export const products = table(
 );
 
 export type ProductRow = typeof products.$inferSelect;
+/** What the write schemas hand the repository: every column but those the code itself sets. */
+export type ProductInput = Omit<typeof products.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;

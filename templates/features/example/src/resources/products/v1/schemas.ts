@@ -13,13 +13,30 @@ export const productRead = z.object({
 });
 
 /** v1 write schema: what a client may send. Unknown fields are dropped. */
-export const productWrite = z.object({
-  name: z.string().trim().min(1).max(200),
-  price: decimal({ places: 2, maxDigits: 10, min: 0 }),
-  stock: z.int().min(0),
-});
+export const productWrite = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    price: decimal({ places: 2, maxDigits: 10, min: 0 }),
+    stock: z.int().min(0),
+  })
+  .transform((body) => ({
+    name: body.name,
+    price: body.price,
+    stock: body.stock,
+  }));
 
-export const productPatch = productWrite.partial();
+/** v1 partial update: any of the write fields. */
+export const productPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    price: decimal({ places: 2, maxDigits: 10, min: 0 }).optional(),
+    stock: z.int().min(0).optional(),
+  })
+  .transform((body) => ({
+    name: body.name,
+    price: body.price,
+    stock: body.stock,
+  }));
 
 export function present(row: ProductRow): z.input<typeof productRead> {
   return {

@@ -12,13 +12,30 @@ export const productRead = z.object({
   updated_at: z.iso.datetime(),
 });
 
-export const productWrite = z.object({
-  name: z.string().trim().min(1).max(200),
-  price: decimal({ places: 2, maxDigits: 10, min: 0 }),
-  stock: z.int().min(0),
-});
+export const productWrite = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    price: decimal({ places: 2, maxDigits: 10, min: 0 }),
+    stock: z.int().min(0),
+  })
+  .transform((body) => ({
+    name: body.name,
+    price: body.price,
+    stock: body.stock,
+  }));
 
-export const productPatch = productWrite.partial();
+/** v2 partial update: any of the write fields. */
+export const productPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    price: decimal({ places: 2, maxDigits: 10, min: 0 }).optional(),
+    stock: z.int().min(0).optional(),
+  })
+  .transform((body) => ({
+    name: body.name,
+    price: body.price,
+    stock: body.stock,
+  }));
 
 export function present(row: ProductRow): z.input<typeof productRead> {
   return {

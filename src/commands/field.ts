@@ -1,0 +1,233 @@
+// add-field, remove-field, rename-field: one resource's field changed in one
+// version. The version gets its own copy of the resource's schemas first when it
+// only inherits them; a change that would break a released version (one with
+// api-contract/<v>.json) is refused before anything is planned to disk.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { ChangeSet } from '../edit/changes.js';
+import type { Formatter } from '../edit/formatter.js';
+import { assertKnownVersion, ensureNamedImport, newestCurrentVersion, registryDeprecated, registryVersions, versionRoutes } from '../edit/registry.js';
+import { openSources, type Sources } from '../edit/source.js';
+import type { SourceFile } from '../edit/ts-morph.js';
+import { UsageError } from '../errors.js';
+import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type Manifest } from '../project/manifest.js';
+import { planVersionCopy } from '../resource/copy-version.js';
+import { fieldCode } from '../resource/field-code.js';
+import { parseFields, type Field } from '../resource/fields.js';
+import { resourceNames, type ResourceNames } from '../resource/names.js';
+import { addFieldTo, readKeys, removeFieldFrom, renameFieldIn, versionSchemas, writeKeys, writtenProp, type VersionSchemas } from '../resource/schema-edit.js';
+import { columnMayBeOmitted, columnOf, ensureColumn, tableColumns } from '../resource/table-edit.js';
+import { ensureFieldTest, removeFieldTests, renameFieldTests } from '../resource/test-edit.js';
+import { createUi, type Ui } from '../ui.js';
+import { applyEdit } from './apply-edit.js';
+import { assertVersionNames } from './grow.js';
+
+export interface FieldFlags {
+  version?: string;
+  dryRun?: boolean;
+}
+
+export type FieldChange =
+  | { readonly kind: 'add'; readonly resource: string; readonly spec: string }
+  | { readonly kind: 'remove'; readonly resource: string; readonly name: string }
+  | { readonly kind: 'rename'; readonly resource: string; readonly name: string; readonly to: string };
+
+/** What the command works on: the resource's files in one version, loaded once. */
+interface Target {
+  readonly root: string;
+  readonly manifest: Manifest;
+  readonly names: ResourceNames;
+  readonly version: string;
+  readonly changes: ChangeSet;
+  readonly sources: Sources;
+  readonly schemasPath: string;
+  readonly schemas: VersionSchemas;
+  /** the versions that serve this version's copy of the resource: it and the later ones that inherit it */
+  readonly servedBy: readonly string[];
+  /** of those, the released ones (with api-contract/<v>.json) */
+  readonly released: readonly string[];
+  /** a copy made by this command, from the version it inherited */
+  readonly copiedFrom?: string;
+}
+
+export async function runFieldChange(root: string, change: FieldChange, flags: FieldFlags, formatter: Formatter, output?: Writable): Promise<void> {
+  const ui = createUi(output);
+  assertVersionNames([['--version', flags.version]]);
+  const field = change.kind === 'add' ? parseOneField(change.spec) : undefined;
+  if (change.kind !== 'add') assertFieldName(change.name);
+  if (change.kind === 'rename') {
+    assertFieldName(change.to);
+    if (change.to === change.name) throw new UsageError(`rename-field: ${change.name} and the new name are the same; give a different new name.`);
+  }
+  const target = await openTarget(root, change.resource, flags.version, change.kind === 'add', ui);
+  const { names, version, changes, sources } = target;
+  const tablePath = `src/resources/${names.pluralKebab}/table.ts`;
+  const testPath = `test/${names.pluralKebab}.test.ts`;
+  const [tableText, testText] = [await changes.current(tablePath), await changes.current(testPath)];
+  if (tableText === null) throw new UsageError(`${tablePath} is missing; restore it from version control.`);
+  const table = tableColumns(sources.load(tablePath, tableText), names.pluralCamel);
+  const test = testText === null ? undefined : sources.load(testPath, testText);
+  let schemas = target.schemas;
+  let migration: string | undefined;
+  const noTest = () => ui.warn(`${testPath} has no payload() and create() helpers (it was written by hand): add a test of the change there.`);
+
+  if (change.kind === 'add') {
+    const code = fieldCode(field!);
+    const column = columnOf(table, field!.prop);
+    const present = readKeys(schemas).includes(field!.name) || writeKeys(schemas).includes(field!.name);
+    if (!present) {
+      if (code.required) refuseOnReleased(target, `adding the required field ${field!.name}`, `add-field ${change.resource} ${change.spec}`);
+      if (column === undefined && code.required) {
+        throw new UsageError(
+          `add-field ${field!.name}: a new column needs a value for the rows that exist already; make it optional (${field!.name}:${field!.type}?) or give it a default (:default=...).`,
+        );
+      }
+    }
+    addFieldTo(schemas, code);
+    if (code.write.includes('decimal(')) ensureNamedImport(schemas.file, 'decimal', '../../../core/validation.js');
+    if (column === undefined) {
+      ensureColumn(table, field!.prop, code.column, code.columnHelpers);
+      migration = `add_${names.table}_${field!.name}`;
+    }
+    if (test && !ensureFieldTest(test, { version, plural: names.pluralKebab, name: field!.name, sample: code.sample, invalid: code.invalid })) noTest();
+  } else {
+    const known = [...new Set([...readKeys(schemas), ...writeKeys(schemas)])];
+    const gone = !known.includes(change.name);
+    if (change.kind === 'remove') {
+      if (gone) assertWasField(target, table, change.name, known);
+      else {
+        refuseOnReleased(target, `removing ${change.name}`, `remove-field ${change.resource} ${change.name}`);
+        const prop = writtenProp(schemas, change.name);
+        const builder = prop === undefined ? undefined : columnOf(table, prop);
+        if (writeKeys(schemas).includes(change.name) && builder !== undefined && !columnMayBeOmitted(builder)) {
+          throw new UsageError(
+            `remove-field ${change.name}: ${version} could not create a ${names.kebab} without it (the column ${prop} is NOT NULL with no default); ` +
+              `give the column a default in ${tablePath} (and run drizzle-kit generate) first, or keep the field.`,
+          );
+        }
+      }
+      removeFieldFrom(schemas, change.name);
+      if (test) removeFieldTests(test, version, change.name);
+    } else {
+      const renamedAlready = gone && known.includes(change.to);
+      if (gone && !renamedAlready) assertWasField(target, table, change.name, known);
+      if (!gone && known.includes(change.to)) throw new UsageError(`rename-field: ${version}'s ${names.pluralKebab} has a field ${change.to} already; choose another name.`);
+      if (!gone) refuseOnReleased(target, `renaming ${change.name}`, `rename-field ${change.resource} ${change.name} ${change.to}`);
+      schemas = renameFieldIn(schemas, names.camel, change.name, change.to);
+      if (test) renameFieldTests(test, version, change.name, change.to);
+    }
+  }
+
+  changes.update(target.schemasPath, (await changes.current(target.schemasPath))!, schemas.file.getFullText());
+  changes.update(tablePath, tableText, table.file.getFullText());
+  if (test && testText !== null) changes.update(testPath, testText, test.getFullText());
+  const record = target.manifest.resources[names.pluralKebab];
+  if (record) {
+    const versions = [...new Set([...record.versions, version])];
+    const fields = change.kind === 'add' && migration ? `${record.fields},${change.spec}` : record.fields;
+    if (versions.length !== record.versions.length || fields !== record.fields) {
+      changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(target.manifest, { ...target.manifest.resources, [names.pluralKebab]: { ...record, versions, fields } }));
+    }
+  }
+  if (target.copiedFrom) ui.info(`${version} inherited ${names.pluralKebab} from ${target.copiedFrom}: it gets its own copy (src/resources/${names.pluralKebab}/${version}/), changed there.`);
+  if (change.kind === 'remove' && !flags.dryRun) ui.info(`The column stays in ${tablePath}: the rows keep their values, and other versions may read them.`);
+  await applyEdit({
+    ui,
+    root,
+    changes,
+    formatter,
+    dryRun: flags.dryRun ?? false,
+    packageManager: target.manifest.options.packageManager,
+    ...(migration ? { migration } : {}),
+    serves: `/api/${version}/${names.pluralKebab}`,
+  });
+}
+
+function parseOneField(spec: string): Field {
+  if (spec.includes(',')) throw new UsageError(`add-field takes one field, and "${spec}" holds a comma; run it once per field.`);
+  const [field] = parseFields(spec);
+  if (field!.type === 'ref') {
+    throw new UsageError(`add-field ${field!.name}: a ref column is not added to an existing resource by this command; add the resource's reference with add-resource, or by hand.`);
+  }
+  return field!;
+}
+
+function assertFieldName(name: string): void {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new UsageError(`"${name}" is not a field name: fields are snake_case, e.g. unit_price.`);
+}
+
+async function openTarget(root: string, resource: string, given: string | undefined, mayDefault: boolean, ui: Ui): Promise<Target> {
+  const { manifest } = readManifest(root);
+  const names = resourceNames(resource);
+  const folder = `src/resources/${names.pluralKebab}`;
+  if (!existsSync(path.join(root, folder, 'table.ts'))) {
+    const known = Object.keys(manifest.resources);
+    const example = manifest.options.example ? ['products', 'orders'] : [];
+    const all = [...new Set([...example, ...known])];
+    throw new UsageError(`No resource "${resource}" in this project (${folder}/table.ts); it has ${all.length ? all.join(', ') : 'none yet'}.`);
+  }
+  const changes = new ChangeSet(root);
+  const sources = openSources();
+  const registryText = (await changes.current(REGISTRY_FILE))!;
+  const registry = sources.load(REGISTRY_FILE, registryText);
+  if (given === undefined && !mayDefault) throw new UsageError('This command needs --version: the version whose schemas change, e.g. --version v3.');
+  const version = given ?? newestCurrentVersion(registry);
+  assertKnownVersion(registry, version);
+  if (registryDeprecated(registry).includes(version)) ui.warn(`${version} is deprecated: clients are moving off it. The change is made there all the same.`);
+
+  const owners = definingVersions(registry, names.pluralKebab);
+  const ordered = registryVersions(registry).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  const ownerOf = (v: string) => ordered.filter((w) => Number(w.slice(1)) <= Number(v.slice(1)) && owners.has(w)).at(-1);
+  const inherited = ownerOf(version);
+  if (inherited === undefined) {
+    throw new UsageError(`${version} does not serve ${names.pluralKebab}: it starts in ${[...owners].sort()[0] ?? 'no version'}. Choose a version that serves it.`);
+  }
+  let copiedFrom: string | undefined;
+  if (inherited !== version) {
+    await planVersionCopy({ changes, sources, registry, resource: names.pluralKebab, from: inherited, to: version });
+    changes.update(REGISTRY_FILE, registryText, registry.getFullText());
+    owners.add(version);
+    copiedFrom = inherited;
+  }
+  const servedBy = ordered.filter((v) => Number(v.slice(1)) >= Number(version.slice(1)) && ownerOf(v) === version);
+  const released = servedBy.filter((v) => existsSync(path.join(root, 'api-contract', `${v}.json`)));
+  const schemasPath = `${folder}/${version}/schemas.ts`;
+  const schemasText = await changes.current(schemasPath);
+  if (schemasText === null) throw new UsageError(`${schemasPath} is missing; restore it from version control.`);
+  const schemas = versionSchemas(sources.load(schemasPath, schemasText), names.camel);
+  return { root, manifest, names, version, changes, sources, schemasPath, schemas, servedBy, released, ...(copiedFrom ? { copiedFrom } : {}) };
+}
+
+/** The versions whose route lists register a factory from src/resources/<resource>/<version>/routes.ts. */
+function definingVersions(registry: SourceFile, resource: string): Set<string> {
+  const owners = new Set<string>();
+  for (const version of registryVersions(registry)) {
+    for (const identifier of versionRoutes(registry, version)) {
+      for (const declaration of registry.getImportDeclarations()) {
+        const named = declaration.getNamedImports().some((specifier) => (specifier.getAliasNode()?.getText() ?? specifier.getName()) === identifier);
+        if (named && declaration.getModuleSpecifierValue() === `../resources/${resource}/${version}/routes.js`) owners.add(version);
+      }
+    }
+  }
+  return owners;
+}
+
+/** A change a released version's clients would notice: refused, naming the version to make it in instead. */
+function refuseOnReleased(target: Target, what: string, command: string): void {
+  const [first] = target.released;
+  if (first === undefined) return;
+  const next = `v${Math.max(...target.servedBy.map((v) => Number(v.slice(1)))) + 1}`;
+  const also = target.servedBy.length > 1 ? ` (its ${target.names.pluralKebab} are served by ${target.servedBy.join(', ')})` : '';
+  throw new UsageError(
+    `${first} is released (api-contract/${first}.json)${also}: ${what} would break its clients. ` +
+      `Make the change in a new version: create-prod-api add-version ${next}, then create-prod-api ${command} --version ${next}.`,
+  );
+}
+
+/** A field the version does not have: fine when the table has it (an earlier run removed it), else a mistake. */
+function assertWasField(target: Target, table: ReturnType<typeof tableColumns>, name: string, known: readonly string[]): void {
+  const prop = name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  if (columnOf(table, prop) !== undefined) return;
+  throw new UsageError(`${target.version}'s ${target.names.pluralKebab} has no field ${name}; its fields are ${known.join(', ')}.`);
+}

@@ -1,0 +1,267 @@
+// One version's schemas.ts of a resource, as the field commands see it: the
+// read schema, the write and patch schemas (a z.object, perhaps followed by a
+// .transform onto the table's properties) and the presenter. Each edit is
+// idempotent: a field already there (or already gone) is left as it is.
+import { AnchorError } from '../edit/registry.js';
+import { Node, SyntaxKind, type Expression, type ObjectLiteralElementLike, type ObjectLiteralExpression, type SourceFile } from '../edit/ts-morph.js';
+
+/** `.transform((body) => ({ prop: body.name }))` or `.transform(({ name }) => ({ prop: name }))` */
+interface Transform {
+  readonly result: ObjectLiteralExpression;
+  /** `body` for `(body) => ...`; undefined for a destructuring parameter */
+  readonly param?: string;
+  readonly binding?: Node;
+}
+
+/** A write or patch schema: the object of its fields and the transform after it, if any. */
+interface InputSchema {
+  readonly name: string;
+  readonly object: ObjectLiteralExpression;
+  readonly transform?: Transform;
+}
+
+export interface VersionSchemas {
+  readonly file: SourceFile;
+  readonly read: ObjectLiteralExpression;
+  readonly write: InputSchema;
+  /** undefined when the patch schema is the write schema's `.partial()`: it follows the write schema */
+  readonly patch?: InputSchema;
+  /** the object the presenter returns */
+  readonly present: ObjectLiteralExpression;
+}
+
+/** Finds the parts of `file` (the resource's `<camel>Read`, `<camel>Write`, `<camel>Patch` and `present`), or says what is missing. */
+export function versionSchemas(file: SourceFile, camel: string): VersionSchemas {
+  const where = file.getFilePath().slice(1);
+  const missing = (what: string): never => {
+    throw new AnchorError(
+      `${where} has no ${what}, which the field commands edit; restore that shape (a file add-resource writes shows it) or make the change by hand.`,
+    );
+  };
+  const initializer = (name: string) => file.getVariableDeclaration(name)?.getInitializer() ?? missing(`\`export const ${name} = ...\``);
+
+  const read = zodObject(initializer(`${camel}Read`)).object ?? missing(`\`${camel}Read = z.object({ ... })\``);
+  const write = inputSchema(`${camel}Write`, initializer(`${camel}Write`)) ?? missing(`\`${camel}Write = z.object({ ... })\` (optionally with .transform)`);
+  const patchInit = initializer(`${camel}Patch`);
+  const derived = patchInit.getText().replace(/\s/g, '') === `${camel}Write.partial()`;
+  const patch = derived ? undefined : (inputSchema(`${camel}Patch`, patchInit) ?? missing(`\`${camel}Patch = z.object({ ... })\` or \`${camel}Write.partial()\``));
+  const presentFn = file.getFunction('present') ?? missing('`export function present(row) { return { ... }; }`');
+  const returned = presentFn
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .map((statement) => unparen(statement.getExpression()))
+    .find((expression) => expression && Node.isObjectLiteralExpression(expression));
+  const present = returned && Node.isObjectLiteralExpression(returned) ? returned : missing('`return { ... }` in present()');
+  return { file, read, write, ...(patch ? { patch } : {}), present };
+}
+
+/** The keys a client reads. */
+export function readKeys(schemas: VersionSchemas): string[] {
+  return keysOf(schemas.read);
+}
+
+/** The keys a client may write. */
+export function writeKeys(schemas: VersionSchemas): string[] {
+  return keysOf(schemas.write.object);
+}
+
+export interface FieldSource {
+  readonly name: string;
+  readonly prop: string;
+  readonly read: string;
+  readonly write: string;
+  readonly patch: string;
+  readonly present: string;
+}
+
+/** The table property the write schema fills from the field: its key itself without a transform, else the transform's mapping. */
+export function writtenProp(schemas: VersionSchemas, name: string): string | undefined {
+  const { transform } = schemas.write;
+  if (!transform) return writeKeys(schemas).includes(name) ? name : undefined;
+  const { property } = mappingOf(transform, name);
+  return property ? keyOf(property) : undefined;
+}
+
+export function addFieldTo(schemas: VersionSchemas, field: FieldSource): void {
+  ensureKey(schemas.read, field.name, field.read, 'created_at');
+  ensureKey(schemas.present, field.name, field.present, 'created_at');
+  for (const [schema, code] of [
+    [schemas.write, field.write],
+    [schemas.patch, field.patch],
+  ] as const) {
+    if (!schema) continue;
+    ensureKey(schema.object, field.name, code);
+    if (schema.transform) ensureMapping(schema.transform, field.name, field.prop);
+  }
+}
+
+export function removeFieldFrom(schemas: VersionSchemas, name: string): void {
+  for (const object of [schemas.read, schemas.present]) removeKey(object, name);
+  for (const schema of [schemas.write, schemas.patch]) {
+    if (!schema) continue;
+    removeKey(schema.object, name);
+    if (schema.transform) removeMapping(schema.transform, name);
+  }
+}
+
+/**
+ * The field is called `to` in this version and still fills the same property of
+ * the table. Returns the file's parts as they are after the edit.
+ */
+export function renameFieldIn(schemas: VersionSchemas, camel: string, from: string, to: string): VersionSchemas {
+  // without a transform a field's key is its property: a renamed one needs a mapping back
+  let current = schemas;
+  for (const which of ['write', 'patch'] as const) {
+    const schema = current[which];
+    if (schema && !schema.transform && keysOf(schema.object).includes(from)) {
+      addTransform(current, schema);
+      current = versionSchemas(current.file, camel);
+    }
+  }
+  for (const object of [current.read, current.present]) renameKey(object, from, to);
+  for (const schema of [current.write, current.patch]) {
+    if (!schema?.transform || !keysOf(schema.object).includes(from)) continue;
+    renameMapping(schema.transform, from, to);
+    renameKey(schema.object, from, to);
+  }
+  return versionSchemas(current.file, camel);
+}
+
+function zodObject(expression: Expression | undefined): { object?: ObjectLiteralExpression; transform?: Transform } {
+  let transform: Transform | undefined;
+  let current = unparen(expression);
+  while (current && Node.isCallExpression(current)) {
+    const callee = current.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) break;
+    const method = callee.getName();
+    if (method === 'object' && callee.getExpression().getText() === 'z') {
+      const argument = current.getArguments()[0];
+      return { ...(argument && Node.isObjectLiteralExpression(argument) ? { object: argument } : {}), ...(transform ? { transform } : {}) };
+    }
+    if (method === 'transform' && !transform) transform = transformOf(current.getArguments()[0]);
+    current = unparen(callee.getExpression());
+  }
+  return {};
+}
+
+function inputSchema(name: string, expression: Expression): InputSchema | undefined {
+  const { object, transform } = zodObject(expression);
+  return object ? { name, object, ...(transform ? { transform } : {}) } : undefined;
+}
+
+function transformOf(argument: Node | undefined): Transform | undefined {
+  if (!argument || !Node.isArrowFunction(argument)) return undefined;
+  const [parameter] = argument.getParameters();
+  const body = unparen(argument.getBody() as Expression);
+  if (!parameter || !body || !Node.isObjectLiteralExpression(body)) return undefined;
+  const nameNode = parameter.getNameNode();
+  return Node.isIdentifier(nameNode) ? { result: body, param: nameNode.getText() } : { result: body, binding: nameNode };
+}
+
+function unparen(expression: Node | undefined): Expression | undefined {
+  let current = expression;
+  while (current && Node.isParenthesizedExpression(current)) current = current.getExpression();
+  return current as Expression | undefined;
+}
+
+function keysOf(object: ObjectLiteralExpression): string[] {
+  return object.getProperties().flatMap((property) => {
+    if (Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property)) return [keyOf(property)];
+    return [];
+  });
+}
+
+function keyOf(property: Node): string {
+  const nameNode = (property as unknown as { getNameNode(): Node }).getNameNode();
+  return Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText();
+}
+
+function findKey(object: ObjectLiteralExpression, key: string): ObjectLiteralElementLike | undefined {
+  return object
+    .getProperties()
+    .find((property) => (Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property)) && keyOf(property) === key);
+}
+
+/** `key: initializer`, before `before` when that key is there (a field goes above the timestamps), else last. */
+function ensureKey(object: ObjectLiteralExpression, key: string, initializer: string, before?: string): void {
+  if (findKey(object, key)) return;
+  const properties = object.getProperties();
+  const anchor = before === undefined ? -1 : properties.findIndex((property) => keyOf(property) === before);
+  object.insertPropertyAssignment(anchor === -1 ? properties.length : anchor, { name: key, initializer });
+}
+
+function removeKey(object: ObjectLiteralExpression, key: string): void {
+  findKey(object, key)?.remove();
+}
+
+function renameKey(object: ObjectLiteralExpression, from: string, to: string): void {
+  if (findKey(object, to)) return;
+  const property = findKey(object, from);
+  if (!property) return;
+  if (Node.isShorthandPropertyAssignment(property)) property.replaceWithText(`${to}: ${from}`);
+  else (property as unknown as { getNameNode(): Node }).getNameNode().replaceWithText(to);
+}
+
+/** The transform's property filled from the field `name`, and the binding element naming it (destructuring form). */
+function mappingOf(transform: Transform, name: string): { property?: ObjectLiteralElementLike; element?: Node; local: string } {
+  let local = name;
+  let element: Node | undefined;
+  if (transform.binding && Node.isObjectBindingPattern(transform.binding)) {
+    element = transform.binding.getElements().find((candidate) => (candidate.getPropertyNameNode()?.getText() ?? candidate.getName()) === name);
+    if (element && Node.isBindingElement(element)) local = element.getName();
+  }
+  const source = transform.param ? `${transform.param}.${name}` : local;
+  const property = transform.result.getProperties().find((candidate) => {
+    if (Node.isShorthandPropertyAssignment(candidate)) return !transform.param && candidate.getName() === source;
+    return Node.isPropertyAssignment(candidate) && candidate.getInitializer()?.getText() === source;
+  });
+  return { ...(property ? { property } : {}), ...(element ? { element } : {}), local };
+}
+
+function ensureMapping(transform: Transform, name: string, prop: string): void {
+  if (mappingOf(transform, name).property) return;
+  if (transform.binding) {
+    if (!Node.isObjectBindingPattern(transform.binding)) return;
+    const pattern = transform.binding;
+    const elements = pattern.getElements().map((element) => element.getText());
+    pattern.replaceWithText(`{ ${[...elements, name].join(', ')} }`);
+    transform.result.addProperty(prop === name ? name : `${prop}: ${name}`);
+    return;
+  }
+  transform.result.addPropertyAssignment({ name: prop, initializer: `${transform.param}.${name}` });
+}
+
+function removeMapping(transform: Transform, name: string): void {
+  const { property, element } = mappingOf(transform, name);
+  property?.remove();
+  if (element && transform.binding && Node.isObjectBindingPattern(transform.binding)) {
+    const rest = transform.binding.getElements().filter((candidate) => candidate !== element).map((candidate) => candidate.getText());
+    transform.binding.replaceWithText(`{ ${rest.join(', ')} }`);
+  }
+}
+
+function renameMapping(transform: Transform, from: string, to: string): void {
+  const { property, element, local } = mappingOf(transform, from);
+  if (!property) return;
+  if (transform.param) {
+    (property as unknown as { getInitializer(): Node }).getInitializer().replaceWithText(`${transform.param}.${to}`);
+    return;
+  }
+  // destructured: the element is renamed, and the property it filled keeps its name
+  const propName = keyOf(property);
+  if (Node.isShorthandPropertyAssignment(property)) property.replaceWithText(`${propName}: ${to}`);
+  else (property as unknown as { getInitializer(): Node }).getInitializer().replaceWithText(to);
+  if (element && local === from) element.replaceWithText(to);
+}
+
+/** `.transform((body) => ({ key: body.key, ... }))` after a schema that had none: each key was its own property. */
+function addTransform(schemas: VersionSchemas, schema: InputSchema): void {
+  const declaration = schemas.file.getVariableDeclarationOrThrow(schema.name);
+  if (schemas.patch === undefined && schema === schemas.write) {
+    throw new AnchorError(
+      `${schemas.file.getFilePath().slice(1)}: ${schema.name.replace(/Write$/, 'Patch')} is ${schema.name}.partial(), which cannot follow a renamed field; ` +
+        `write it as its own z.object({ ... }) with each field .optional() and run the command again.`,
+    );
+  }
+  const mapping = keysOf(schema.object).map((key) => `${key}: body.${key}`);
+  declaration.setInitializer(`${declaration.getInitializerOrThrow().getText()}.transform((body) => ({ ${mapping.join(', ')} }))`);
+}
