@@ -114,7 +114,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
       if (gone && !renamedAlready) assertWasField(target, table, change.name, known);
       if (!gone && known.includes(change.to)) throw new UsageError(`rename-field: ${version}'s ${names.pluralKebab} has a field ${change.to} already; choose another name.`);
       if (!gone) refuseOnReleased(target, `renaming ${change.name}`, `rename-field ${change.resource} ${change.name} ${change.to}`);
-      schemas = renameFieldIn(schemas, names.camel, change.name, change.to);
+      schemas = renameFieldIn(schemas, change.name, change.to);
       if (test) renameFieldTests(test, version, change.name, change.to);
     }
   }

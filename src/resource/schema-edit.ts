@@ -2,6 +2,7 @@
 // read schema, the write and patch schemas (a z.object, perhaps followed by a
 // .transform onto the table's properties) and the presenter. Each edit is
 // idempotent: a field already there (or already gone) is left as it is.
+import { insertProperty, removeProperty } from '../edit/object-items.js';
 import { AnchorError } from '../edit/registry.js';
 import { Node, SyntaxKind, type Expression, type ObjectLiteralElementLike, type ObjectLiteralExpression, type SourceFile } from '../edit/ts-morph.js';
 
@@ -22,6 +23,8 @@ interface InputSchema {
 
 export interface VersionSchemas {
   readonly file: SourceFile;
+  /** the resource's camelCase name, which its schemas are named by */
+  readonly camel: string;
   readonly read: ObjectLiteralExpression;
   readonly write: InputSchema;
   /** undefined when the patch schema is the write schema's `.partial()`: it follows the write schema */
@@ -51,7 +54,7 @@ export function versionSchemas(file: SourceFile, camel: string): VersionSchemas 
     .map((statement) => unparen(statement.getExpression()))
     .find((expression) => expression && Node.isObjectLiteralExpression(expression));
   const present = returned && Node.isObjectLiteralExpression(returned) ? returned : missing('`return { ... }` in present()');
-  return { file, read, write, ...(patch ? { patch } : {}), present };
+  return { file, camel, read, write, ...(patch ? { patch } : {}), present };
 }
 
 /** The keys a client reads. */
@@ -81,49 +84,57 @@ export function writtenProp(schemas: VersionSchemas, name: string): string | und
   return property ? keyOf(property) : undefined;
 }
 
-export function addFieldTo(schemas: VersionSchemas, field: FieldSource): void {
-  ensureKey(schemas.read, field.name, field.read, 'created_at');
-  ensureKey(schemas.present, field.name, field.present, 'created_at');
-  for (const [schema, code] of [
-    [schemas.write, field.write],
-    [schemas.patch, field.patch],
-  ] as const) {
-    if (!schema) continue;
-    ensureKey(schema.object, field.name, code);
-    if (schema.transform) ensureMapping(schema.transform, field.name, field.prop);
-  }
-}
-
-export function removeFieldFrom(schemas: VersionSchemas, name: string): void {
-  for (const object of [schemas.read, schemas.present]) removeKey(object, name);
-  for (const schema of [schemas.write, schemas.patch]) {
-    if (!schema) continue;
-    removeKey(schema.object, name);
-    if (schema.transform) removeMapping(schema.transform, name);
-  }
-}
-
-/**
- * The field is called `to` in this version and still fills the same property of
- * the table. Returns the file's parts as they are after the edit.
+/*
+ * Each step below finds its nodes afresh: a text edit of the file (how items are
+ * put in and taken out, keeping the user's layout) retires every node read before.
  */
-export function renameFieldIn(schemas: VersionSchemas, camel: string, from: string, to: string): VersionSchemas {
-  // without a transform a field's key is its property: a renamed one needs a mapping back
-  let current = schemas;
-  for (const which of ['write', 'patch'] as const) {
-    const schema = current[which];
-    if (schema && !schema.transform && keysOf(schema.object).includes(from)) {
-      addTransform(current, schema);
-      current = versionSchemas(current.file, camel);
-    }
-  }
-  for (const object of [current.read, current.present]) renameKey(object, from, to);
-  for (const schema of [current.write, current.patch]) {
-    if (!schema?.transform || !keysOf(schema.object).includes(from)) continue;
-    renameMapping(schema.transform, from, to);
-    renameKey(schema.object, from, to);
-  }
-  return versionSchemas(current.file, camel);
+type Step = (parts: VersionSchemas) => void;
+
+function run(schemas: VersionSchemas, steps: readonly Step[]): VersionSchemas {
+  for (const step of steps) step(versionSchemas(schemas.file, schemas.camel));
+  return versionSchemas(schemas.file, schemas.camel);
+}
+
+const INPUTS = ['write', 'patch'] as const;
+
+export function addFieldTo(schemas: VersionSchemas, field: FieldSource): VersionSchemas {
+  return run(schemas, [
+    (parts) => ensureKey(parts.read, field.name, field.read, 'created_at'),
+    (parts) => ensureKey(parts.present, field.name, field.present, 'created_at'),
+    ...INPUTS.flatMap((which): Step[] => [
+      (parts) => parts[which] && ensureKey(parts[which].object, field.name, which === 'write' ? field.write : field.patch),
+      (parts) => parts[which]?.transform && ensureMapping(parts[which].transform, field.name, field.prop),
+      (parts) => parts[which]?.transform && ensureBinding(parts[which].transform, field.name),
+    ]),
+  ]);
+}
+
+export function removeFieldFrom(schemas: VersionSchemas, name: string): VersionSchemas {
+  return run(schemas, [
+    (parts) => removeKey(parts.read, name),
+    (parts) => removeKey(parts.present, name),
+    ...INPUTS.flatMap((which): Step[] => [
+      (parts) => parts[which] && removeKey(parts[which].object, name),
+      (parts) => parts[which]?.transform && removeMapping(parts[which].transform, name),
+    ]),
+  ]);
+}
+
+/** The field is called `to` in this version and still fills the same property of the table. */
+export function renameFieldIn(schemas: VersionSchemas, from: string, to: string): VersionSchemas {
+  return run(schemas, [
+    // without a transform a field's key is its property: a renamed one needs a mapping back
+    ...INPUTS.map((which): Step => (parts) => {
+      const schema = parts[which];
+      if (schema && !schema.transform && keysOf(schema.object).includes(from)) addTransform(parts, schema);
+    }),
+    (parts) => renameKey(parts.read, from, to),
+    (parts) => renameKey(parts.present, from, to),
+    ...INPUTS.flatMap((which): Step[] => [
+      (parts) => parts[which]?.transform && keysOf(parts[which].object).includes(from) && renameMapping(parts[which].transform, from, to),
+      (parts) => parts[which] && renameKey(parts[which].object, from, to),
+    ]),
+  ]);
 }
 
 function zodObject(expression: Expression | undefined): { object?: ObjectLiteralExpression; transform?: Transform } {
@@ -184,13 +195,12 @@ function findKey(object: ObjectLiteralExpression, key: string): ObjectLiteralEle
 /** `key: initializer`, before `before` when that key is there (a field goes above the timestamps), else last. */
 function ensureKey(object: ObjectLiteralExpression, key: string, initializer: string, before?: string): void {
   if (findKey(object, key)) return;
-  const properties = object.getProperties();
-  const anchor = before === undefined ? -1 : properties.findIndex((property) => keyOf(property) === before);
-  object.insertPropertyAssignment(anchor === -1 ? properties.length : anchor, { name: key, initializer });
+  insertProperty(object, `${key}: ${initializer}`, before === undefined ? undefined : findKey(object, before));
 }
 
 function removeKey(object: ObjectLiteralExpression, key: string): void {
-  findKey(object, key)?.remove();
+  const property = findKey(object, key);
+  if (property) removeProperty(property);
 }
 
 function renameKey(object: ObjectLiteralExpression, from: string, to: string): void {
@@ -219,24 +229,25 @@ function mappingOf(transform: Transform, name: string): { property?: ObjectLiter
 
 function ensureMapping(transform: Transform, name: string, prop: string): void {
   if (mappingOf(transform, name).property) return;
-  if (transform.binding) {
-    if (!Node.isObjectBindingPattern(transform.binding)) return;
-    const pattern = transform.binding;
-    const elements = pattern.getElements().map((element) => element.getText());
-    pattern.replaceWithText(`{ ${[...elements, name].join(', ')} }`);
-    transform.result.addProperty(prop === name ? name : `${prop}: ${name}`);
-    return;
-  }
-  transform.result.addPropertyAssignment({ name: prop, initializer: `${transform.param}.${name}` });
+  if (transform.param) insertProperty(transform.result, `${prop}: ${transform.param}.${name}`);
+  else if (transform.binding && Node.isObjectBindingPattern(transform.binding)) insertProperty(transform.result, prop === name ? name : `${prop}: ${name}`);
+}
+
+/** `{ a, b }` => `{ a, b, name }` in a destructuring transform. */
+function ensureBinding(transform: Transform, name: string): void {
+  if (!transform.binding || !Node.isObjectBindingPattern(transform.binding) || mappingOf(transform, name).element) return;
+  const elements = transform.binding.getElements().map((element) => element.getText());
+  transform.binding.replaceWithText(`{ ${[...elements, name].join(', ')} }`);
 }
 
 function removeMapping(transform: Transform, name: string): void {
   const { property, element } = mappingOf(transform, name);
-  property?.remove();
+  // the binding first (a tree edit, which keeps the other nodes), then the property (a text edit)
   if (element && transform.binding && Node.isObjectBindingPattern(transform.binding)) {
     const rest = transform.binding.getElements().filter((candidate) => candidate !== element).map((candidate) => candidate.getText());
     transform.binding.replaceWithText(`{ ${rest.join(', ')} }`);
   }
+  if (property && !property.wasForgotten()) removeProperty(property);
 }
 
 function renameMapping(transform: Transform, from: string, to: string): void {

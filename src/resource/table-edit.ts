@@ -1,10 +1,12 @@
 // A resource's table.ts as the field commands see it: the columns object of
 // `export const <pluralCamel> = table('<name>', { ... })`.
+import { insertProperty } from '../edit/object-items.js';
 import { AnchorError, ensureNamedImport } from '../edit/registry.js';
 import { Node, type ObjectLiteralExpression, type SourceFile } from '../edit/ts-morph.js';
 
 export interface TableColumns {
   readonly file: SourceFile;
+  readonly pluralCamel: string;
   readonly columns: ObjectLiteralExpression;
 }
 
@@ -16,7 +18,7 @@ export function tableColumns(file: SourceFile, pluralCamel: string): TableColumn
       `${file.getFilePath().slice(1)} has no \`export const ${pluralCamel} = table('...', { ...columns })\`, which add-field adds the column to; restore that shape or add the column by hand.`,
     );
   }
-  return { file, columns };
+  return { file, pluralCamel, columns };
 }
 
 /** The column's builder (`int('stock').notNull().default(0)`), or undefined when the table has no such property. */
@@ -34,7 +36,8 @@ export function columnMayBeOmitted(builder: string): boolean {
 export function ensureColumn(table: TableColumns, prop: string, builder: string, helpers: readonly string[]): void {
   if (columnOf(table, prop) !== undefined) return;
   for (const helper of helpers) ensureNamedImport(table.file, helper, '../../db/columns.js');
-  const properties = table.columns.getProperties();
-  const anchor = properties.findIndex((property) => Node.isPropertyAssignment(property) && property.getName() === 'createdAt');
-  table.columns.insertPropertyAssignment(anchor === -1 ? properties.length : anchor, { name: prop, initializer: builder });
+  // the imports were a text edit: the columns are found again
+  const { columns } = tableColumns(table.file, table.pluralCamel);
+  const createdAt = columns.getProperties().find((property) => Node.isPropertyAssignment(property) && property.getName() === 'createdAt');
+  insertProperty(columns, `${prop}: ${builder}`, createdAt);
 }

@@ -3,6 +3,7 @@
 // add-field adds a test of the new field in its version (through that
 // version's PATCH on a row the file's own helpers create), and a field renamed
 // or removed in the file's version is renamed or removed in its assertions.
+import { removeProperty } from '../edit/object-items.js';
 import { ensureNamedImport } from '../edit/registry.js';
 import { Node, SyntaxKind, type SourceFile } from '../edit/ts-morph.js';
 
@@ -66,40 +67,34 @@ it('${title}', async () => {
 export function removeFieldTests(file: SourceFile, version: string, name: string): void {
   for (const test of fieldTests(file, version, name)) test.getParentIfKind(SyntaxKind.ExpressionStatement)?.remove();
   if (testedVersion(file) !== version) return;
-  const block = describeBlock(file);
-  if (!block) return;
-  for (const node of namings(block, name).reverse()) {
-    if (node.wasForgotten()) continue;
+  // one at a time, found afresh: a text edit retires the nodes read before it
+  for (let node = namings(describeBlock(file), name)[0]; node; node = namings(describeBlock(file), name)[0]) {
     const parent = node.getParentOrThrow();
-    if (Node.isPropertyAssignment(parent) || Node.isShorthandPropertyAssignment(parent)) parent.remove();
+    if (Node.isPropertyAssignment(parent) || Node.isShorthandPropertyAssignment(parent)) removeProperty(parent);
     else if (Node.isStringLiteral(node) && Node.isArrayLiteralExpression(parent)) {
       // a row of it.each([...]) names the field first: the row goes; in a list of keys, the key goes
       const row = parent.getParent();
       if (parent.getElements()[0] === node && Node.isArrayLiteralExpression(row)) row.removeElement(parent);
       else parent.removeElement(node);
-    }
+    } else break;
   }
 }
 
 /** The field is called `to` in the version's assertions. */
 export function renameFieldTests(file: SourceFile, version: string, from: string, to: string): void {
-  const scopes: Node[] = fieldTests(file, version, from);
-  const block = testedVersion(file) === version ? describeBlock(file) : undefined;
-  if (block) scopes.splice(0, scopes.length, block);
-  for (const scope of scopes) {
-    for (const node of namings(scope, from).reverse()) {
-      if (node.wasForgotten()) continue;
-      const parent = node.getParentOrThrow();
-      if (Node.isShorthandPropertyAssignment(parent)) parent.replaceWithText(`${to}: ${from}`);
-      else if (Node.isStringLiteral(node)) node.setLiteralValue(to);
-      else node.replaceWithText(to);
-    }
+  const whole = testedVersion(file) === version;
+  const scopes = () => (whole ? [describeBlock(file)] : fieldTests(file, version, from));
+  for (let node = scopes().flatMap((scope) => namings(scope, from))[0]; node; node = scopes().flatMap((scope) => namings(scope, from))[0]) {
+    const parent = node.getParentOrThrow();
+    if (Node.isShorthandPropertyAssignment(parent)) parent.replaceWithText(`${to}: ${from}`);
+    else if (Node.isStringLiteral(node)) node.setLiteralValue(to);
+    else node.replaceWithText(to);
   }
   for (const test of fieldTests(file, version, from)) {
     const title = test.getArguments()[0];
     if (title && Node.isStringLiteral(title)) title.setLiteralValue(title.getLiteralValue().replace(titlePrefix(version, from), titlePrefix(version, to)));
   }
-  if (block) sortReadKeys(file);
+  if (whole) sortReadKeys(file);
 }
 
 /** The `it(...)` calls add-field wrote for this field and version. */
@@ -119,7 +114,8 @@ function describeBlock(file: SourceFile) {
 }
 
 /** Where the test names the field: object keys, keys in lists and it.each rows, and `payload(n).<field>`. */
-function namings(scope: Node, name: string): Node[] {
+function namings(scope: Node | undefined, name: string): Node[] {
+  if (!scope) return [];
   return scope.getDescendants().filter((node) => {
     const parent = node.getParent();
     if (!parent) return false;

@@ -16,6 +16,8 @@ describe('products', () => {
   afterAll(() => app.close());
 
   const create = (body: unknown) => app.request('/api/v1/products', { method: 'POST', body, token });
+  /** A valid v1 body; `i` makes the values differ. The field commands' tests create their rows with it. */
+  const payload = (i: number) => ({ name: `Product ${i}`, price: `${10 + i}.00`, stock: i });
 
   it('creates with 201 and reads price as a decimal string with two places', async () => {
     const response = await create({ name: 'Lamp', price: 12.5, stock: 3, is_featured: true });
@@ -26,7 +28,7 @@ describe('products', () => {
   });
 
   it('reads are public; writes need a staff user: anonymous 401, any other user 403', async () => {
-    const { id } = (await (await create({ name: 'Shelf', price: '20', stock: 1 })).json()) as { id: number };
+    const { id } = (await (await create(payload(1))).json()) as { id: number };
     const body = { name: 'x', price: '1', stock: 1 };
     for (const version of ['v1', 'v2']) {
       expect((await app.request(`/api/${version}/products`)).status).toBe(200);
