@@ -47,6 +47,8 @@ interface Target {
   readonly servedBy: readonly string[];
   /** of those, the released ones (with api-contract/<v>.json) */
   readonly released: readonly string[];
+  /** every version of the registry, oldest first */
+  readonly versions: readonly string[];
   /** a copy made by this command, from the version it inherited */
   readonly copiedFrom?: string;
 }
@@ -191,12 +193,12 @@ async function openTarget(root: string, resource: string, given: string | undefi
     copiedFrom = inherited;
   }
   const servedBy = ordered.filter((v) => Number(v.slice(1)) >= Number(version.slice(1)) && ownerOf(v) === version);
-  const released = servedBy.filter((v) => existsSync(path.join(root, 'api-contract', `${v}.json`)));
+  const released = servedBy.filter((v) => isReleased(root, v));
   const schemasPath = `${folder}/${version}/schemas.ts`;
   const schemasText = await changes.current(schemasPath);
   if (schemasText === null) throw new UsageError(`${schemasPath} is missing; restore it from version control.`);
   const schemas = versionSchemas(sources.load(schemasPath, schemasText), names.camel);
-  return { root, manifest, names, version, changes, sources, schemasPath, schemas, servedBy, released, ...(copiedFrom ? { copiedFrom } : {}) };
+  return { root, manifest, names, version, changes, sources, schemasPath, schemas, servedBy, released, versions: ordered, ...(copiedFrom ? { copiedFrom } : {}) };
 }
 
 /** The versions whose route lists register a factory from src/resources/<resource>/<version>/routes.ts. */
@@ -213,17 +215,22 @@ function definingVersions(registry: SourceFile, resource: string): Set<string> {
   return owners;
 }
 
-/** A change a released version's clients would notice: refused, naming the version to make it in instead. */
+/** A change a released version's clients would notice: refused, naming where to make it instead. */
 function refuseOnReleased(target: Target, what: string, command: string): void {
   const [first] = target.released;
   if (first === undefined) return;
-  const next = `v${Math.max(...target.servedBy.map((v) => Number(v.slice(1)))) + 1}`;
   const also = target.servedBy.length > 1 ? ` (its ${target.names.pluralKebab} are served by ${target.servedBy.join(', ')})` : '';
-  throw new UsageError(
-    `${first} is released (api-contract/${first}.json)${also}: ${what} would break its clients. ` +
-      `Make the change in a new version: create-prod-api add-version ${next}, then create-prod-api ${command} --version ${next}.`,
-  );
+  // a newer version nobody relies on yet takes the change; else a new one
+  const number = (v: string) => Number(v.slice(1));
+  const open = target.versions.filter((v) => number(v) > number(target.version) && !isReleased(target.root, v)).at(-1);
+  const next = `v${Math.max(...target.versions.map(number)) + 1}`;
+  const safely = open
+    ? `Make the change in ${open}, which is not released: create-prod-api ${command} --version ${open}.`
+    : `Make the change in a new version: create-prod-api add-version ${next}, then create-prod-api ${command} --version ${next}.`;
+  throw new UsageError(`${first} is released (api-contract/${first}.json)${also}: ${what} would break its clients. ${safely}`);
 }
+
+const isReleased = (root: string, version: string) => existsSync(path.join(root, 'api-contract', `${version}.json`));
 
 /** A field the version does not have: fine when the table has it (an earlier run removed it), else a mistake. */
 function assertWasField(target: Target, table: ReturnType<typeof tableColumns>, name: string, known: readonly string[]): void {

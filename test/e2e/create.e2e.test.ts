@@ -48,7 +48,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
 
   it('contract:check: released versions only grow; each breaking edit is named, compatible ones pass', () => contractCheckJourney(project), 5 * MINUTES);
 
-  it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () => growJourney(project), 10 * MINUTES);
+  it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () => growJourney(project), 10 * MINUTES);
 
   it('npm run dev serves a resource added while it runs, with no restart by hand', async () => {
     const port = await freePort();

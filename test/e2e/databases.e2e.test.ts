@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { growJourney } from './grow.js';
 import { adminStatement, freePort, generateProject, inProject, packTarball, RedisServer, SERVERS, startServer, stopServer, TcpProxy, withDatabase, type RunningServer } from './support.js';
 
 // The server datastores end to end, against the PostgreSQL and MariaDB running beside the tests
@@ -152,8 +151,6 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
     expect(malformed.stderr).toMatch(/^config: DATABASE_URL: expected (postgres|mysql):\/\//);
   }, 2 * MINUTES);
 
-  it('grows: add-resource twice, add-version from v1, a changed v3 field; its tests, build and HTTP', () =>
-    growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
 });
 
 describe('scale out: two instances, one Redis, one PostgreSQL', () => {

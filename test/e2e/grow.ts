@@ -1,23 +1,94 @@
-// The second half of the product, as a user runs it in an installed project:
-// add two resources (one referring to the other), start v3 as a copy of v1
-// with v1 deprecated, change one v3 field, then typecheck, the project's own
-// tests (the new ones included), build, and the new endpoints over HTTP.
+// The second half of the product, as a user runs it in an installed project.
+// First the example API is called through v1 and v2 and their answers kept.
+// Then: two resources added (one referring to the other), v3 added (it
+// inherits v2) with v1 deprecated, v3 given its own categories (a shorter
+// name) and, with the field commands, a products discount, no stock and a
+// title for the name; contract:check after every step. Then the project
+// typechecks, passes its own tests, builds and migrates the same database, v1
+// and v2 answer byte for byte as before, and v3 shows the changes.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { lintDocuments } from './differential.js';
-import { adminStatement, inProject, projectCli, startServer, stopServer, withDatabase } from './support.js';
+import { adminStatement, inProject, projectCli, startServer, stopServer, withDatabase, type RunningServer } from './support.js';
 
 export interface GrowOptions {
   /** a PostgreSQL or MySQL server's URL; SQLite when absent */
   readonly server?: { database: 'postgres' | 'mysql'; url: string };
 }
 
+const PASSWORD = 's3cret-pass';
+
 export async function growJourney(project: string, options: GrowOptions = {}): Promise<void> {
   const cli = (args: string[]) => projectCli(project, args);
+  const contractCheck = async () => expect(await inProject(project, 'npm', ['run', 'contract:check'])).not.toContain('breaks');
+  // v1 and v2 are released before the journey (contract:update), as a team would have them
+  if (!existsSync(path.join(project, 'api-contract/v1.json'))) await inProject(project, 'npm', ['run', 'contract:update']);
 
-  const released = existsSync(path.join(project, 'api-contract/v1.json'));
+  await inProject(project, 'npm', ['run', 'build']);
+  const name = `grow_${Date.now().toString(36)}`;
+  if (options.server) await adminStatement(project, options.server.database, `CREATE DATABASE ${name}`);
+  try {
+    const env = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      DATABASE_URL: options.server ? withDatabase(options.server.url, name) : `./data/${name}.sqlite`,
+      LOG_LEVEL: 'warn',
+    };
+    await inProject(project, 'npm', ['run', 'db:migrate'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'grower', '--password', PASSWORD, '--staff'], env);
+    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'reader', '--password', PASSWORD], env);
+    const before = await withServer(project, env, seedAndCapture);
+
+    await addResources(cli);
+    await contractCheck();
+    const version = await cli(['add-version', 'v3', '--deprecate', 'v1', '--sunset', '2099-12-31']);
+    expect(version).toContain('src/api/versions.ts');
+    await contractCheck();
+    // v3 gets its own categories, and the user makes the name shorter there. v1 must not notice.
+    await cli(['add-resource', 'category', '--version', 'v3', '--from', 'v1']);
+    const v3Schemas = path.join(project, 'src/resources/categories/v3/schemas.ts');
+    const text = await readFile(v3Schemas, 'utf8');
+    expect(text).toContain('name: z.string().trim().min(1).max(255),');
+    await writeFile(v3Schemas, text.replace('name: z.string().trim().min(1).max(255),', 'name: z.string().trim().min(1).max(20),'));
+    await contractCheck();
+    // the field commands, each followed by contract:check (v1 and v2 are released; v3 is not)
+    expect(await cli(['add-field', 'products', 'discount:decimal?:max=100', '--version', 'v3'])).toMatch(/Migration: drizzle\/\d{4}_add_products_discount\.sql/);
+    await contractCheck();
+    expect(await cli(['remove-field', 'products', 'stock', '--version', 'v3'])).toContain('src/resources/products/v3/schemas.ts');
+    await contractCheck();
+    expect(await cli(['rename-field', 'products', 'name', 'title', '--version', 'v3'])).toContain('src/resources/products/v3/schemas.ts');
+    await contractCheck();
+    // on a released version the same change is refused, with the safe way named
+    await expect(cli(['remove-field', 'products', 'stock', '--version', 'v2'])).rejects.toThrow('Make the change in v3, which is not released: create-prod-api remove-field products stock --version v3.');
+
+    const testEnv = options.server ? { DATABASE_URL: options.server.url } : {};
+    await inProject(project, 'npx', ['tsc', '--noEmit']);
+    const tests = await inProject(project, 'npm', ['test'], testEnv);
+    expect(tests).toContain('test/categories.test.ts');
+    expect(tests).toContain('test/reviews.test.ts');
+    await inProject(project, 'npm', ['run', 'build']);
+    expect(await inProject(project, 'npm', ['run', 'contract:check'])).toContain('compatible changes');
+    // the migrations the commands made match the tables: nothing left to generate
+    expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'])).toContain('No schema changes');
+
+    // the same database, migrated forward
+    await inProject(project, 'npm', ['run', 'db:migrate'], env);
+    await withServer(project, env, async (running) => {
+      const after = await capture(running.url, before.requests);
+      for (const [request, answer] of Object.entries(before.answers)) expect({ request, answer: after[request] }).toEqual({ request, answer });
+      await callV3(running.url, before.productId);
+      await callNewEndpoints(running.url);
+      // the grown documents (new resources, a deprecated v1, a v3 of its own) still lint clean
+      expect(await lintDocuments(running, ['v1', 'v2', 'v3'])).toEqual([]);
+    });
+  } finally {
+    if (options.server) await adminStatement(project, options.server.database, `DROP DATABASE IF EXISTS ${name}`);
+  }
+}
+
+async function addResources(cli: (args: string[]) => Promise<string>): Promise<void> {
   // a catalogue: anyone reads, staff write (the generated test meets the 403 with an ordinary user)
   const category = await cli([
     'add-resource',
@@ -26,13 +97,13 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     'name:string:unique,slug:string:maxLength=80,description:text?',
     '--access',
     'staff-write',
-    // v1 by name (new resources go to the newest version by default): v2 inherits it, v3 gets a copy below
+    // v1 by name (new resources go to the newest version by default): v2 and v3 inherit it
     '--version',
     'v1',
   ]);
   expect(category).toMatch(/Migration: drizzle\/\d{4}_add_categories\.sql/);
   // on a released version: adding is fine, changing an existing resource there is not
-  if (released) expect(category).toContain('v1 is released (api-contract/v1.json)');
+  expect(category).toContain('v1 is released (api-contract/v1.json)');
   const review = await cli([
     'add-resource',
     'review',
@@ -44,67 +115,115 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     'v1',
   ]);
   expect(review).toMatch(/Migration: drizzle\/\d{4}_add_reviews\.sql/);
-  await cli(['add-version', 'v3', '--from', 'v1', '--deprecate', 'v1', '--sunset', '2099-12-31']);
+}
 
-  // the user changes v3's contract: a shorter name. v1 must not notice.
-  const v3Schemas = path.join(project, 'src/resources/categories/v3/schemas.ts');
-  const text = await readFile(v3Schemas, 'utf8');
-  expect(text).toContain('name: z.string().trim().min(1).max(255),');
-  await writeFile(v3Schemas, text.replace('name: z.string().trim().min(1).max(255),', 'name: z.string().trim().min(1).max(20),'));
-
-  const testEnv = options.server ? { DATABASE_URL: options.server.url } : {};
-  await inProject(project, 'npx', ['tsc', '--noEmit']);
-  const tests = await inProject(project, 'npm', ['test'], testEnv);
-  expect(tests).toContain('test/categories.test.ts');
-  expect(tests).toContain('test/reviews.test.ts');
-  await inProject(project, 'npm', ['run', 'build']);
-  // adding resources and a version kept every released contract
-  if (released) expect(await inProject(project, 'npm', ['run', 'contract:check'])).toContain('compatible changes');
-  // the migrations add-resource made match the tables: nothing left to generate
-  expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'])).toContain('No schema changes');
-
-  const name = `grow_${Date.now().toString(36)}`;
-  if (options.server) await adminStatement(project, options.server.database, `CREATE DATABASE ${name}`);
+async function withServer<T>(project: string, env: NodeJS.ProcessEnv, run: (running: RunningServer) => Promise<T>): Promise<T> {
+  const running = await startServer(project, env);
   try {
-    const env = {
-      NODE_ENV: 'production',
-      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-      DATABASE_URL: options.server ? withDatabase(options.server.url, name) : `./data/${name}.sqlite`,
-      LOG_LEVEL: 'warn',
-    };
-    await inProject(project, 'npm', ['run', 'db:migrate'], env);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'grower', '--password', 's3cret-pass', '--staff'], env);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'reader', '--password', 's3cret-pass'], env);
-    const running = await startServer(project, env);
-    try {
-      await callNewEndpoints(running.url);
-      // the grown documents (new resources, a deprecated v1, a v3 of its own) still lint clean
-      expect(await lintDocuments(running, ['v1', 'v2', 'v3'])).toEqual([]);
-    } finally {
-      const stopped = await stopServer(running);
-      expect(stopped.exitCode, running.output()).toBe(0);
-    }
+    return await run(running);
   } finally {
-    if (options.server) await adminStatement(project, options.server.database, `DROP DATABASE IF EXISTS ${name}`);
+    const stopped = await stopServer(running);
+    expect(stopped.exitCode, running.output()).toBe(0);
+  }
+}
+
+async function login(url: string, username: string): Promise<string> {
+  const response = await fetch(`${url}/api/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  return ((await response.json()) as { access: string }).access;
+}
+
+function caller(url: string, token: string) {
+  return (method: string, route: string, body?: unknown, as = token) =>
+    fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${as}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
+interface Captured {
+  readonly requests: Record<string, 'grower' | 'reader' | null>;
+  readonly answers: Record<string, string>;
+  readonly productId: number;
+}
+
+/** Two products and an order through v1, then what v1 and v2 answer about them (and the documents' products). */
+async function seedAndCapture(running: RunningServer): Promise<Captured> {
+  const call = caller(running.url, await login(running.url, 'grower'));
+  const ids: number[] = [];
+  for (const product of [{ name: 'Lamp', price: '12.50', stock: 7 }, { name: 'Desk', price: '199.00', stock: 2 }]) {
+    const response = await call('POST', '/api/v1/products', product);
+    expect(response.status).toBe(201);
+    ids.push(((await response.json()) as { id: number }).id);
+  }
+  const readerCall = caller(running.url, await login(running.url, 'reader'));
+  const order = await readerCall('POST', '/api/v1/orders', { product_id: ids[0], quantity: 2, shipping_address: '1 Main St' });
+  expect(order.status).toBe(201);
+  const orderId = ((await order.json()) as { id: number }).id;
+  const requests: Captured['requests'] = {};
+  for (const version of ['v1', 'v2']) {
+    Object.assign(requests, {
+      [`/api/${version}/products?page_size=1`]: null,
+      [`/api/${version}/products/${ids[0]}`]: null,
+      [`/api/${version}/products/999999`]: null,
+      [`/api/${version}/orders`]: 'reader',
+      [`/api/${version}/orders/${orderId}`]: 'reader',
+      [`/api/${version}/me`]: 'reader',
+      [`/api/${version}/openapi.json#products`]: null,
+    });
+  }
+  return { requests, answers: await capture(running.url, requests), productId: ids[0]! };
+}
+
+/** Each request's status and body, with the server's own address taken out (cursor links name it). */
+async function capture(url: string, requests: Captured['requests']): Promise<Record<string, string>> {
+  const tokens = { grower: await login(url, 'grower'), reader: await login(url, 'reader') };
+  const answers: Record<string, string> = {};
+  for (const [request, user] of Object.entries(requests)) {
+    const [route, part] = request.split('#');
+    const response = await fetch(`${url}${route}`, user ? { headers: { authorization: `Bearer ${tokens[user]}` } } : {});
+    let body = (await response.text()).replaceAll(url, 'http://server');
+    // a document: the products' paths and schemas (the v1 document gains the categories added to v1, and is
+    // marked deprecated by the journey: the one change a released version takes)
+    if (part === 'products') {
+      const document = JSON.parse(body, (key, value: unknown) => (key === 'deprecated' ? undefined : value)) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+      const pick = <T>(record: Record<string, T>, test: (key: string) => boolean) => Object.fromEntries(Object.entries(record).filter(([key]) => test(key)));
+      body = JSON.stringify({ paths: pick(document.paths, (key) => key.includes('/products')), schemas: pick(document.components.schemas, (key) => key.startsWith('Product')) });
+    }
+    answers[request] = `${response.status} ${response.headers.get('content-type')}\n${body}`;
+  }
+  return answers;
+}
+
+/** v3: the product with a discount, without stock, its name as title; and every route of v2 (me, orders) served. */
+async function callV3(url: string, productId: number): Promise<void> {
+  const call = caller(url, await login(url, 'grower'));
+  const product = (await (await call('GET', `/api/v3/products/${productId}`)).json()) as Record<string, unknown>;
+  expect(Object.keys(product).sort()).toEqual(['created_at', 'discount', 'id', 'price', 'title', 'updated_at']);
+  expect(product).toMatchObject({ title: 'Lamp', price: { amount: '12.50', currency: 'USD' }, discount: null });
+  const created = await call('POST', '/api/v3/products', { title: 'Chair', price: '45.00', discount: '5.5' });
+  expect(created.status).toBe(201);
+  const chair = (await created.json()) as { id: number };
+  expect(chair).toMatchObject({ title: 'Chair', discount: '5.50' });
+  const tooMuch = await call('POST', '/api/v3/products', { title: 'Chair', price: '45.00', discount: '101' });
+  expect(tooMuch.status).toBe(400);
+  expect(Object.keys(((await tooMuch.json()) as { errors: object }).errors)).toEqual(['discount']);
+  // v1 sees the row v3 made as it sees every row: its name, its stock (the column's default), no discount
+  const v1 = (await (await call('GET', `/api/v1/products/${chair.id}`)).json()) as Record<string, unknown>;
+  expect(v1).toMatchObject({ name: 'Chair', stock: 0 });
+  expect(v1).not.toHaveProperty('discount');
+  for (const version of ['v1', 'v2', 'v3']) {
+    for (const route of ['/me', '/orders']) expect((await call('GET', `/api/${version}${route}`)).status, `${version}${route}`).toBe(200);
   }
 }
 
 async function callNewEndpoints(url: string): Promise<void> {
-  const login = async (username: string) => {
-    const response = await fetch(`${url}/api/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 's3cret-pass' }),
-    });
-    return ((await response.json()) as { access: string }).access;
-  };
-  const [access, readerAccess] = [await login('grower'), await login('reader')];
-  const call = (method: string, route: string, body?: unknown, token = access) =>
-    fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const [access, readerAccess] = [await login(url, 'grower'), await login(url, 'reader')];
+  const call = caller(url, access);
 
   // categories were added with --access staff-write: an ordinary user is refused, the staff user writes
   const denied = await call('POST', '/api/v3/categories', { name: 'Nope', slug: 'nope' }, readerAccess);
