@@ -45,13 +45,14 @@ export async function runAddResource(root: string, name: string, flags: AddResou
       const versions = [...new Set([...record.versions, flags.version])];
       changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: { ...record, versions } }));
     }
-    await applyEdit({ ui, root, changes, formatter, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
+    const logged = { command: 'add-resource', args: [name, '--version', flags.version, '--from', flags.from] };
+    await applyEdit({ ui, root, changes, formatter, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager, record: logged });
     return;
   }
 
   if (flags.fields === undefined) throw new UsageError('add-resource needs --fields, e.g. --fields "name:string,price:decimal:min=0".');
   const fields = parseFields(flags.fields);
-  const { changes, version, deprecated } = await planNewResource({
+  const { changes, version, deprecated, access, pagination } = await planNewResource({
     root,
     manifest,
     names,
@@ -79,5 +80,6 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     packageManager: manifest.options.packageManager,
     migration: `add_${names.table}`,
     serves: `/api/${version}/${names.pluralKebab}`,
+    record: { command: 'add-resource', args: [name, '--fields', flags.fields, '--version', version, '--access', access, '--pagination', pagination] },
   });
 }

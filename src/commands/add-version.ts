@@ -24,9 +24,14 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   if ((flags.deprecate === undefined) !== (flags.sunset === undefined)) {
     throw new UsageError('--deprecate and --sunset go together: --deprecate v1 --sunset 2027-06-30.');
   }
-  const since = today.toISOString().slice(0, 10);
-  if (flags.sunset !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(flags.sunset) || Number.isNaN(Date.parse(`${flags.sunset}T00:00:00Z`)) || flags.sunset <= since)) {
-    throw new UsageError(`--sunset ${flags.sunset} must be a date after today (${since}), written YYYY-MM-DD.`);
+  const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  if (flags.since !== undefined && (flags.deprecate === undefined || !isDate(flags.since))) {
+    throw new UsageError(`--since ${flags.since}: the date a deprecation starts goes with --deprecate, written YYYY-MM-DD.`);
+  }
+  // the deprecation starts today unless --since says otherwise (the manifest's log records it, so a replay agrees)
+  const since = flags.since ?? today.toISOString().slice(0, 10);
+  if (flags.sunset !== undefined && (!isDate(flags.sunset) || flags.sunset <= since)) {
+    throw new UsageError(`--sunset ${flags.sunset} must be a date after ${flags.since === undefined ? 'today' : '--since'} (${since}), written YYYY-MM-DD.`);
   }
 
   const changes = new ChangeSet(root);
@@ -59,7 +64,16 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   changes.update(REGISTRY_FILE, registryText, registry.getFullText());
   changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, resources));
 
-  await applyEdit({ ui: createUi(output), root, changes, formatter, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager });
+  const args = [version, ...(flags.from ? ['--from', flags.from] : []), ...(flags.deprecate ? ['--deprecate', flags.deprecate, '--sunset', flags.sunset!, '--since', since] : [])];
+  await applyEdit({
+    ui: createUi(output),
+    root,
+    changes,
+    formatter,
+    dryRun: flags.dryRun ?? false,
+    packageManager: manifest.options.packageManager,
+    record: { command: 'add-version', args },
+  });
 }
 
 /** The resource folder a registered route factory comes from (`../resources/products/v1/routes.js` -> products). */

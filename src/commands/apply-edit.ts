@@ -5,7 +5,8 @@ import path from 'node:path';
 import { applyChanges, unifiedDiff, type ChangeSet } from '../edit/changes.js';
 import type { Formatter } from '../edit/formatter.js';
 import { CancelledError, StepFailedError } from '../errors.js';
-import { generateMigration } from '../steps/migration.js';
+import { recordCommand, type LogEntry } from '../project/manifest.js';
+import { generateMigration, MIGRATION_JOURNAL } from '../steps/migration.js';
 import type { Ui } from '../ui.js';
 import { CommandError, tail } from '../util/exec.js';
 import { runScriptCommand, type PackageManager } from '../util/package-manager.js';
@@ -23,6 +24,8 @@ export interface EditRun {
   readonly migration?: string;
   /** where the change is served (`/api/v2/categories`), for the closing line */
   readonly serves?: string;
+  /** the command as the manifest's log keeps it (its defaults resolved), so running the log again remakes the project */
+  readonly record: LogEntry;
 }
 
 export async function applyEdit(edit: EditRun): Promise<void> {
@@ -46,12 +49,14 @@ export async function applyEdit(edit: EditRun): Promise<void> {
   const changed = changes.filter((change) => change.before !== null).map((change) => change.path);
 
   let migrationNote: string | undefined;
+  const migrationFiles: string[] = [];
   if (edit.migration) {
     const spinner = ui.spinner();
     spinner.start('Generating the migration with drizzle-kit');
     try {
       const result = await generateMigration(root, edit.migration, runScript);
       if (result.kind === 'generated') {
+        migrationFiles.push(...result.files, ...(result.files.length > 0 ? [MIGRATION_JOURNAL] : []));
         spinner.stop(`Migration: ${result.files.filter((file) => file.endsWith('.sql')).join(', ') || 'no schema change'}`);
       } else {
         spinner.stop('Migration not generated: the dependencies are not installed');
@@ -72,6 +77,7 @@ export async function applyEdit(edit: EditRun): Promise<void> {
     }
   }
 
+  await recordCommand(root, edit.record, [...created, ...changed, ...migrationFiles]);
   if (created.length > 0) ui.success(`Created ${plural(created.length, 'file')}:\n${created.join('\n')}`);
   if (changed.length > 0) ui.success(`Changed ${plural(changed.length, 'file')}:\n${changed.join('\n')}`);
   if (migrationNote) ui.warn(migrationNote);

@@ -143,7 +143,19 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
     packageManager: target.manifest.options.packageManager,
     ...(migration ? { migration } : {}),
     serves: `/api/${version}/${names.pluralKebab}`,
+    record: { command: `${change.kind}-field`, args: [...fieldArgs(change), '--version', version] },
   });
+}
+
+function fieldArgs(change: FieldChange): string[] {
+  switch (change.kind) {
+    case 'add':
+      return [change.resource, change.spec];
+    case 'remove':
+      return [change.resource, change.name];
+    case 'rename':
+      return [change.resource, change.name, change.to];
+  }
 }
 
 function parseOneField(spec: string): Field {

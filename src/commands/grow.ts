@@ -40,6 +40,7 @@ export interface AddVersionFlags {
   from?: string;
   deprecate?: string;
   sunset?: string;
+  since?: string;
   dryRun?: boolean;
 }
 
@@ -66,6 +67,7 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
     .option('--from <version>', "start it as a copy of this version's resources (their own schemas, free to change)")
     .option('--deprecate <version>', 'mark this older version deprecated (Deprecation, Sunset and Link headers); needs --sunset')
     .option('--sunset <date>', 'the date the deprecated version stops, YYYY-MM-DD')
+    .option('--since <date>', 'the date its deprecation starts, YYYY-MM-DD (default: today)')
     .option('--dry-run', 'print the diff it would make; write nothing')
     .action(async (version: string, flags: AddVersionFlags) => {
       await withFormatter(cwd(), [REGISTRY_FILE, MANIFEST_FILE], async (formatter) => {

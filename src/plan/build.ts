@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { databaseFeature } from '../features/database.js';
 import { featuresFor, type Feature } from '../features/index.js';
-import { MANIFEST_FILE, manifestJson } from '../project/manifest.js';
+import { MANIFEST_FILE, manifestJson, sha256, type LogEntry } from '../project/manifest.js';
 import { readTemplateDir, templateToOutput, type View } from './render.js';
 import { FileTree } from './tree.js';
 
@@ -28,7 +28,7 @@ export async function planProject(ctx: Context): Promise<FileTree> {
   }
   await addMigrations(tree, features, view.dialect);
   tree.set('package.json', `${JSON.stringify(packageJson(ctx, features, tree), null, 2)}\n`);
-  tree.set(MANIFEST_FILE, manifestJson(manifest(ctx, features)));
+  tree.set(MANIFEST_FILE, manifestJson(manifest(ctx, features, tree)));
   return tree;
 }
 
@@ -75,8 +75,26 @@ function packageJson(ctx: Context, features: Feature[], tree: FileTree): Record<
   return { ...template, name: ctx.name, scripts: merge('scripts'), dependencies: merge('dependencies'), devDependencies: sortKeys(devDependencies), ...overrides };
 }
 
-/** Read by later subcommands (add-resource, add-version) to know what the project was made with. */
-function manifest(ctx: Context, features: Feature[]): Record<string, unknown> {
+/**
+ * Read by later subcommands (add-resource, add-version) to know what the project was made with; its log and hashes
+ * say how to make it again, and which files are still as generated.
+ */
+function manifest(ctx: Context, features: Feature[], tree: FileTree): Record<string, unknown> {
+  const files = Object.fromEntries(
+    tree
+      .paths()
+      .filter((file) => file !== MANIFEST_FILE)
+      .sort()
+      .map((file) => [file, sha256(tree.get(file)!.content)]),
+  );
+  const create: LogEntry = {
+    command: 'create',
+    args: [
+      ctx.name,
+      ...['framework', 'database', 'auth', 'pagination', 'package-manager'].flatMap((flag) => [`--${flag}`, String(ctx[camel(flag) as keyof Context])]),
+      ctx.example ? '--example' : '--no-example',
+    ],
+  };
   return {
     generator: 'create-prod-api',
     generatorVersion: ctx.generatorVersion,
@@ -89,8 +107,12 @@ function manifest(ctx: Context, features: Feature[]): Record<string, unknown> {
       packageManager: ctx.packageManager,
     },
     resources: Object.assign({}, ...features.map((feature) => feature.resources ?? {})),
+    log: [create],
+    files,
   };
 }
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** The generated CI workflow's install step for the chosen package manager. */
 function continuousIntegration(packageManager: Context['packageManager']): { setup: string[]; install: string } {

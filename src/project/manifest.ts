@@ -1,7 +1,9 @@
 // create-prod-api.json: what a generated project was made with, and the
 // resources the generator knows in it. add-resource and add-version read it to
 // recognise the project, and add what they create.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -39,6 +41,40 @@ export interface Manifest {
   };
   /** by plural kebab name (`order-items`) */
   readonly resources: Readonly<Record<string, ResourceRecord>>;
+  /**
+   * Every generator command that made the project what it is, in order, with the arguments that decide its output
+   * (defaults resolved): running them again in a new folder rebuilds the generated files byte for byte.
+   */
+  readonly log?: readonly LogEntry[];
+  /** sha256 of each file as the generator last wrote it (not .env, whose secret is the project's own): what a later
+   * upgrade compares against to know which files the team has changed since. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+export interface LogEntry {
+  /** `create`, `add-resource`, `add-version`, `add-field`, ... */
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+export const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+
+/**
+ * After a command has written its files: the command joins the log, and each file it wrote gets its hash. The
+ * manifest is read from disk (the command may have changed it) and written back in its own layout.
+ */
+export async function recordCommand(root: string, entry: LogEntry, written: readonly string[]): Promise<void> {
+  const file = path.join(root, MANIFEST_FILE);
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as Manifest;
+  const files: Record<string, string> = { ...manifest.files };
+  for (const relPath of written) {
+    if (relPath === MANIFEST_FILE) continue;
+    const absPath = path.join(root, relPath);
+    if (existsSync(absPath)) files[relPath] = sha256(await readFile(absPath));
+    else delete files[relPath];
+  }
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
+  await writeFile(file, manifestJson({ ...manifest, log: [...(manifest.log ?? []), entry], files: sorted }));
 }
 
 /** The manifest of the project at `root`, or a usage error saying why this is not one. */
@@ -72,7 +108,17 @@ export function manifestWith(manifest: Manifest, resources: Record<string, Resou
   return manifestJson({ ...manifest, resources });
 }
 
+/** The project's Prettier width: a list that fits in it is on one line, as Prettier writes JSON. */
+const PRINT_WIDTH = 140;
+
 /** Two-space JSON with short lists on one line (`"versions": ["v1", "v2"]`), as Prettier writes it. */
 export function manifestJson(value: object): string {
-  return `${JSON.stringify(value, null, 2).replace(/\[\s+((?:"[^"\n]*",\s+)*"[^"\n]*")\s+\]/g, (_, items: string) => `[${items.split(/,\s+/).join(', ')}]`)}\n`;
+  const text = JSON.stringify(value, null, 2).replace(
+    /^([ \t]*)("[^"\n]*": )?\[\s+((?:"[^"\n]*",\s+)*"[^"\n]*")\s+\](,?)$/gm,
+    (whole, indent: string, key: string | undefined, items: string, comma: string) => {
+      const line = `${indent}${key ?? ''}[${items.split(/,\s+/).join(', ')}]${comma}`;
+      return line.length <= PRINT_WIDTH ? line : whole;
+    },
+  );
+  return `${text}\n`;
 }

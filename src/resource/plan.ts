@@ -27,7 +27,9 @@ export interface NewResource {
 }
 
 /** The planned change, the version the resource went into (by default the newest not deprecated), and whether that one is deprecated. */
-export async function planNewResource(request: NewResource): Promise<{ changes: ChangeSet; version: string; deprecated: boolean }> {
+export async function planNewResource(
+  request: NewResource,
+): Promise<{ changes: ChangeSet; version: string; deprecated: boolean; access: AccessKind; pagination: 'cursor' | 'offset' }> {
   const { root, manifest, names } = request;
   const auth = manifest.options.auth === 'jwt';
   if (manifest.resources[names.pluralKebab] || existsSync(path.join(root, 'src/resources', names.pluralKebab))) {
@@ -82,7 +84,7 @@ export async function planNewResource(request: NewResource): Promise<{ changes: 
 
   const record = { fields: request.fieldsSpec, access, pagination: view.cursor ? 'cursor' : 'offset', versions: [version] } as const;
   changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: record }));
-  return { changes, version, deprecated: registryDeprecated(registry).includes(version) };
+  return { changes, version, deprecated: registryDeprecated(registry).includes(version), access, pagination: record.pagination };
 }
 
 // PostgreSQL keeps 63 characters of a name (MySQL 64) and drops the rest: a migration's constraint names must fit.

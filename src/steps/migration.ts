@@ -1,13 +1,18 @@
 // The migration for a schema change, made by the project's own drizzle-kit
 // (the same tool and version its `db:generate` script runs), so the SQL and
-// snapshot are exactly what the user would get by hand.
+// snapshot are what the user would get by hand, except for the two values
+// drizzle-kit draws at random or from the clock: the snapshot's id and the
+// journal's `when`. Those are derived from what came before, so the same
+// commands make the same bytes (a replayed manifest log rebuilds the project).
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../util/exec.js';
 import { interruptible } from '../util/interrupt.js';
 
-const JOURNAL = 'drizzle/meta/_journal.json';
+export const MIGRATION_JOURNAL = 'drizzle/meta/_journal.json';
+const JOURNAL = MIGRATION_JOURNAL;
 
 export type MigrationResult = { kind: 'generated'; files: string[] } | { kind: 'not-installed'; command: string };
 
@@ -29,7 +34,36 @@ export async function generateMigration(root: string, name: string, runScript: s
     if (journal !== null) await writeFile(journalPath, journal);
     throw error;
   }
-  return { kind: 'generated', files: listMigrationFiles(root).filter((file) => !before.includes(file)) };
+  const files = listMigrationFiles(root).filter((file) => !before.includes(file));
+  await settleMigration(root, files);
+  return { kind: 'generated', files };
+}
+
+/**
+ * The new snapshot's id becomes a hash of its predecessor's id and its own SQL, and the journal's newest `when` one
+ * second after the one before it (the migrators apply what is newer than the last applied, so the order holds,
+ * and a migration the team made by hand in between only moves the next one later).
+ */
+export async function settleMigration(root: string, files: readonly string[]): Promise<void> {
+  const snapshotPath = files.find((file) => /^drizzle\/meta\/\d+_snapshot\.json$/.test(file));
+  const sqlPath = files.find((file) => file.endsWith('.sql'));
+  if (!snapshotPath || !sqlPath) return;
+  const snapshotText = await readFile(path.join(root, snapshotPath), 'utf8');
+  const snapshot = JSON.parse(snapshotText) as { id: string; prevId: string };
+  const digest = createHash('sha256').update(`${snapshot.prevId}\n${await readFile(path.join(root, sqlPath), 'utf8')}`).digest('hex');
+  // shaped as a version 4 UUID, as drizzle-kit's own are
+  const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-${((parseInt(digest[16]!, 16) & 3) | 8).toString(16)}${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
+  await writeFile(path.join(root, snapshotPath), snapshotText.replace(`"id": "${snapshot.id}"`, `"id": "${id}"`));
+
+  const journalPath = path.join(root, JOURNAL);
+  const journalText = await readFile(journalPath, 'utf8');
+  const journal = JSON.parse(journalText) as { entries: { when: number }[] };
+  const [previous, newest] = [journal.entries.at(-2), journal.entries.at(-1)];
+  if (!previous || !newest) return;
+  const at = journalText.lastIndexOf(`"when": ${newest.when}`);
+  if (at === -1) return;
+  const when = previous.when + 1000;
+  await writeFile(journalPath, `${journalText.slice(0, at)}"when": ${when}${journalText.slice(at + `"when": ${newest.when}`.length)}`);
 }
 
 function listMigrationFiles(root: string): string[] {
