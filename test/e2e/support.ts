@@ -37,6 +37,17 @@ export function projectCli(project: string, args: string[]): Promise<string> {
   return inProject(project, 'npx', ['--no', '--', 'create-prod-api', ...args], { npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' });
 }
 
+/** The project's own tests, `times` in a row: a test that fails one run in five fails here, not for a user. */
+export async function testsInARow(project: string, times: number, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  for (let run = 1; run <= times; run++) {
+    try {
+      await inProject(project, 'npm', ['test'], env);
+    } catch (error) {
+      throw new Error(`npm test, run ${run} of ${times} in a row: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
 /** Runs a command in a project, failing the test with its output when it fails. */
 export async function inProject(cwd: string | undefined, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   // without this, a failed generation would run `npm test` in this repository: a recursion of the whole suite
