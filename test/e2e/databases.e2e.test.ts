@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devServesAddedResource } from './dev.js';
 import { adminStatement, freePort, generateProject, inProject, packTarball, RedisServer, SERVERS, startServer, stopServer, TcpProxy, testsInARow, withDatabase, type RunningServer } from './support.js';
 
 // The server datastores end to end, against the PostgreSQL and MariaDB running beside the tests
@@ -151,6 +152,14 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
     expect(malformed.stderr).toMatch(/^config: DATABASE_URL: expected (postgres|mysql):\/\//);
   }, 2 * MINUTES);
 
+  it('npm run dev creates its database, and serves a resource added while it runs with no restart by hand', async () => {
+    const devDatabase = `dev_${randomBytes(4).toString('hex')}`;
+    try {
+      await devServesAddedResource(project, { DATABASE_URL: withDatabase(SERVERS[database], devDatabase) });
+    } finally {
+      await adminStatement(project, database, `DROP DATABASE IF EXISTS ${devDatabase}`);
+    }
+  }, 3 * MINUTES);
 });
 
 describe('scale out: two instances, one Redis, one PostgreSQL', () => {
