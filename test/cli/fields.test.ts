@@ -2,38 +2,19 @@
 // generated project (no install): refusals are one line, exit 2, and leave the
 // project byte for byte as it was; --dry-run writes nothing; an inherited
 // resource gets its own copy; the user's edits survive.
-import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT, runCli, tempDir } from './helpers.js';
+import { copyProject, generatedBase, ROOT, runCli, snapshotTree } from './helpers.js';
 
 let base: string;
 
 beforeAll(async () => {
-  assertBuilt();
-  const cwd = await tempDir('cpa-fields-');
-  const result = await runCli(['shop', '--yes', '--no-install', '--no-git'], { cwd });
-  expect(result.exitCode, result.stderr).toBe(0);
-  base = path.join(cwd, 'shop');
+  base = await generatedBase('cpa-fields-');
 });
 
-async function project(): Promise<string> {
-  const dir = path.join(await tempDir('cpa-fields-'), 'shop');
-  await cp(base, dir, { recursive: true });
-  return dir;
-}
+const project = () => copyProject(base, 'cpa-fields-');
 
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
-  return new Map(
-    await Promise.all(
-      files.map(async (entry) => {
-        const file = path.join(entry.parentPath, entry.name);
-        return [path.relative(dir, file), await readFile(file, 'utf8')] as const;
-      }),
-    ),
-  );
-}
 
 /** api-contract/<v>.json: the version is released (its content does not matter to the generator). */
 async function release(dir: string, version: string): Promise<void> {
@@ -65,12 +46,12 @@ describe('field commands refuse bad input: one line, exit 2, nothing written', (
   ])('released %j, %j', async (released, args, message) => {
     const dir = await project();
     for (const version of released) await release(dir, version);
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(args, { cwd: dir });
     expect(result.exitCode, result.stdout).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 });
 
@@ -107,12 +88,12 @@ describe('field commands', () => {
 
   it('--dry-run prints the diff and writes nothing', async () => {
     const dir = await project();
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(['add-field', 'products', 'discount:decimal?:max=100', '--dry-run'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('+    discount: decimal(\'discount\', 12, 2),');
     expect(result.stdout).toContain('Then it would run drizzle-kit generate --name add_products_discount.');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 
   it('a generated test of the version follows its fields', async () => {

@@ -5,23 +5,15 @@ import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT, runCli, tempDir } from './helpers.js';
+import { copyProject, generatedBase, ROOT, runCli, snapshotTree, tempDir } from './helpers.js';
 
 let base: string;
 
 beforeAll(async () => {
-  assertBuilt();
-  const cwd = await tempDir('cpa-grow-');
-  const result = await runCli(['shop', '--yes', '--no-install', '--no-git'], { cwd });
-  expect(result.exitCode, result.stderr).toBe(0);
-  base = path.join(cwd, 'shop');
+  base = await generatedBase('cpa-grow-');
 });
 
-async function project(): Promise<string> {
-  const dir = path.join(await tempDir('cpa-grow-'), 'shop');
-  await cp(base, dir, { recursive: true });
-  return dir;
-}
+const project = () => copyProject(base, 'cpa-grow-');
 
 /** The project's "installed" drizzle-kit, as a script of the test's own. */
 async function fakeDrizzleKit(dir: string, script: string): Promise<void> {
@@ -31,16 +23,6 @@ async function fakeDrizzleKit(dir: string, script: string): Promise<void> {
   await chmod(path.join(bin, 'drizzle-kit'), 0o755);
 }
 
-/** Every file's content by path: equal snapshots mean nothing was touched. */
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
-  return new Map(
-    await Promise.all(files.map(async (entry) => {
-      const file = path.join(entry.parentPath, entry.name);
-      return [path.relative(dir, file), await readFile(file, 'utf8')] as const;
-    })),
-  );
-}
 
 describe('add-resource and add-version refuse bad input: one line, exit 2, nothing written', () => {
   it.each([
@@ -75,21 +57,21 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     [['add-version', 'v3', '--deprecate', '1', '--sunset', '2099-01-01'], '--deprecate 1: versions are written v1'],
   ])('%j', async (args, message) => {
     const dir = await project();
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(args, { cwd: dir });
     expect(result.exitCode, result.stdout).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message);
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 
   it('a version copy that is there already: nothing to change, exit 0', async () => {
     const dir = await project();
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(['add-resource', 'products', '--version', 'v2', '--from', 'v1'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('Nothing to change: everything asked for is there already.');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 
   it('a folder that is not a generated project', async () => {
@@ -103,12 +85,12 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
   it('a registry the user replaced: says which declaration it looked for and how to restore it', async () => {
     const dir = await project();
     await writeFile(path.join(dir, 'src/api/versions.ts'), 'export const routes = [];\n');
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('src/api/versions.ts has no `export const registry = { defaultVersion, versions: { v1: [...] }, deprecated: {} }`');
     expect(result.stderr).toContain('Restore it');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 });
 
@@ -132,7 +114,7 @@ describe('add-resource', () => {
 
   it('--dry-run prints a unified diff of every file and writes nothing', async () => {
     const dir = await project();
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string:unique', '--dry-run'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('--- /dev/null\n+++ b/src/resources/categories/table.ts');
@@ -140,7 +122,7 @@ describe('add-resource', () => {
     expect(result.stdout).toContain("+import { categoriesV2 } from '../resources/categories/v2/routes.js';");
     expect(result.stdout).toContain("-    v2: [productsV2],\n+    v2: [productsV2, categoriesV2],");
     expect(result.stdout).toContain("+export * from '../resources/categories/table.js';");
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 
   it('without installed dependencies: writes the resource and says the migration command', async () => {
@@ -181,24 +163,24 @@ describe('add-resource', () => {
   it('a migration that fails puts every file back as it was', async () => {
     const dir = await project();
     await fakeDrizzleKit(dir, 'echo "half" > drizzle/0002_half.sql\necho "drizzle-kit: cannot read the schema" >&2\nexit 1');
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('drizzle-kit could not generate the migration');
     expect(result.stderr).toContain('cannot read the schema');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
     expect(existsSync(path.join(dir, 'src/resources/categories'))).toBe(false);
   });
 
   it('a file Prettier cannot parse: exit 1, names the file and where, writes nothing', async () => {
     const dir = await project();
     await writeFile(path.join(dir, 'src/db/schema.ts'), `${await readFile(path.join(dir, 'src/db/schema.ts'), 'utf8')}\nconst = ;\n`);
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Prettier could not format the change: src/db/schema.ts: Variable declaration expected.');
     expect(result.stderr).toContain('Nothing was written.');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 });
 
@@ -207,14 +189,14 @@ describe('Ctrl-C while drizzle-kit runs', () => {
     const dir = await project();
     // exec: the sleep is drizzle-kit itself, as a real (node) drizzle-kit is one process, not a shell with a child
     await fakeDrizzleKit(dir, 'echo started > drizzle/started.txt\nexec sleep 30');
-    const before = await snapshot(dir);
+    const before = await snapshotTree(dir);
     const child = runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     while (!existsSync(path.join(dir, 'drizzle/started.txt'))) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toContain('Cancelled: every file was put back as it was.');
-    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 });
 

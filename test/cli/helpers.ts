@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,3 +54,32 @@ export async function fakeBin(name: string, script: string): Promise<string> {
 }
 
 export const ANSI = /\u001b\[/;
+
+/** A generated project (`shop`, default options, no install, no git) to copy from; made once per test file. */
+export async function generatedBase(prefix: string): Promise<string> {
+  assertBuilt();
+  const cwd = await tempDir(prefix);
+  const result = await runCli(['shop', '--yes', '--no-install', '--no-git'], { cwd });
+  if (result.exitCode !== 0) throw new Error(`create failed: ${result.stderr}`);
+  return path.join(cwd, 'shop');
+}
+
+/** A fresh copy of a generated project, for one test to change. */
+export async function copyProject(base: string, prefix: string): Promise<string> {
+  const dir = path.join(await tempDir(prefix), 'shop');
+  await cp(base, dir, { recursive: true });
+  return dir;
+}
+
+/** Every file's content by path: equal snapshots mean nothing was touched. */
+export async function snapshotTree(dir: string): Promise<Map<string, string>> {
+  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  return new Map(
+    await Promise.all(
+      files.map(async (entry) => {
+        const file = path.join(entry.parentPath, entry.name);
+        return [path.relative(dir, file), await readFile(file, 'utf8')] as const;
+      }),
+    ),
+  );
+}
