@@ -4,12 +4,16 @@ import { openDatabase } from './db/client.js';
 import { redactUrl, rootCause } from './db/url.js';
 import { loadDotEnv } from './env-file.js';
 import { createLogger, wantsPrettyLogs } from './logger.js';
+import { createMetrics, NO_METRICS } from './observability/metrics.js';
+import { startMetricsServer } from './observability/metrics-route.js';
 import { openRedis } from './redis.js';
 
 loadDotEnv();
 const config = loadConfigOrExit({ serving: true });
 const logger = createLogger({ level: config.logLevel, pretty: wantsPrettyLogs(config.env) });
-const database = openDatabase(config.databaseUrl, config.database);
+// METRICS=true: prom-client is loaded and every query timed; otherwise nothing of it runs
+const metrics = config.metrics.enabled ? await createMetrics() : NO_METRICS;
+const database = openDatabase(config.databaseUrl, { ...config.database, ...(metrics.registry ? { onQuery: metrics.query } : {}) });
 try {
   await database.ping();
 } catch (error) {
@@ -20,10 +24,15 @@ try {
 }
 const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 500 }) : undefined;
 if (redis && redis.status !== 'ready') logger.warn('Redis is unreachable at start; throttling runs in its failure mode until it answers');
-const app = createApp({ config, logger, database, redis });
+const app = createApp({ config, logger, database, redis, metrics });
 
 const url = await app.listen(config.port, config.host);
-logger.info({ url, env: config.env }, 'listening');
+// METRICS_PORT: /metrics on a port of its own, never on the API's
+const metricsServer =
+  metrics.registry && config.metrics.port !== undefined
+    ? await startMetricsServer(metrics.registry, config.metrics.port, config.host)
+    : undefined;
+logger.info({ url, env: config.env, ...(metricsServer ? { metrics: `port ${config.metrics.port}` } : {}) }, 'listening');
 
 /**
  * SIGTERM: stop accepting, answer what is in flight (a new request on an open
@@ -50,6 +59,7 @@ async function shutdown(signal: string): Promise<void> {
   }, config.shutdownGraceMs);
   await app.close();
   clearTimeout(grace);
+  metricsServer?.close();
   await database.close();
   redis?.disconnect();
   logger.info('stopped');

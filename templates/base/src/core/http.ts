@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Cors } from './cors.js';
 import secureJson from 'secure-json-parse';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { BadRequest, ParseError, toErrorResponse, UnsupportedContentEncoding } from './errors.js';
 import type { PipelineDeps, RawResponse } from './pipeline.js';
 import type { MountedRoute } from './routes.js';
@@ -20,6 +21,26 @@ export interface HttpAppOptions {
   publicUrl: string | undefined;
   /** set on every response before anything else runs (core/security.ts) */
   securityHeaders: Record<string, string>;
+  /** told of every response: its method, the route pattern that matched (undefined: none did), status, duration */
+  metrics: Pick<Metrics, 'request'> & { readonly registry?: unknown };
+}
+
+/**
+ * Counts the response to `request` once it has gone out, by the route pattern the framework matched (`routeOf`, read
+ * then; undefined: none did, or the answer came before routing). Every adapter calls it as a request arrives, before
+ * any answer of its own; with the metrics off it attaches nothing.
+ */
+export function observeResponse(
+  options: Pick<HttpAppOptions, 'metrics'>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  routeOf: () => string | undefined,
+): void {
+  if (options.metrics.registry === undefined) return;
+  const startedAt = process.hrtime.bigint();
+  response.once('finish', () =>
+    options.metrics.request(request.method ?? 'GET', routeOf(), response.statusCode, Number(process.hrtime.bigint() - startedAt) / 1e9),
+  );
 }
 
 /** The app as the server process and the tests see it, whatever the framework. */

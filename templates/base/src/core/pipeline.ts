@@ -42,6 +42,15 @@ export interface PipelineDeps {
   translateError: (error: unknown) => unknown;
   /** whether a request's Host is one this API serves (ALLOWED_HOSTS); null: any */
   hostAllowed: ((hostname: string) => boolean) | null;
+  /** told of each refused credential, by the API's error code (`token_not_valid`, `no_active_account`...): the metrics */
+  onAuthFailed?: (reason: string) => void;
+}
+
+/** A refused credential, wherever it was refused (the gate, a login), is reported once, by its error code. */
+function reportAuthFailure(error: unknown, deps: PipelineDeps): void {
+  if (!deps.onAuthFailed || !(error instanceof AuthenticationFailed)) return;
+  const code = (error.errors as { code?: unknown }).code;
+  deps.onAuthFailed(typeof code === 'string' ? code : 'authentication_failed');
 }
 
 /**
@@ -114,6 +123,7 @@ export function createNativeGate(
     try {
       return { user: await gate(request, headers), headers };
     } catch (error) {
+      reportAuthFailure(error, deps);
       if (error instanceof ApiError) throw error.withHeaders(headers);
       throw error;
     }
@@ -168,6 +178,7 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
       return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
     } catch (error) {
       const translated = deps.translateError(error);
+      reportAuthFailure(translated, deps);
       if (translated instanceof ApiError) throw translated.withHeaders(headers);
       throw translated;
     }

@@ -133,7 +133,13 @@ export class Throttler {
   constructor(
     private readonly store: ThrottleStore,
     scopes: Record<string, string>,
-    private readonly failure: { modes: Record<string, FailureMode>; fallback: FailureMode; log?: Logger } = { modes: {}, fallback: 'open' },
+    private readonly failure: {
+      modes: Record<string, FailureMode>;
+      fallback: FailureMode;
+      log?: Logger;
+      /** told of each refusal (a 429), by scope: the metrics count them */
+      onRefused?: (scope: string) => void;
+    } = { modes: {}, fallback: 'open' },
   ) {
     this.rates = new Map(Object.entries(scopes).map(([scope, rate]) => [scope, parseRate(rate)]));
   }
@@ -159,8 +165,10 @@ export class Throttler {
       'RateLimit-Remaining': String(remaining),
       'RateLimit-Reset': seconds(hit.resetMs),
     };
-    if (!hit.allowed)
+    if (!hit.allowed) {
+      this.failure.onRefused?.(scope);
       throw new Throttled(Number(seconds(hit.retryMs))).withHeaders({ ...headers, 'RateLimit-Reset': seconds(hit.retryMs) });
+    }
     return { headers, remaining };
   }
 }

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrator.js';
 import { RedisThrottleStore } from '../../src/core/throttle-redis.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { openRedis } from '../../src/redis.js';
 import { createTestDatabase } from './database.js';
 
@@ -18,6 +19,8 @@ export interface TestApp {
   database: Database;
   /** the HTTP app itself: its shutdown (close, inFlight, closeAllConnections) */
   http: HttpApp;
+  /** with METRICS=true, the app's metrics */
+  metrics?: Metrics;
   /** fetch against the app; a plain object body is sent as JSON */
   request(path: string, init?: Omit<RequestInit, 'body'> & { body?: unknown; token?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -43,7 +46,9 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const testDatabase = await createTestDatabase();
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabase.url, ...options.env });
-  const database = openDatabase(config.databaseUrl, config.database);
+  // METRICS=true: the app's own metrics, every query timed, as server.ts makes them
+  const metrics = config.metrics.enabled ? await createMetrics() : undefined;
+  const database = openDatabase(config.databaseUrl, { ...config.database, ...(metrics ? { onQuery: metrics.query } : {}) });
   await runMigrations(database.db);
   // with REDIS_URL set, throttle counts live in Redis, as in a scaled-out deployment (each app its own key prefix)
   const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 1000 }) : undefined;
@@ -56,6 +61,7 @@ export async function startTestApp(
     redis,
     throttleStore,
     nativeRoutes: options.nativeRoutes,
+    metrics,
   });
   const url = await app.listen(0, '127.0.0.1');
   return {
@@ -63,6 +69,7 @@ export async function startTestApp(
     config,
     database,
     http: app,
+    metrics,
     request: (path, init = {}) => {
       const { body, token, ...rest } = init;
       const headers = new Headers(rest.headers);

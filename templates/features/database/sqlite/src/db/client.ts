@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { timedQueries } from '../observability/metrics.js';
 import { useForTransactions } from './ops.js';
 import type { DatabaseHandle } from './database.js';
 import * as schema from './schema.js';
@@ -18,7 +19,10 @@ export type Database = DatabaseHandle<Db>;
  * wait synchronously, stopping every request; ops.ts tries a locked write
  * again on a timer instead, for up to `timeoutMs`.
  */
-export function openDatabase(url: string, options: { timeoutMs: number } = { timeoutMs: 5000 }): Database {
+export function openDatabase(
+  url: string,
+  options: { timeoutMs: number; onQuery?: (seconds: number) => void } = { timeoutMs: 5000 },
+): Database {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
@@ -27,6 +31,7 @@ export function openDatabase(url: string, options: { timeoutMs: number } = { tim
     client.pragma('journal_mode = WAL');
     client.pragma('busy_timeout = 0');
     client.pragma('foreign_keys = ON');
+    if (options.onQuery) timeStatements(client, options.onQuery);
     return client;
   };
   const client = connect();
@@ -45,4 +50,16 @@ export function openDatabase(url: string, options: { timeoutMs: number } = { tim
       if (txClient !== client) txClient.close();
     },
   };
+}
+
+/** Each statement's run, timed for the metrics: better-sqlite3 runs it synchronously, so the call's time is the query's. */
+function timeStatements(client: Sqlite.Database, onQuery: (seconds: number) => void): void {
+  const prepare = client.prepare.bind(client);
+  client.prepare = ((source: string) => {
+    const statement = prepare(source);
+    for (const method of ['run', 'get', 'all'] as const) {
+      Object.assign(statement, { [method]: timedQueries(statement[method].bind(statement) as (...args: never[]) => unknown, onQuery) });
+    }
+    return statement;
+  }) as typeof client.prepare;
 }

@@ -17,6 +17,7 @@ import {
   canonicalTarget,
   drainServer,
   earlyAnswer,
+  observeResponse,
   Lifecycle,
   parseCookies,
   parseJsonBody,
@@ -91,6 +92,8 @@ export function createHttpApp(
       headers: request.headers,
       rawHeaders: request.raw.rawHeaders,
     });
+    // an early answer comes before routing on every framework: no route pattern
+    observeResponse(options, request.raw, reply.raw, () => (early ? undefined : request.routeOptions.url));
     if (early) return void send(reply, early);
     lifecycle.inFlight += 1;
     reply.raw.once('close', () => (lifecycle.inFlight -= 1));

@@ -13,6 +13,7 @@ import {
   canonicalTarget,
   drainServer,
   earlyAnswer,
+  observeResponse,
   hasBody,
   isJsonMediaType,
   Lifecycle,
@@ -57,6 +58,8 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
   const lifecycle = new Lifecycle();
+  /** the route pattern each request was answered by, read by observeResponse when its response has gone out */
+  const matchedRoutes = new WeakMap<IncomingMessage, string>();
   app.use(async (c, next) => {
     const startedAt = process.hrtime.bigint();
     const requestId = requestIdFrom(c.env.incoming.headers['x-request-id'], randomUUID);
@@ -71,6 +74,9 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     lifecycle.inFlight += 1;
     c.env.outgoing.once('close', () => (lifecycle.inFlight -= 1));
     await next();
+    // the route that answered, for the metrics: the handler Hono ran last, unless that was a middleware (a 404)
+    const answered = c.req.matchedRoutes[c.req.routeIndex];
+    if (answered && answered.method !== 'ALL') matchedRoutes.set(incoming, answered.path);
     logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
   // on the routes that take a body only: reading the limit makes Hono build a fetch Request, which others need not pay
@@ -148,6 +154,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     try {
       incoming.url = canonicalTarget(incoming.url ?? '/');
       const early = earlyAnswer(options, lifecycle, incoming);
+      observeResponse(options, incoming, outgoing, () => matchedRoutes.get(incoming));
       if (!early) return void listener(incoming, outgoing);
       outgoing.setHeader('X-Request-Id', requestId());
       for (const [name, value] of Object.entries(answerHeaders(options, incoming))) outgoing.setHeader(name, value);
