@@ -10,11 +10,12 @@ import { UsageError } from '../errors.js';
 import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type ResourceRecord } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
 import { createUi } from '../ui.js';
+import { now } from '../util/clock.js';
 import { assertVersionNames, type AddVersionFlags } from './grow.js';
 import { applyEdit } from './apply-edit.js';
 
 
-export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, formatter: Formatter, output?: Writable, today = new Date()): Promise<void> {
+export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, formatter: Formatter, output?: Writable, today = now()): Promise<void> {
   const { manifest } = readManifest(root);
   assertVersionNames([
     ['version', version],

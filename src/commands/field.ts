@@ -18,7 +18,7 @@ import { parseFields, type Field } from '../resource/fields.js';
 import { resourceNames, type ResourceNames } from '../resource/names.js';
 import { addFieldTo, readKeys, removeFieldFrom, renameFieldIn, versionSchemas, writeKeys, writtenProp, type VersionSchemas } from '../resource/schema-edit.js';
 import { columnMayBeOmitted, columnOf, ensureColumn, tableColumns } from '../resource/table-edit.js';
-import { ensureFieldTest, removeFieldTests, renameFieldTests } from '../resource/test-edit.js';
+import { ensureFieldTest, removeFieldTests, renameFieldTests, testedVersion } from '../resource/test-edit.js';
 import { createUi, type Ui } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
 import { assertVersionNames } from './grow.js';
@@ -73,18 +73,24 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   let schemas = target.schemas;
   let migration: string | undefined;
   const noTest = () => ui.warn(`${testPath} has no payload() and create() helpers (it was written by hand): add a test of the change there.`);
+  // a test written by hand says nowhere which version it tests: what it sends and expects is the team's to check
+  const handWritten = (file: SourceFile) => {
+    if (testedVersion(file) === undefined) {
+      ui.warn(`${testPath} was written by hand (no \`const path = '/api/vN/...'\`): check what it sends and expects of ${change.kind === 'add' ? '' : change.name} in ${version}.`);
+    }
+  };
 
   if (change.kind === 'add') {
     const code = fieldCode(field!);
     const column = columnOf(table, field!.prop);
-    const present = readKeys(schemas).includes(field!.name) || writeKeys(schemas).includes(field!.name);
-    if (!present) {
-      if (code.required) refuseOnReleased(target, `adding the required field ${field!.name}`, `add-field ${change.resource} ${change.spec}`);
-      if (column === undefined && code.required) {
-        throw new UsageError(
-          `add-field ${field!.name}: a new column needs a value for the rows that exist already; make it optional (${field!.name}:${field!.type}?) or give it a default (:default=...).`,
-        );
-      }
+    // a new response field, or a new optional request field, is compatible; a request field clients must now send is not
+    if (code.required && !writeKeys(schemas).includes(field!.name)) {
+      refuseOnReleased(target, `adding the required field ${field!.name}`, `add-field ${change.resource} ${change.spec}`);
+    }
+    if (column === undefined && code.required) {
+      throw new UsageError(
+        `add-field ${field!.name}: a new column needs a value for the rows that exist already; make it optional (${field!.name}:${field!.type}?) or give it a default (:default=...).`,
+      );
     }
     addFieldTo(schemas, code);
     if (code.write.includes('decimal(')) ensureNamedImport(schemas.file, 'decimal', '../../../core/validation.js');
@@ -97,7 +103,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
     const known = [...new Set([...readKeys(schemas), ...writeKeys(schemas)])];
     const gone = !known.includes(change.name);
     if (change.kind === 'remove') {
-      if (gone) assertWasField(target, table, change.name, known);
+      if (gone) await assertWasField(target, table, change.name, known);
       else {
         refuseOnReleased(target, `removing ${change.name}`, `remove-field ${change.resource} ${change.name}`);
         const prop = writtenProp(schemas, change.name);
@@ -111,13 +117,15 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
       }
       removeFieldFrom(schemas, change.name);
       if (test) removeFieldTests(test, version, change.name);
+      if (test && !gone) handWritten(test);
     } else {
       const renamedAlready = gone && known.includes(change.to);
-      if (gone && !renamedAlready) assertWasField(target, table, change.name, known);
+      if (gone && !renamedAlready) await assertWasField(target, table, change.name, known);
       if (!gone && known.includes(change.to)) throw new UsageError(`rename-field: ${version}'s ${names.pluralKebab} has a field ${change.to} already; choose another name.`);
       if (!gone) refuseOnReleased(target, `renaming ${change.name}`, `rename-field ${change.resource} ${change.name} ${change.to}`);
       schemas = renameFieldIn(schemas, change.name, change.to);
       if (test) renameFieldTests(test, version, change.name, change.to);
+      if (test && !gone) handWritten(test);
     }
   }
 
@@ -127,7 +135,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   const record = target.manifest.resources[names.pluralKebab];
   if (record) {
     const versions = [...new Set([...record.versions, version])];
-    const fields = change.kind === 'add' && migration ? `${record.fields},${change.spec}` : record.fields;
+    const fields = fieldsAfter(record.fields, change, migration !== undefined, version === record.versions[0]);
     if (versions.length !== record.versions.length || fields !== record.fields) {
       changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(target.manifest, { ...target.manifest.resources, [names.pluralKebab]: { ...record, versions, fields } }));
     }
@@ -244,9 +252,36 @@ function refuseOnReleased(target: Target, what: string, command: string): void {
 
 const isReleased = (root: string, version: string) => existsSync(path.join(root, 'api-contract', `${version}.json`));
 
-/** A field the version does not have: fine when the table has it (an earlier run removed it), else a mistake. */
-function assertWasField(target: Target, table: ReturnType<typeof tableColumns>, name: string, known: readonly string[]): void {
+/**
+ * A field the version does not have: fine when the table or another version of the resource has it (an earlier run
+ * removed or renamed it here, and running again changes nothing), else a mistake, named with the fields there are.
+ */
+async function assertWasField(target: Target, table: ReturnType<typeof tableColumns>, name: string, known: readonly string[]): Promise<void> {
   const prop = name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
   if (columnOf(table, prop) !== undefined) return;
+  for (const version of target.versions) {
+    const file = `src/resources/${target.names.pluralKebab}/${version}/schemas.ts`;
+    const text = version === target.version ? null : await target.changes.current(file);
+    if (text === null) continue;
+    try {
+      const schemas = versionSchemas(target.sources.load(file, text), target.names.camel);
+      if (readKeys(schemas).includes(name) || writeKeys(schemas).includes(name)) return;
+    } catch {
+      // a version's file in a shape of the user's own: it tells nothing here
+    }
+  }
   throw new UsageError(`${target.version}'s ${target.names.pluralKebab} has no field ${name}; its fields are ${known.join(', ')}.`);
+}
+
+/**
+ * The manifest's --fields for the resource after the change: a new column joins them; a field renamed or removed in
+ * the version the generated tests of other resources write it through (its first) is renamed or dropped there too.
+ */
+function fieldsAfter(fields: string, change: FieldChange, newColumn: boolean, firstVersion: boolean): string {
+  if (change.kind === 'add') return newColumn ? `${fields},${change.spec}` : fields;
+  if (!firstVersion) return fields;
+  const entries = fields.split(',');
+  const named = (entry: string) => entry.split(':')[0] === change.name;
+  if (change.kind === 'remove') return entries.filter((entry) => !named(entry)).join(',');
+  return entries.map((entry) => (named(entry) ? `${change.to}${entry.slice(change.name.length)}` : entry)).join(',');
 }

@@ -36,8 +36,10 @@ export function insertProperty(object: ObjectLiteralExpression, item: string, be
     file.insertText(comma ? comma.getEnd() : last.getEnd(), comma ? ` ${item},` : `, ${item}`);
     return;
   }
+  // positions read before any insert: an insert retires every node read before it
+  const lastEnd = last.getEnd();
   file.insertText(lineEnd + 1, `${indent}${item},\n`);
-  if (!comma) file.insertText(last.getEnd(), ',');
+  if (!comma) file.insertText(lastEnd, ',');
 }
 
 /** The property gone, with its comma and the comments that belong to it (above it, and after it on its line). */

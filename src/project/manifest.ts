@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { now } from '../util/clock.js';
 
 export const MANIFEST_FILE = 'create-prod-api.json';
 /** The versions registry: each version's routes, defaults, deprecations. */
@@ -55,6 +56,8 @@ export interface LogEntry {
   /** `create`, `add-resource`, `add-version`, `add-field`, ... */
   readonly command: string;
   readonly args: readonly string[];
+  /** when it ran, in ms (the generator's clock): a replay runs it at this time (CREATE_PROD_API_CLOCK) */
+  readonly at?: number;
 }
 
 export const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
@@ -74,7 +77,7 @@ export async function recordCommand(root: string, entry: LogEntry, written: read
     else delete files[relPath];
   }
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await writeFile(file, manifestJson({ ...manifest, log: [...(manifest.log ?? []), entry], files: sorted }));
+  await writeFile(file, manifestJson({ ...manifest, log: [...(manifest.log ?? []), { ...entry, at: entry.at ?? now().getTime() }], files: sorted }));
 }
 
 /** The manifest of the project at `root`, or a usage error saying why this is not one. */

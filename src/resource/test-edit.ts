@@ -83,8 +83,11 @@ export function removeFieldTests(file: SourceFile, version: string, name: string
 /** The field is called `to` in the version's assertions. */
 export function renameFieldTests(file: SourceFile, version: string, from: string, to: string): void {
   const whole = testedVersion(file) === version;
-  const scopes = () => (whole ? [describeBlock(file)] : fieldTests(file, version, from));
-  for (let node = scopes().flatMap((scope) => namings(scope, from))[0]; node; node = scopes().flatMap((scope) => namings(scope, from))[0]) {
+  const next = () => [
+    ...fieldTests(file, version, from).flatMap((test) => namings(test, from, true)),
+    ...(whole ? namings(describeBlock(file), from) : []),
+  ][0];
+  for (let node = next(); node; node = next()) {
     const parent = node.getParentOrThrow();
     if (Node.isShorthandPropertyAssignment(parent)) parent.replaceWithText(`${to}: ${from}`);
     else if (Node.isStringLiteral(node)) node.setLiteralValue(to);
@@ -113,23 +116,59 @@ function describeBlock(file: SourceFile) {
   return block && Node.isBlock(block) ? block : undefined;
 }
 
-/** Where the test names the field: object keys, keys in lists and it.each rows, and `payload(n).<field>`. */
-function namings(scope: Node | undefined, name: string): Node[] {
+/**
+ * Where the test names the field. In the field's own `it` (`anywhere`), every key and key list. In the rest of a
+ * file testing the version, only the generated test's own places: the `payload()` body, a `payload(n).<field>`
+ * and a key taken from one, the required-field errors, the read-keys list, the it.each rows and the unique list.
+ * Other objects (a seed body for another resource, an envelope's `status` and `code`) are not the field's.
+ */
+function namings(scope: Node | undefined, name: string, anywhere = false): Node[] {
   if (!scope) return [];
+  const file = scope.getSourceFile();
+  const readKeys = readKeysList(file);
   return scope.getDescendants().filter((node) => {
     const parent = node.getParent();
     if (!parent) return false;
-    if (Node.isIdentifier(node) && node.getText() === name) {
-      if (Node.isPropertyAssignment(parent) && parent.getNameNode() === node) return true;
-      if (Node.isShorthandPropertyAssignment(parent)) return true;
-      return Node.isPropertyAccessExpression(parent) && parent.getNameNode() === node && parent.getExpression().getText().startsWith('payload(');
-    }
-    if (Node.isStringLiteral(node) && node.getLiteralValue() === name) {
-      if (Node.isPropertyAssignment(parent) && parent.getNameNode() === node) return true;
-      return Node.isArrayLiteralExpression(parent);
+    if ((Node.isIdentifier(node) && node.getText() === name) || (Node.isStringLiteral(node) && node.getLiteralValue() === name)) {
+      if ((Node.isPropertyAssignment(parent) && parent.getNameNode() === node) || Node.isShorthandPropertyAssignment(parent)) {
+        return anywhere || isFieldObject(parent.getParentOrThrow(), parent);
+      }
+      if (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === node) return parent.getExpression().getText().startsWith('payload(');
+      if (Node.isStringLiteral(node) && Node.isArrayLiteralExpression(parent)) return anywhere || parent === readKeys || isItEachRow(parent) || isLoopList(parent);
     }
     return false;
   });
+}
+
+/** The payload() body, the object a required-fields check compares `errors` to, or a key filled from payload(n). */
+function isFieldObject(object: Node, property: Node): boolean {
+  const initializer = Node.isPropertyAssignment(property) ? property.getInitializer()?.getText() ?? '' : '';
+  if (initializer.startsWith('payload(')) return true;
+  const holder = object.getParent();
+  if (holder && Node.isParenthesizedExpression(holder)) {
+    const arrow = holder.getParent();
+    const declaration = arrow && Node.isArrowFunction(arrow) ? arrow.getParent() : undefined;
+    return declaration !== undefined && Node.isVariableDeclaration(declaration) && declaration.getName() === 'payload';
+  }
+  if (holder && Node.isCallExpression(holder)) {
+    const callee = holder.getExpression();
+    return Node.isPropertyAccessExpression(callee) && callee.getName() === 'toEqual' && callee.getExpression().getText().endsWith('.errors)');
+  }
+  return false;
+}
+
+/** A row of `it.each([['field', value], ...])`. */
+function isItEachRow(row: Node): boolean {
+  const table = row.getParent();
+  const call = table?.getParent();
+  return table !== undefined && Node.isArrayLiteralExpression(table) && call !== undefined && Node.isCallExpression(call) && call.getExpression().getText() === 'it.each';
+}
+
+/** The list of `for (const field of ['a', 'b'] as const)`. */
+function isLoopList(list: Node): boolean {
+  const holder = list.getParent();
+  const loop = holder && Node.isAsExpression(holder) ? holder.getParent() : holder;
+  return loop !== undefined && Node.isForOfStatement(loop);
 }
 
 /** `expect(Object.keys(body).sort()).toEqual([...])`: the list of keys a read returns. */

@@ -1,14 +1,16 @@
 // The migration for a schema change, made by the project's own drizzle-kit
 // (the same tool and version its `db:generate` script runs), so the SQL and
 // snapshot are what the user would get by hand, except for the two values
-// drizzle-kit draws at random or from the clock: the snapshot's id and the
-// journal's `when`. Those are derived from what came before, so the same
-// commands make the same bytes (a replayed manifest log rebuilds the project).
+// drizzle-kit draws at random or from the clock: the snapshot's id (derived
+// from what came before) and the journal's `when` (the generator's clock), so
+// the same commands at the same time make the same bytes (a replayed manifest
+// log rebuilds the project).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../util/exec.js';
+import { now } from '../util/clock.js';
 import { interruptible } from '../util/interrupt.js';
 
 export const MIGRATION_JOURNAL = 'drizzle/meta/_journal.json';
@@ -28,21 +30,20 @@ export async function generateMigration(root: string, name: string, runScript: s
   try {
     // Ctrl-C stops drizzle-kit too; the caller then puts the project back
     await interruptible((signal) => run(bin, ['generate', '--name', name], { cwd: root, signal }));
+    await settleMigration(root, listMigrationFiles(root).filter((file) => !before.includes(file)));
   } catch (error) {
     // leave drizzle/ as it was: no half-made migration beside the reverted files
     for (const file of listMigrationFiles(root).filter((file) => !before.includes(file))) await rm(path.join(root, file), { force: true });
     if (journal !== null) await writeFile(journalPath, journal);
     throw error;
   }
-  const files = listMigrationFiles(root).filter((file) => !before.includes(file));
-  await settleMigration(root, files);
-  return { kind: 'generated', files };
+  return { kind: 'generated', files: listMigrationFiles(root).filter((file) => !before.includes(file)) };
 }
 
 /**
- * The new snapshot's id becomes a hash of its predecessor's id and its own SQL, and the journal's newest `when` one
- * second after the one before it (the migrators apply what is newer than the last applied, so the order holds,
- * and a migration the team made by hand in between only moves the next one later).
+ * The new snapshot's id becomes a hash of its predecessor's id and its own SQL (drizzle-kit draws it at random), and
+ * the journal's `when` the generator's clock (util/clock.ts: the time now, or the one a replayed log gives), kept
+ * after the migration before it: the migrators apply only what is newer than the last applied.
  */
 export async function settleMigration(root: string, files: readonly string[]): Promise<void> {
   const snapshotPath = files.find((file) => /^drizzle\/meta\/\d+_snapshot\.json$/.test(file));
@@ -59,10 +60,10 @@ export async function settleMigration(root: string, files: readonly string[]): P
   const journalText = await readFile(journalPath, 'utf8');
   const journal = JSON.parse(journalText) as { entries: { when: number }[] };
   const [previous, newest] = [journal.entries.at(-2), journal.entries.at(-1)];
-  if (!previous || !newest) return;
+  if (!newest) return;
   const at = journalText.lastIndexOf(`"when": ${newest.when}`);
   if (at === -1) return;
-  const when = previous.when + 1000;
+  const when = Math.max(now().getTime(), (previous?.when ?? 0) + 1);
   await writeFile(journalPath, `${journalText.slice(0, at)}"when": ${when}${journalText.slice(at + `"when": ${newest.when}`.length)}`);
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli, tempDir } from './helpers.js';
+import { assertBuilt, cleanEnv, runCli, tempDir } from './helpers.js';
 
 const FAKE_DRIZZLE_KIT = `#!/usr/bin/env node
 // drizzle-kit generate --name <name>, as far as the files go: a random id, the clock in the journal
@@ -53,7 +53,7 @@ async function create(args: readonly string[]): Promise<string> {
 }
 
 interface Logged {
-  log: { command: string; args: string[] }[];
+  log: { command: string; args: string[]; at?: number }[];
   files: Record<string, string>;
 }
 
@@ -112,7 +112,9 @@ describe('deterministic generation and its record', () => {
     const replayed = await create(createEntry!.args);
     await withFakeDrizzleKit(replayed);
     for (const entry of rest) {
-      const result = await runCli([entry.command, ...entry.args], { cwd: replayed });
+      // at the time it first ran: the dates and migration times it writes come from the generator's clock
+      expect(entry.at).toEqual(expect.any(Number));
+      const result = await runCli([entry.command, ...entry.args], { cwd: replayed, env: cleanEnv({ CREATE_PROD_API_CLOCK: String(entry.at) }) });
       expect(result.exitCode, `${entry.command} ${entry.args.join(' ')}: ${result.stderr}`).toBe(0);
     }
     expect(await tree(replayed)).toEqual(await tree(grown));
