@@ -31,10 +31,20 @@ export function metricsRoute(registry: Registry, token: string): MountedRoute {
   return { route, version: null, path: '/metrics' };
 }
 
-/** A server of its own on METRICS_PORT: GET /metrics, and a 404 in the envelope for anything else. */
-export async function startMetricsServer(registry: Registry, port: number, host: string): Promise<Server> {
+/**
+ * A server of its own on METRICS_PORT: GET /metrics (with METRICS_TOKEN set, only with it), and a 404 in the envelope
+ * for anything else. It listens on the API's HOST: keep the port off the public network, or set the token.
+ */
+export async function startMetricsServer(registry: Registry, port: number, host: string, token?: string): Promise<Server> {
   const server = createServer((request, response) => {
     void (async () => {
+      if (token !== undefined && !sameToken(request.headers.authorization, token)) {
+        const { status, body } = toErrorResponse(new NotAuthenticated('The metrics token is missing or wrong.'));
+        response
+          .writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'WWW-Authenticate': 'Bearer realm="metrics"' })
+          .end(JSON.stringify(body));
+        return;
+      }
       if (request.method === 'GET' && request.url?.split('?')[0] === '/metrics') {
         const body = await registry.metrics();
         response.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' }).end(body);

@@ -92,11 +92,15 @@ export const secondsSince = (startedAt: bigint) => Number(process.hrtime.bigint(
 export function timedQueries<F extends (...args: never[]) => unknown>(query: F, onQuery: (seconds: number) => void): F {
   return ((...args: Parameters<F>) => {
     const startedAt = process.hrtime.bigint();
-    const result = query(...args);
-    if (result instanceof Promise) {
-      const done = () => onQuery(secondsSince(startedAt));
-      result.then(done, done);
-    } else onQuery(secondsSince(startedAt));
+    const done = () => onQuery(secondsSince(startedAt));
+    let result: unknown;
+    try {
+      result = query(...args);
+    } finally {
+      // synchronous (better-sqlite3), failed or not: timed now; a promise: when it settles
+      if (!(result instanceof Promise)) done();
+    }
+    if (result instanceof Promise) result.then(done, done);
     return result;
   }) as F;
 }

@@ -77,8 +77,11 @@ export function createHttpApp(
     // routed as every adapter routes it (`/api/v1/./%70roducts` is `/api/v1/products`)
     request.url = request.originalUrl = canonicalTarget(request.url);
     const early = earlyAnswer(options, lifecycle, request);
-    // the pattern of the route that answered (an early answer or a 404 has none)
-    observeResponse(options, request, response, () => (request.route ? `${request.baseUrl}${String(request.route.path)}` : undefined));
+    // the pattern of the route that answered (an early answer or a 404 has none); a route of a router the user
+    // mounted under a path is 'native': its mount path may hold parameters, and a label must never hold a value
+    observeResponse(options, request, response, () =>
+      request.route ? (request.baseUrl ? 'native' : String(request.route.path)) : undefined,
+    );
     if (early) return void send(response, early);
     // no route serves OPTIONS (a CORS preflight is answered above): the 405 of any other method, where Express's
     // router would answer 200 with an Allow list of its own

@@ -71,7 +71,11 @@ export function createHttpApp(
     // routed as every adapter routes it (`/api/v1/./%70roducts` is `/api/v1/products`)
     rewriteUrl: (request) => canonicalTarget(request.url ?? '/'),
     // a URL Fastify cannot route answers in the envelope too, never echoing the path: a malformed %-escape is a 400
-    frameworkErrors: (_error, request, reply) => sendError(unroutableUrl(request.url), request, reply, answerHeaders(options, request)),
+    frameworkErrors: (_error, request, reply) => {
+      // refused before onRequest runs: counted here, with no route, as the other adapters count it
+      observeResponse(options, request.raw, reply.raw, () => undefined);
+      sendError(unroutableUrl(request.url), request, reply, answerHeaders(options, request));
+    },
     // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
     clientErrorHandler: (error, socket) => answerClientError(error, socket, options.securityHeaders, randomUUID()),
     forceCloseConnections: 'idle',

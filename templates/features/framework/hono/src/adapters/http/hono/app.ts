@@ -74,9 +74,11 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     lifecycle.inFlight += 1;
     c.env.outgoing.once('close', () => (lifecycle.inFlight -= 1));
     await next();
-    // the route that answered, for the metrics: the handler Hono ran last, unless that was a middleware (a 404)
+    // the route that answered, for the metrics: the handler Hono ran last, unless that was a middleware for every
+    // path (a 404); a native route for all methods (app.all) has its own path
     const answered = c.req.matchedRoutes[c.req.routeIndex];
-    if (answered && answered.method !== 'ALL') matchedRoutes.set(incoming, answered.path);
+    const everyPath = answered?.method === 'ALL' && (answered.path === '*' || answered.path === '/*');
+    if (answered && !everyPath) matchedRoutes.set(incoming, answered.path);
     logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
   // on the routes that take a body only: reading the limit makes Hono build a fetch Request, which others need not pay
