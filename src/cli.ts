@@ -3,7 +3,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { EventEmitter } from 'node:events';
 import { addGrowCommands } from './commands/grow.js';
-import { runCreate } from './commands/create.js';
 import { CancelledError, StepFailedError, UsageError } from './errors.js';
 import { addOptionFlags, type GivenOptions } from './options.js';
 import { generatorVersion } from './util/package-info.js';
@@ -24,6 +23,8 @@ function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride()
     .action(async (directory: string | undefined, flags: GivenOptions) => {
+      // imported when it runs: the grow commands never load the templates, prompts and installer it needs
+      const { runCreate } = await import('./commands/create.js');
       await runCreate({ directory, given: flags });
     });
   addOptionFlags(program);

@@ -38,7 +38,7 @@ export async function applyEdit(edit: EditRun): Promise<void> {
   }
 
   if (edit.dryRun) {
-    edit.ui.output.write(unifiedDiff(changes));
+    edit.ui.output.write(await unifiedDiff(changes));
     const then = edit.migration ? ` Then it would run drizzle-kit generate --name ${edit.migration}.` : '';
     ui.info(`Dry run: ${plural(changes.length, 'file')} would change.${then} Nothing was written.`);
     return;

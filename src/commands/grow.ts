@@ -3,7 +3,10 @@
 // only when one runs: `create` and `--version` never pay for loading it. Prettier
 // starts loading first, in its own thread, and ts-morph loads meanwhile.
 import { Option, type Command } from 'commander';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { resourceNames } from '../resource/names.js';
 import { startFormatter, type Formatter } from '../edit/formatter.js';
 import { UsageError } from '../errors.js';
 import type { FieldChange, FieldFlags } from './field.js';
@@ -82,7 +85,7 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
 /** add-field, remove-field, rename-field: one resource's field in one version. */
 function addFieldCommands(program: Command, cwd: () => string, output?: Writable): void {
   const run = (change: FieldChange, flags: FieldFlags) =>
-    withFormatter(cwd(), [REGISTRY_FILE, MANIFEST_FILE], async (formatter) => {
+    withFormatter(cwd(), [REGISTRY_FILE, MANIFEST_FILE, ...fieldFiles(cwd(), change.resource, flags.version)], async (formatter) => {
       const { runFieldChange } = await import('./field.js');
       await runFieldChange(cwd(), change, flags, formatter, output);
     });
@@ -106,6 +109,22 @@ function addFieldCommands(program: Command, cwd: () => string, output?: Writable
     .requiredOption('--version <version>', 'the version whose schemas rename it')
     .option(dryRun, dryRunHelp)
     .action((resource: string, name: string, to: string, flags: FieldFlags) => run({ kind: 'rename', resource, name, to }, flags));
+}
+
+/**
+ * The files a field command is about to change (its table, the version's schemas
+ * or, without --version, every version's, its generated test), for the formatter
+ * to check ahead: Prettier's first check of a file costs more than the edit.
+ */
+function fieldFiles(root: string, resource: string, version: string | undefined): string[] {
+  try {
+    const plural = resourceNames(resource).pluralKebab;
+    const folder = `src/resources/${plural}`;
+    const versions = version ? [version] : readdirSync(path.join(root, folder), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? [entry.name] : []));
+    return [`${folder}/table.ts`, ...versions.map((name) => `${folder}/${name}/schemas.ts`), `test/${plural}.test.ts`];
+  } catch {
+    return []; // a name or resource the command itself refuses, saying why
+  }
 }
 
 /** Runs a command with Prettier starting in its worker, checking ahead the files the command will change. */

@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { StepFailedError, UsageError } from '../errors.js';
 
 export interface FileChange {
@@ -52,8 +51,9 @@ export class ChangeSet {
   }
 }
 
-/** `--dry-run`: one unified diff over every file. */
-export function unifiedDiff(changes: FileChange[]): string {
+/** `--dry-run`: one unified diff over every file (`diff` is loaded only for it). */
+export async function unifiedDiff(changes: FileChange[]): Promise<string> {
+  const { createTwoFilesPatch } = await import('diff');
   return changes
     .map((change) =>
       createTwoFilesPatch(change.before === null ? '/dev/null' : `a/${change.path}`, `b/${change.path}`, change.before ?? '', change.after, '', '', {

@@ -5,6 +5,20 @@ import { pick } from './versions.js';
 export const base: Feature = {
   id: 'base',
   templates: ['base'],
-  dependencies: pick('drizzle-orm', 'ioredis', 'pino', 'prom-client', 'proxy-addr', 'secure-json-parse', 'swagger-ui-dist', 'zod'),
+  dependencies: pick(
+    '@opentelemetry/api',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/exporter-trace-otlp-proto',
+    '@opentelemetry/resources',
+    '@opentelemetry/sdk-trace-node',
+    'drizzle-orm',
+    'ioredis',
+    'pino',
+    'prom-client',
+    'proxy-addr',
+    'secure-json-parse',
+    'swagger-ui-dist',
+    'zod',
+  ),
   devDependencies: pick('@types/node', '@types/proxy-addr', 'drizzle-kit', 'openapi-fetch', 'openapi-typescript', 'pino-pretty', 'tsx', 'typescript', 'vitest'),
 };

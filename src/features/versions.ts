@@ -1,9 +1,15 @@
 /**
  * Every dependency range a generated project can get, in one place. TypeScript
  * stays on 6.x: 7.x breaks tools that import the compiler API (drizzle-kit,
- * ts-morph). better-sqlite3 stays on 12: 13 crashes on Node 20.
+ * ts-morph). better-sqlite3 stays on 12: 13 crashes on Node 20. OpenTelemetry
+ * stays on SDK 2.x (exporters 0.2xx): 3.x requires Node 22.15.
  */
 export const VERSIONS = {
+  '@opentelemetry/api': '^1.9.0',
+  '@opentelemetry/exporter-trace-otlp-http': '^0.223.1',
+  '@opentelemetry/exporter-trace-otlp-proto': '^0.223.1',
+  '@opentelemetry/resources': '^2.12.1',
+  '@opentelemetry/sdk-trace-node': '^2.12.1',
   '@node-rs/argon2': '^2.0.2',
   '@hono/node-server': '^2.1.9',
   '@types/express': '^5.0.4',

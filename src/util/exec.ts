@@ -1,6 +1,7 @@
 // The one way we run other programs (package managers, git): output captured,
 // not streamed, so the spinner owns the terminal and a failure can show it.
-import { execa, ExecaError } from 'execa';
+// execa is imported when a program first runs: loading it costs a field command,
+// which usually runs none, a tenth of its time (bench/add-resource.ts).
 
 export interface RunOptions {
   readonly cwd: string;
@@ -24,6 +25,7 @@ export class CommandError extends Error {
 
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<string> {
   const command = [file, ...args].join(' ');
+  const { execa, ExecaError } = await import('execa');
   try {
     const result = await execa(file, args, {
       cwd: options.cwd,

@@ -7,10 +7,20 @@ export type Logger = PinoLogger;
  * Structured JSON logs. Credentials never reach a log line: headers that carry
  * them and any field named like a password or token are redacted wherever they appear.
  */
-export function createLogger(options: { level: string; enabled?: boolean; pretty?: boolean }, destination?: DestinationStream): Logger {
+export function createLogger(
+  options: {
+    level: string;
+    enabled?: boolean;
+    pretty?: boolean;
+    /** fields added to every line (the tracing's trace and span ids) */
+    fields?: () => Record<string, string>;
+  },
+  destination?: DestinationStream,
+): Logger {
   const settings = {
     level: options.level,
     enabled: options.enabled ?? true,
+    ...(options.fields ? { mixin: options.fields } : {}),
     // development on a terminal: one readable line per entry (pino-pretty, a dev dependency, loaded in a worker only
     // then); anywhere else JSON, one object per line, for the log collector
     ...(options.pretty

@@ -1,19 +1,32 @@
-import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
-import { openDatabase } from './db/client.js';
-import { redactUrl, rootCause } from './db/url.js';
 import { loadDotEnv } from './env-file.js';
-import { createLogger, wantsPrettyLogs } from './logger.js';
-import { createMetrics, NO_METRICS } from './observability/metrics.js';
-import { startMetricsServer } from './observability/metrics-route.js';
-import { openRedis } from './redis.js';
+import { startTracing } from './observability/tracing.js';
 
 loadDotEnv();
 const config = loadConfigOrExit({ serving: true });
-const logger = createLogger({ level: config.logLevel, pretty: wantsPrettyLogs(config.env) });
+// OTEL_EXPORTER_OTLP_ENDPOINT set: the OpenTelemetry SDK starts before anything else is imported, as it asks;
+// otherwise none of it loads
+const tracing = await startTracing(config.tracing);
+
+const { createApp } = await import('./app.js');
+const { DATABASE_SYSTEM, openDatabase } = await import('./db/client.js');
+const { redactUrl, rootCause } = await import('./db/url.js');
+const { createLogger, wantsPrettyLogs } = await import('./logger.js');
+const { createMetrics, NO_METRICS } = await import('./observability/metrics.js');
+const { startMetricsServer } = await import('./observability/metrics-route.js');
+const { combineObservers } = await import('./observability/queries.js');
+const { openRedis } = await import('./redis.js');
+
+// with tracing on, every line logged while a request is handled carries its trace_id and span_id
+const logger = createLogger({
+  level: config.logLevel,
+  pretty: wantsPrettyLogs(config.env),
+  ...(tracing.enabled ? { fields: tracing.logFields } : {}),
+});
 // METRICS=true: prom-client is loaded and every query timed; otherwise nothing of it runs
 const metrics = config.metrics.enabled ? await createMetrics() : NO_METRICS;
-const database = openDatabase(config.databaseUrl, { ...config.database, ...(metrics.registry ? { onQuery: metrics.query } : {}) });
+const onQuery = combineObservers(metrics.queries, tracing.queries(DATABASE_SYSTEM));
+const database = openDatabase(config.databaseUrl, { ...config.database, ...(onQuery ? { onQuery } : {}) });
 try {
   await database.ping();
 } catch (error) {
@@ -22,9 +35,10 @@ try {
   await database.close();
   process.exit(1);
 }
-const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 500 }) : undefined;
+const onCommand = tracing.queries('redis');
+const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 500, ...(onCommand ? { onCommand } : {}) }) : undefined;
 if (redis && redis.status !== 'ready') logger.warn('Redis is unreachable at start; throttling runs in its failure mode until it answers');
-const app = createApp({ config, logger, database, redis, metrics });
+const app = createApp({ config, logger, database, redis, metrics, tracing });
 
 const url = await app.listen(config.port, config.host);
 // METRICS_PORT: /metrics on a port of its own, never on the API's
@@ -62,6 +76,8 @@ async function shutdown(signal: string): Promise<void> {
   metricsServer?.close();
   await database.close();
   redis?.disconnect();
+  // the spans still buffered go to the collector before the process ends
+  await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'could not send the last spans'));
   logger.info('stopped');
   process.exit(exitCode);
 }

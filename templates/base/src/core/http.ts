@@ -3,6 +3,7 @@ import type { Cors } from './cors.js';
 import secureJson from 'secure-json-parse';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Tracing } from '../observability/tracing.js';
 import { BadRequest, ParseError, toErrorResponse, UnsupportedContentEncoding } from './errors.js';
 import type { PipelineDeps, RawResponse } from './pipeline.js';
 import type { MountedRoute } from './routes.js';
@@ -23,19 +24,22 @@ export interface HttpAppOptions {
   securityHeaders: Record<string, string>;
   /** told of every response: its method, the route pattern that matched (undefined: none did), status, duration */
   metrics: Pick<Metrics, 'request'> & { readonly registry?: unknown };
+  /** OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT): the adapter gives it its Node server before listening */
+  tracing: Pick<Tracing, 'instrument' | 'route'>;
 }
 
 /**
  * Counts the response to `request` once it has gone out, by the route pattern the framework matched (`routeOf`, read
- * then; undefined: none did, or the answer came before routing). Every adapter calls it as a request arrives, before
- * any answer of its own; with the metrics off it attaches nothing.
+ * then; undefined: none did, or the answer came before routing), and names its span by that pattern. Every adapter
+ * calls it as a request arrives, before any answer of its own; with the metrics and tracing off it attaches nothing.
  */
 export function observeResponse(
-  options: Pick<HttpAppOptions, 'metrics'>,
+  options: Pick<HttpAppOptions, 'metrics' | 'tracing'>,
   request: IncomingMessage,
   response: ServerResponse,
   routeOf: () => string | undefined,
 ): void {
+  options.tracing.route(request, routeOf);
   if (options.metrics.registry === undefined) return;
   const startedAt = process.hrtime.bigint();
   response.once('finish', () =>

@@ -44,6 +44,8 @@ export interface PipelineDeps {
   hostAllowed: ((hostname: string) => boolean) | null;
   /** told of each refused credential, by the API's error code (`token_not_valid`, `no_active_account`...): the metrics */
   onAuthFailed?: (reason: string) => void;
+  /** told of each request's signed-in user, once its credential is accepted: the request's trace span */
+  onAuthenticated?: (userId: string) => void;
 }
 
 /** A refused credential, wherever it was refused (the gate, a login), is reported once, by its error code. */
@@ -86,6 +88,7 @@ export function createGate(
     if (deps.authenticate && rule.authenticate !== false) {
       try {
         user = await deps.authenticate(request);
+        if (user) deps.onAuthenticated?.(String(user.id));
       } catch (error) {
         // a failed credential counts as an anonymous request of its address: guessing tokens is throttled too
         if (throttler && error instanceof AuthenticationFailed) await count(throttler, ANON, `ip:${request.ip}`, headers);

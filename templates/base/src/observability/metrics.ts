@@ -8,6 +8,7 @@
 // route is the pattern a route was registered with (never the path a client
 // sent) or "unmatched", a version is read from that pattern, a status is its class.
 import type { Histogram, Counter, Registry } from 'prom-client';
+import type { QueryObserver } from './queries.js';
 
 export interface Metrics {
   /** a response went out; `route` is the pattern the framework matched, undefined when none did */
@@ -16,14 +17,14 @@ export interface Metrics {
   throttled(scope: string): void;
   /** a credential refused: an invalid token, a bad password, ... (`reason` is the API's error code) */
   authFailed(reason: string): void;
-  /** one database query (or statement) and the time it took */
-  query(seconds: number): void;
+  /** times each database query (or statement); undefined when metrics are off */
+  readonly queries?: QueryObserver;
   /** the text exposition; undefined when metrics are off */
   readonly registry?: Registry;
 }
 
 const noop = () => undefined;
-export const NO_METRICS: Metrics = { request: noop, throttled: noop, authFailed: noop, query: noop };
+export const NO_METRICS: Metrics = { request: noop, throttled: noop, authFailed: noop };
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const VERSION = /^\/api\/(v\d+)(?:\/|$)/;
@@ -81,26 +82,12 @@ export async function createMetrics(): Promise<Metrics> {
     },
     throttled: (scope) => throttled.inc({ scope: NAME.test(scope) ? scope : 'other' }),
     authFailed: (reason) => authFailures.inc({ reason: NAME.test(reason) ? reason : 'other' }),
-    query: (seconds) => queries.observe(seconds),
+    queries: () => {
+      const startedAt = process.hrtime.bigint();
+      return () => queries.observe(secondsSince(startedAt));
+    },
   };
 }
 
 /** Seconds since `startedAt` (process.hrtime.bigint()). */
 export const secondsSince = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;
-
-/** Wraps a driver's promise-returning query method so that each call reports its time, whatever its outcome. */
-export function timedQueries<F extends (...args: never[]) => unknown>(query: F, onQuery: (seconds: number) => void): F {
-  return ((...args: Parameters<F>) => {
-    const startedAt = process.hrtime.bigint();
-    const done = () => onQuery(secondsSince(startedAt));
-    let result: unknown;
-    try {
-      result = query(...args);
-    } finally {
-      // synchronous (better-sqlite3), failed or not: timed now; a promise: when it settles
-      if (!(result instanceof Promise)) done();
-    }
-    if (result instanceof Promise) result.then(done, done);
-    return result;
-  }) as F;
-}

@@ -4,11 +4,13 @@ import { createApp, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { HttpApp } from '../../src/core/http.js';
 import type { VersionRegistry } from '../../src/core/versioning.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import { DATABASE_SYSTEM, openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrator.js';
 import { RedisThrottleStore } from '../../src/core/throttle-redis.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { combineObservers } from '../../src/observability/queries.js';
+import type { Tracing } from '../../src/observability/tracing.js';
 import { openRedis } from '../../src/redis.js';
 import { createTestDatabase } from './database.js';
 
@@ -42,16 +44,24 @@ const TEST_ENV = {
  * called over real HTTP: the same way for every framework the project may use.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; registry?: VersionRegistry<RouteDeps>; nativeRoutes?: AppDeps['nativeRoutes'] } = {},
+  options: {
+    env?: Record<string, string>;
+    registry?: VersionRegistry<RouteDeps>;
+    nativeRoutes?: AppDeps['nativeRoutes'];
+    /** OpenTelemetry, as server.ts starts it (test/tracing.test.ts gives one that keeps the spans in memory) */
+    tracing?: Tracing;
+  } = {},
 ): Promise<TestApp> {
   const testDatabase = await createTestDatabase();
   const config = loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabase.url, ...options.env });
   // METRICS=true: the app's own metrics, every query timed, as server.ts makes them
   const metrics = config.metrics.enabled ? await createMetrics() : undefined;
-  const database = openDatabase(config.databaseUrl, { ...config.database, ...(metrics ? { onQuery: metrics.query } : {}) });
+  const onQuery = combineObservers(metrics?.queries, options.tracing?.queries(DATABASE_SYSTEM));
+  const database = openDatabase(config.databaseUrl, { ...config.database, ...(onQuery ? { onQuery } : {}) });
   await runMigrations(database.db);
   // with REDIS_URL set, throttle counts live in Redis, as in a scaled-out deployment (each app its own key prefix)
-  const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 1000 }) : undefined;
+  const onCommand = options.tracing?.queries('redis');
+  const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 1000, ...(onCommand ? { onCommand } : {}) }) : undefined;
   const throttleStore = redis ? new RedisThrottleStore(redis, `test:${randomUUID()}:`) : undefined;
   const app = createApp({
     config,
@@ -62,6 +72,7 @@ export async function startTestApp(
     throttleStore,
     nativeRoutes: options.nativeRoutes,
     metrics,
+    tracing: options.tracing,
   });
   const url = await app.listen(0, '127.0.0.1');
   return {

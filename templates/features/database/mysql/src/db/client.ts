@@ -1,13 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
-import { timedQueries } from '../observability/metrics.js';
+import { observedCalls, sqlOf, type QueryObserver } from '../observability/queries.js';
 import type { DatabaseHandle } from './database.js';
 import * as schema from './schema.js';
 
 export type Db = MySql2Database<typeof schema>;
 
 export type Database = DatabaseHandle<Db>;
+
+/** the database's name in traces (OpenTelemetry's `db.system.name`) */
+export const DATABASE_SYSTEM = 'mysql';
 
 /**
  * MySQL or MariaDB through a mysql2 connection pool. A dropped connection is
@@ -16,7 +19,7 @@ export type Database = DatabaseHandle<Db>;
  */
 export function openDatabase(
   url: string,
-  options: { poolSize: number; timeoutMs: number; onQuery?: (seconds: number) => void } = { poolSize: 10, timeoutMs: 5000 },
+  options: { poolSize: number; timeoutMs: number; onQuery?: QueryObserver } = { poolSize: 10, timeoutMs: 5000 },
 ): Database {
   const pool = mysql.createPool({
     uri: url,
@@ -30,7 +33,7 @@ export function openDatabase(
   pool.pool.on('connection', (connection) => {
     connection.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(options.timeoutMs / 1000))}`);
   });
-  if (options.onQuery) timePoolQueries(pool, options.onQuery);
+  if (options.onQuery) observePoolQueries(pool, options.onQuery);
   const db = drizzle(pool, { schema, mode: 'default' });
   let closing: Promise<void> | undefined;
   return {
@@ -42,19 +45,19 @@ export function openDatabase(
   };
 }
 
-/** The pool's queries and those of the connections it lends (transactions), timed for the metrics. */
-function timePoolQueries(pool: mysql.Pool, onQuery: (seconds: number) => void): void {
-  const timeOn = (target: { query: unknown; execute: unknown }) => {
+/** The pool's queries and those of the connections it lends (transactions), observed for the metrics and traces. */
+function observePoolQueries(pool: mysql.Pool, onQuery: QueryObserver): void {
+  const observe = (target: { query: unknown; execute: unknown }) => {
     for (const method of ['query', 'execute'] as const) {
-      const original = (target[method] as (...args: never[]) => unknown).bind(target);
-      target[method] = timedQueries(original, onQuery);
+      const original = (target[method] as (...args: unknown[]) => unknown).bind(target);
+      target[method] = observedCalls(original, onQuery, (args) => sqlOf(args[0]));
     }
   };
-  timeOn(pool as unknown as { query: unknown; execute: unknown });
+  observe(pool as unknown as { query: unknown; execute: unknown });
   const getConnection = pool.getConnection.bind(pool);
   pool.getConnection = async () => {
     const connection = await getConnection();
-    timeOn(connection as unknown as { query: unknown; execute: unknown });
+    observe(connection as unknown as { query: unknown; execute: unknown });
     return connection;
   };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { timedQueries } from '../observability/metrics.js';
+import { observedCalls, sqlOf, type QueryObserver } from '../observability/queries.js';
 import type { DatabaseHandle } from './database.js';
 import * as schema from './schema.js';
 
@@ -9,13 +9,16 @@ export type Db = NodePgDatabase<typeof schema>;
 
 export type Database = DatabaseHandle<Db>;
 
+/** the database's name in traces (OpenTelemetry's `db.system.name`) */
+export const DATABASE_SYSTEM = 'postgresql';
+
 /**
  * PostgreSQL through a pg connection pool. A dropped connection is replaced on
  * the next query, so the app recovers by itself when the server comes back.
  */
 export function openDatabase(
   url: string,
-  options: { poolSize: number; timeoutMs: number; onQuery?: (seconds: number) => void } = { poolSize: 10, timeoutMs: 5000 },
+  options: { poolSize: number; timeoutMs: number; onQuery?: QueryObserver } = { poolSize: 10, timeoutMs: 5000 },
 ): Database {
   const pool = new pg.Pool({
     connectionString: url,
@@ -27,9 +30,9 @@ export function openDatabase(
   });
   // an idle connection dying (a server restart) must not crash the process; the next query reconnects
   pool.on('error', () => {});
-  // every query runs on a pooled client (pool.query included): timed there, for the metrics
+  // every query runs on a pooled client (pool.query included): observed there, for the metrics and the traces
   const { onQuery } = options;
-  if (onQuery) pool.on('connect', (client) => timeClientQueries(client, onQuery));
+  if (onQuery) pool.on('connect', (client) => observeClientQueries(client, onQuery));
   const db = drizzle(pool, { schema });
   let closing: Promise<void> | undefined;
   return {
@@ -41,17 +44,17 @@ export function openDatabase(
   };
 }
 
-/** A client's queries, timed: the promise form drizzle uses, and the callback form pg's own pool.query uses. */
-function timeClientQueries(client: pg.PoolClient, onQuery: (seconds: number) => void): void {
+/** A client's queries, observed: the promise form drizzle uses, and the callback form pg's own pool.query uses. */
+function observeClientQueries(client: pg.PoolClient, onQuery: QueryObserver): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const timed = timedQueries(query, onQuery);
+  const observed = observedCalls(query, onQuery, (args) => sqlOf(args[0]));
   (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
     const callback = args.at(-1);
-    if (typeof callback !== 'function') return timed(...(args as never[]));
-    const startedAt = process.hrtime.bigint();
-    return query(...args.slice(0, -1), (...result: unknown[]) => {
-      onQuery(Number(process.hrtime.bigint() - startedAt) / 1e9);
-      return (callback as (...result: unknown[]) => unknown)(...result);
+    if (typeof callback !== 'function') return observed(...args);
+    const end = onQuery(sqlOf(args[0]));
+    return query(...args.slice(0, -1), (error: unknown, ...result: unknown[]) => {
+      end(error ?? undefined);
+      return (callback as (...result: unknown[]) => unknown)(error, ...result);
     });
   };
 }

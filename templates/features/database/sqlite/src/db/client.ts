@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { timedQueries } from '../observability/metrics.js';
+import { observedCalls, type QueryObserver } from '../observability/queries.js';
 import { useForTransactions } from './ops.js';
 import type { DatabaseHandle } from './database.js';
 import * as schema from './schema.js';
@@ -12,6 +12,9 @@ export type Db = BetterSQLite3Database<typeof schema>;
 
 export type Database = DatabaseHandle<Db>;
 
+/** the database's name in traces (OpenTelemetry's `db.system.name`) */
+export const DATABASE_SYSTEM = 'sqlite';
+
 /**
  * SQLite through better-sqlite3: a file path (created with its folder) or
  * `:memory:`. WAL lets readers run beside the one writer. The connections
@@ -19,10 +22,7 @@ export type Database = DatabaseHandle<Db>;
  * wait synchronously, stopping every request; ops.ts tries a locked write
  * again on a timer instead, for up to `timeoutMs`.
  */
-export function openDatabase(
-  url: string,
-  options: { timeoutMs: number; onQuery?: (seconds: number) => void } = { timeoutMs: 5000 },
-): Database {
+export function openDatabase(url: string, options: { timeoutMs: number; onQuery?: QueryObserver } = { timeoutMs: 5000 }): Database {
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
@@ -31,7 +31,7 @@ export function openDatabase(
     client.pragma('journal_mode = WAL');
     client.pragma('busy_timeout = 0');
     client.pragma('foreign_keys = ON');
-    if (options.onQuery) timeStatements(client, options.onQuery);
+    if (options.onQuery) observeStatements(client, options.onQuery);
     return client;
   };
   const client = connect();
@@ -52,13 +52,17 @@ export function openDatabase(
   };
 }
 
-/** Each statement's run, timed for the metrics: better-sqlite3 runs it synchronously, so the call's time is the query's. */
-function timeStatements(client: Sqlite.Database, onQuery: (seconds: number) => void): void {
+/**
+ * Each statement's run, observed for the metrics and traces: better-sqlite3 runs it synchronously, so the call's
+ * time is the query's.
+ */
+function observeStatements(client: Sqlite.Database, onQuery: QueryObserver): void {
   const prepare = client.prepare.bind(client);
   client.prepare = ((source: string) => {
     const statement = prepare(source);
     for (const method of ['run', 'get', 'all'] as const) {
-      Object.assign(statement, { [method]: timedQueries(statement[method].bind(statement) as (...args: never[]) => unknown, onQuery) });
+      const run = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+      Object.assign(statement, { [method]: observedCalls(run, onQuery, () => source) });
     }
     return statement;
   }) as typeof client.prepare;

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
@@ -161,17 +161,21 @@ export function createHttpApp(
     express: app,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server = app.listen(port, host, (error) => {
-          if (error) return reject(error);
-          const address = server!.address();
+        // the server made here rather than by app.listen(): the tracing wraps its request listener before it listens
+        const http = createServer(app);
+        server = http;
+        options.tracing.instrument(http);
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const address = http.address();
           const actualPort = typeof address === 'object' && address ? address.port : port;
           resolve(`http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`);
         });
         // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
-        server.on('clientError', (error: Error, socket: Duplex) => answerClientError(error, socket, options.securityHeaders, randomUUID()));
-        server.keepAliveTimeout = 5_000;
-        server.requestTimeout = 30_000;
-        server.headersTimeout = 30_000;
+        http.on('clientError', (error: Error, socket: Duplex) => answerClientError(error, socket, options.securityHeaders, randomUUID()));
+        http.keepAliveTimeout = 5_000;
+        http.requestTimeout = 30_000;
+        http.headersTimeout = 30_000;
       }),
     close: () => {
       lifecycle.draining = true;

@@ -169,6 +169,7 @@ export function createHttpApp(
     fastify: app,
     listen: async (port, host) => {
       // Fastify logs "Server listening at" itself; the server logs its own one line for every framework
+      options.tracing.instrument(app.server);
       const level = app.log.level;
       app.log.level = 'warn';
       try {

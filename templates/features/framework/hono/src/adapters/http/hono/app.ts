@@ -178,6 +178,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         const http = createServer(handle);
+        options.tracing.instrument(http);
         server = http;
         http.once('error', reject);
         // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
