@@ -6,6 +6,7 @@ import { contractCheckJourney } from './contract.js';
 import { devServesAddedResource } from './dev.js';
 import { growJourney } from './grow.js';
 import { servesContract } from './journey.js';
+import { tracesRequests } from './tracing.js';
 import { freePort, generateProject, inProject, packTarball, projectCli, startServer, stopServer, testsInARow } from './support.js';
 
 // The whole user journey, twice: the packed tarball through npx, then in the
@@ -46,6 +47,9 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
     servesContract(project, './data/e2e.sqlite', async (env) => {
       expect(await inProject(project, 'npm', ['run', 'tokens:flush'], env)).toContain('Flushed 0 expired refresh tokens.');
     }), 2 * MINUTES);
+
+  it('traces requests to an OTLP receiver: the caller\'s trace, route-pattern names, version, user, query and Redis spans', () =>
+    tracesRequests(project, './data/e2e.sqlite', 'sqlite'), 2 * MINUTES);
 
   it('contract:check: released versions only grow; each breaking edit is named, compatible ones pass', () => contractCheckJourney(project), 5 * MINUTES);
 

@@ -5,6 +5,7 @@ import { growJourney } from './grow.js';
 import { typedClientJourney } from './typed-client.js';
 import { docsJourney } from './docs-browser.js';
 import { servesContract } from './journey.js';
+import { tracesRequests } from './tracing.js';
 import type { RunningServer } from './support.js';
 import { adminStatement, generateProject, inProject, packTarball, SERVERS, stopServer, withDatabase } from './support.js';
 
@@ -53,9 +54,12 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
 
     it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project, database, name), 3 * MINUTES);
 
-    // growing is the same on every framework and server database: Express grows on PostgreSQL, Hono on MySQL
-    // (and Fastify on SQLite, in create.e2e)
+    // growing and tracing are the same on every framework and server database: Express on PostgreSQL, Hono on
+    // MySQL (and Fastify on SQLite, in create.e2e)
     if ((framework === 'express') === (database === 'postgres')) {
+      it('traces requests to an OTLP receiver: the caller\'s trace, route-pattern names, version, user, query and Redis spans', () =>
+        tracesRequests(project, withDatabase(SERVERS[database], name), database === 'postgres' ? 'postgresql' : 'mysql'), 2 * MINUTES);
+
       it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () =>
         growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
     }
