@@ -1,18 +1,26 @@
-// What metrics cost: the generated API's GET /api/v1/products (25 rows, anonymous) with METRICS=true against the
-// same build with metrics off, side by side in one run (alternating rounds, medians); target: on >= 95 % of off.
-// And the startup time (process start to the first 200 from /health/live), off and on, median of 7 each.
-// Run: npm run build && npx tsx bench/metrics.ts --project DIR   (an installed generated project)
-//      [--duration 10] [--rounds 3]
+// What observability costs: the generated API's GET /api/v1/products (25 rows, anonymous) with METRICS=true, and
+// with traces on (OTEL_EXPORTER_OTLP_ENDPOINT, to a receiver in this process), against the same build with both off;
+// target: metrics on, traces off >= 95 % of both off. Side by side in the strict sense: the three servers run at
+// once and are loaded at once, each round, so each gets the same share of the same machine and the ratio of their
+// answers is the ratio of their costs (alternating runs measured this VM's speed drifting by 30 % between runs);
+// the figure is the median of the rounds' ratios.
+// And the startup time (process start to the first 200 from /health/live), median of 7 each; with --baseline DIR (the
+// same project made by an earlier create-prod-api, before traces and metrics, on the same node_modules) the startup
+// with both off is compared with it: target, unchanged within noise.
+// Run: npm run build && npx tsx bench/metrics.ts --project DIR [--baseline DIR]   (installed generated projects)
+//      [--duration 4] [--rounds 9]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { inProject, startServer, stopServer } from '../test/e2e/support.js';
+import { startOtlpReceiver } from '../test/e2e/tracing.js';
 
 const { values } = parseArgs({
   options: {
     project: { type: 'string' },
-    duration: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
+    baseline: { type: 'string' },
+    duration: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '9' },
   },
 });
 if (!values.project) throw new Error('--project DIR is required: an installed generated project');
@@ -32,7 +40,14 @@ const base = {
   THROTTLE_LOGIN: '100000000/hour',
   THROTTLE_LOGIN_USER: '100000000/hour',
 };
-const modes = { off: base, on: { ...base, METRICS: 'true', METRICS_TOKEN: TOKEN } } as const;
+const receiver = await startOtlpReceiver();
+const modes = {
+  off: base,
+  metrics: { ...base, METRICS: 'true', METRICS_TOKEN: TOKEN },
+  traces: { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+} as const;
+type Mode = keyof typeof modes;
+const MODES = Object.keys(modes) as Mode[];
 
 await inProject(DIR, 'npm', ['run', 'build']);
 await inProject(DIR, 'npm', ['run', 'db:migrate'], base);
@@ -60,41 +75,82 @@ await inProject(DIR, 'npm', ['run', 'user:create', '--', '--username', 'bench', 
   await stopServer(server);
 }
 
-async function throughput(env: Record<string, string>): Promise<number> {
-  const server = await startServer(DIR, env);
-  try {
-    const url = `${server.url}/api/v1/products?page_size=25`;
-    await autocannon({ url, connections: 10, duration: 2 }); // warm-up
-    const result = await autocannon({ url, connections: 10, duration: DURATION });
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors`);
-    if ('METRICS' in env) {
-      const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-      if (!text.includes('route="/api/v1/products"')) throw new Error('metrics on, but /metrics does not count the products route');
-    }
-    return result.requests.average;
-  } finally {
-    await stopServer(server);
-  }
+/**
+ * One round: every mode's server loaded at once for DURATION seconds; requests answered per second, by mode. The
+ * loads start in an order rotated each round: an A/A run (both servers off) favoured whichever started first.
+ */
+async function round(urls: Record<Mode, string>, index: number): Promise<Record<Mode, number>> {
+  const order = MODES.map((_, position) => MODES[(position + index) % MODES.length]!);
+  const results = await Promise.all(
+    order.map((mode) => autocannon({ url: `${urls[mode]}/api/v1/products?page_size=25`, connections: 5, duration: DURATION })),
+  );
+  for (const result of results) if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors`);
+  return Object.fromEntries(order.map((mode, position) => [mode, results[position]!.requests.total / DURATION])) as Record<Mode, number>;
 }
 
-async function startup(env: Record<string, string>): Promise<number> {
+async function throughputs(): Promise<{ rps: Record<Mode, number[]>; ratios: Record<Mode, number[]> }> {
+  const servers = await Promise.all(MODES.map((mode) => startServer(DIR, modes[mode])));
+  const urls = Object.fromEntries(MODES.map((mode, index) => [mode, servers[index]!.url])) as Record<Mode, string>;
+  const rps: Record<Mode, number[]> = { off: [], metrics: [], traces: [] };
+  const ratios: Record<Mode, number[]> = { off: [], metrics: [], traces: [] };
+  try {
+    await Promise.all(MODES.map((mode) => autocannon({ url: `${urls[mode]}/api/v1/products?page_size=25`, connections: 5, duration: 2 }))); // warm-up
+    for (let index = 0; index < ROUNDS; index++) {
+      const answered = await round(urls, index);
+      for (const mode of MODES) {
+        rps[mode].push(answered[mode]);
+        ratios[mode].push(answered[mode] / answered.off);
+      }
+    }
+    const text = await (await fetch(`${urls.metrics}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    if (!text.includes('route="/api/v1/products"')) throw new Error('metrics on, but /metrics does not count the products route');
+  } finally {
+    await Promise.all(servers.map((server) => stopServer(server)));
+  }
+  return { rps, ratios };
+}
+
+async function startup(env: Record<string, string>, dir = DIR): Promise<number> {
   const started = process.hrtime.bigint();
-  const server = await startServer(DIR, env);
+  const server = await startServer(dir, env);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   await stopServer(server);
   return ms;
 }
 
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
-const rps = { off: [] as number[], on: [] as number[] };
-for (let round = 0; round < ROUNDS; round++) {
-  for (const mode of ['off', 'on'] as const) rps[mode].push(await throughput(modes[mode]));
+const { rps, ratios } = await throughputs();
+if (!receiver.spans.some((span) => span.name === 'GET /api/v1/products')) throw new Error('traces on, but no span of the products route came');
+const BASELINE = values.baseline ? path.resolve(values.baseline) : undefined;
+if (BASELINE) {
+  await inProject(BASELINE, 'npm', ['run', 'build']);
+  await inProject(BASELINE, 'npm', ['run', 'db:migrate'], base);
 }
-const boot = { off: [] as number[], on: [] as number[] };
-for (let run = 0; run < 7; run++) for (const mode of ['off', 'on'] as const) boot[mode].push(await startup(modes[mode]));
+const boot: Record<Mode | 'baseline', number[]> = { off: [], metrics: [], traces: [], baseline: [] };
+for (let run = 0; run < 7; run++) {
+  for (const mode of MODES) boot[mode].push(await startup(modes[mode]));
+  if (BASELINE) boot.baseline.push(await startup(base, BASELINE));
+}
+await receiver.close();
 
-const ratio = median(rps.on) / median(rps.off);
-console.log('| metrics | GET /api/v1/products req/s (median) | startup to first 200 (median) |');
-console.log('|---|---|---|');
-for (const mode of ['off', 'on'] as const) console.log(`| ${mode} | ${median(rps[mode]).toFixed(0)} | ${median(boot[mode]).toFixed(0)} ms |`);
-console.log(`metrics on / off throughput: ${(ratio * 100).toFixed(1)} % (target >= 95 %: ${ratio >= 0.95 ? 'met' : 'MISSED'})`);
+console.log('| build | GET /api/v1/products req/s, the three at once (median) | share of both-off (median of the rounds) | startup to first 200 (median of 7) |');
+console.log('|---|---|---|---|');
+const label = { off: 'metrics off, traces off', metrics: 'metrics on, traces off', traces: 'metrics off, traces on', baseline: 'baseline (--baseline), both off' };
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+for (const mode of MODES) {
+  const each = ratios[mode].map(percent).join(', ');
+  console.log(`| ${label[mode]} | ${median(rps[mode]).toFixed(0)} | ${percent(median(ratios[mode]))} (rounds: ${each}) | ${median(boot[mode]).toFixed(0)} ms |`);
+}
+if (BASELINE) console.log(`| ${label.baseline} | - | - | ${median(boot.baseline).toFixed(0)} ms |`);
+const ratio = median(ratios.metrics);
+console.log(`metrics on / off throughput: ${percent(ratio)} (target >= 95 %: ${ratio >= 0.95 ? 'met' : 'MISSED'})`);
+console.log(`traces on / off throughput: ${percent(median(ratios.traces))} (no target)`);
+if (BASELINE) {
+  // noise: the spread of the off runs themselves (interquartile range of the 7)
+  const sorted = [...boot.off].sort((a, b) => a - b);
+  const noise = sorted[5]! - sorted[1]!;
+  const change = median(boot.off) - median(boot.baseline);
+  console.log(
+    `startup, both off, against the baseline: ${change >= 0 ? '+' : ''}${change.toFixed(0)} ms (noise, the off runs' interquartile range: ${noise.toFixed(0)} ms; ${Math.abs(change) <= noise ? 'unchanged within noise: met' : 'MISSED'})`,
+  );
+}

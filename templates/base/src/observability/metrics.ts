@@ -35,7 +35,9 @@ const NAME = /^[a-z][a-z0-9_-]{0,39}$/i;
 export async function createMetrics(): Promise<Metrics> {
   const client = await import('prom-client');
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
+  // the event loop's delay sampled every 100 ms, not prom-client's 10: its timer firing 100 times a second cost the
+  // API throughput measurably (bench/metrics.ts; prom-client issue #523)
+  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const requests: Counter<'method' | 'route' | 'version' | 'status_class'> = new client.Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route pattern, API version and status class',
@@ -68,17 +70,28 @@ export async function createMetrics(): Promise<Metrics> {
     registers: [registry],
   });
 
+  // One counter and one histogram child per series, made on its first response: prom-client would otherwise hash the
+  // label object on every call (bench/metrics.ts). Bounded as the labels are: methods, route patterns, 5 classes.
+  const series = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
   return {
     registry,
     request(method, route, status, seconds) {
-      const labels = {
-        method: METHODS.has(method) ? method : 'OTHER',
-        route: route ?? 'unmatched',
-        version: (route && VERSION.exec(route)?.[1]) ?? 'none',
-        status_class: `${Math.floor(status / 100)}xx`,
-      };
-      requests.inc(labels);
-      durations.observe(labels, seconds);
+      const known = METHODS.has(method) ? method : 'OTHER';
+      const statusClass = `${Math.floor(status / 100)}xx`;
+      const key = `${known} ${statusClass} ${route ?? ''}`;
+      let children = series.get(key);
+      if (!children) {
+        const labels = {
+          method: known,
+          route: route ?? 'unmatched',
+          version: (route && VERSION.exec(route)?.[1]) ?? 'none',
+          status_class: statusClass,
+        };
+        children = { count: requests.labels(labels), duration: durations.labels(labels) };
+        series.set(key, children);
+      }
+      children.count.inc();
+      children.duration.observe(seconds);
     },
     throttled: (scope) => throttled.inc({ scope: NAME.test(scope) ? scope : 'other' }),
     authFailed: (reason) => authFailures.inc({ reason: NAME.test(reason) ? reason : 'other' }),
