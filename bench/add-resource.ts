@@ -54,6 +54,12 @@ async function timeOne(template: string, args: readonly string[], withDeps: bool
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+// the machine's speed, for comparing runs across machines: what loading ts-morph (and TypeScript) alone takes here
+{
+  const started = process.hrtime.bigint();
+  await execa(process.execPath, ['-e', "require('ts-morph')"], { cwd: path.dirname(BIN) });
+  console.log(`Loading ts-morph alone takes ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s on this machine (a new node process).\n`);
+}
 console.log('| resources | command | whole command | without the migration generator | drizzle-kit generate | field command under 1 s |');
 console.log('|---|---|---|---|---|---|');
 for (const count of [2, 40]) {

@@ -78,7 +78,12 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
   }, 10 * MINUTES);
 
   describe.each(['express', 'hono'] as const)('on %s', (framework) => {
-    it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project(framework)!, 'sqlite'), 10 * MINUTES);
+    // its own tests run for Express and Hono on PostgreSQL and MySQL above, and on SQLite with Fastify (create.e2e):
+    // the database layer is the same whatever the framework, so the runs here would repeat those (CI time)
+    it('typechecks, builds', async () => {
+      await inProject(project(framework)!, 'npx', ['tsc', '--noEmit']);
+      await inProject(project(framework)!, 'npm', ['run', 'build']);
+    }, 10 * MINUTES);
     it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project(framework)!, 'sqlite', ''), 3 * MINUTES);
   });
 

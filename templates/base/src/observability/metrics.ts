@@ -70,8 +70,8 @@ export async function createMetrics(): Promise<Metrics> {
     registers: [registry],
   });
 
-  // One counter and one histogram child per series, made on its first response: prom-client would otherwise hash the
-  // label object on every call (bench/metrics.ts). Bounded as the labels are: methods, route patterns, 5 classes.
+  // One counter and one histogram child per series, made on its first response: its label values (the version read
+  // from the route) are worked out once, not per request. Bounded as the labels are: methods, route patterns, 5 classes.
   const series = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
   return {
     registry,
