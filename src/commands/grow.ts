@@ -120,6 +120,8 @@ function fieldFiles(root: string, resource: string, version: string | undefined)
   try {
     const plural = resourceNames(resource).pluralKebab;
     const folder = `src/resources/${plural}`;
+    // a --version that is not one (the command refuses it) names no file
+    if (version !== undefined && !VERSION_PATTERN.test(version)) return [];
     const versions = version ? [version] : readdirSync(path.join(root, folder), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? [entry.name] : []));
     return [`${folder}/table.ts`, ...versions.map((name) => `${folder}/${name}/schemas.ts`), `test/${plural}.test.ts`];
   } catch {

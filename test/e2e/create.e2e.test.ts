@@ -49,7 +49,7 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
     }), 2 * MINUTES);
 
   it('traces requests to an OTLP receiver: the caller\'s trace, route-pattern names, version, user, query and Redis spans', () =>
-    tracesRequests(project, './data/e2e.sqlite', 'sqlite'), 2 * MINUTES);
+    tracesRequests(project, './data/e2e.sqlite', 'sqlite', 'http/protobuf'), 2 * MINUTES);
 
   it('contract:check: released versions only grow; each breaking edit is named, compatible ones pass', () => contractCheckJourney(project), 5 * MINUTES);
 

@@ -58,7 +58,13 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
     // MySQL (and Fastify on SQLite, in create.e2e)
     if ((framework === 'express') === (database === 'postgres')) {
       it('traces requests to an OTLP receiver: the caller\'s trace, route-pattern names, version, user, query and Redis spans', () =>
-        tracesRequests(project, withDatabase(SERVERS[database], name), database === 'postgres' ? 'postgresql' : 'mysql'), 2 * MINUTES);
+        tracesRequests(
+          project,
+          withDatabase(SERVERS[database], name),
+          database === 'postgres' ? 'postgresql' : 'mysql',
+          // both encodings OTLP/HTTP has: JSON here, protobuf (the default) on Hono and in create.e2e
+          database === 'postgres' ? 'http/json' : 'http/protobuf',
+        ), 2 * MINUTES);
 
       it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () =>
         growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);

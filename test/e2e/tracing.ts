@@ -1,6 +1,6 @@
 // Traces, end to end: the built server started with OTEL_EXPORTER_OTLP_ENDPOINT pointed at a small OTLP/HTTP
 // receiver started here on 127.0.0.1; requests sent with a W3C traceparent; the spans the SDK exports are read
-// from the wire (OTLP's JSON encoding, chosen with OTEL_EXPORTER_OTLP_PROTOCOL=http/json, the standard variable).
+// from the wire, in either encoding OTLP/HTTP has: protobuf (the default) or JSON (OTEL_EXPORTER_OTLP_PROTOCOL).
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { expect } from 'vitest';
@@ -39,30 +39,103 @@ interface OtlpExport {
 const valueOf = (value: OtlpValue) => value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''));
 const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map((item) => [item.key, valueOf(item.value)]));
 
-/** An OTLP/HTTP receiver (JSON) on 127.0.0.1: POST /v1/traces, every span kept. */
-export async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
+/** A protobuf message's fields by number: varints as bigint, length-delimited as bytes, fixed as raw bytes. */
+function protoFields(bytes: Uint8Array): Map<number, (bigint | Uint8Array)[]> {
+  const fields = new Map<number, (bigint | Uint8Array)[]>();
+  let at = 0;
+  const varint = () => {
+    let value = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      const byte = bytes[at++]!;
+      value |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const tag = Number(varint());
+    const [field, wire] = [tag >>> 3, tag & 7];
+    let value: bigint | Uint8Array;
+    if (wire === 0) value = varint();
+    else if (wire === 2) {
+      const length = Number(varint());
+      value = bytes.subarray(at, at + length);
+      at += length;
+    } else if (wire === 1 || wire === 5) {
+      value = bytes.subarray(at, at + (wire === 1 ? 8 : 4));
+      at += wire === 1 ? 8 : 4;
+    } else throw new Error(`protobuf wire type ${wire} at byte ${at}`);
+    fields.set(field, [...(fields.get(field) ?? []), value]);
+  }
+  return fields;
+}
+
+/** The fields this test reads of opentelemetry/proto's ExportTraceServiceRequest, as the JSON encoding has them. */
+function decodeProtobufExport(body: Uint8Array): OtlpExport {
+  const text = (value: bigint | Uint8Array | undefined) => (value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : '');
+  const hexOf = (value: bigint | Uint8Array | undefined) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
+  const messages = (fields: Map<number, (bigint | Uint8Array)[]>, field: number) =>
+    (fields.get(field) ?? []).filter((value): value is Uint8Array => value instanceof Uint8Array).map(protoFields);
+  const attributes = (fields: Map<number, (bigint | Uint8Array)[]>, field: number): OtlpAttribute[] =>
+    messages(fields, field).map((keyValue) => {
+      const any = messages(keyValue, 2)[0] ?? new Map();
+      const value: OtlpValue = any.has(1)
+        ? { stringValue: text(any.get(1)![0]) }
+        : any.has(2)
+          ? { boolValue: any.get(2)![0] === 1n }
+          : any.has(3)
+            ? { intValue: Number(BigInt.asIntN(64, any.get(3)![0] as bigint)) }
+            : { doubleValue: any.has(4) ? Buffer.from(any.get(4)![0] as Uint8Array).readDoubleLE(0) : 0 };
+      return { key: text(keyValue.get(1)?.[0]), value };
+    });
+  return {
+    resourceSpans: messages(protoFields(body), 1).map((resourceSpans) => ({
+      resource: { attributes: attributes(messages(resourceSpans, 1)[0] ?? new Map(), 1) },
+      scopeSpans: messages(resourceSpans, 2).map((scopeSpans) => ({
+        spans: messages(scopeSpans, 2).map((span) => ({
+          traceId: hexOf(span.get(1)?.[0]),
+          spanId: hexOf(span.get(2)?.[0]),
+          parentSpanId: hexOf(span.get(4)?.[0]),
+          name: text(span.get(5)?.[0]),
+          kind: Number(span.get(6)?.[0] ?? 0n),
+          attributes: attributes(span, 9),
+          status: { code: Number(messages(span, 15)[0]?.get(3)?.[0] ?? 0n) },
+        })),
+      })),
+    })),
+  };
+}
+
+/** An OTLP/HTTP receiver on 127.0.0.1: POST /v1/traces in protobuf or JSON, every span kept. */
+export async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; encodings: Set<string>; close(): Promise<void> }> {
   const spans: ReceivedSpan[] = [];
+  const encodings = new Set<string>();
   const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      if (request.method !== 'POST' || request.url !== '/v1/traces' || !request.headers['content-type']?.startsWith('application/json')) {
+      const type = request.headers['content-type'] ?? '';
+      const encoding = type.startsWith('application/json') ? 'json' : type.startsWith('application/x-protobuf') ? 'protobuf' : undefined;
+      if (request.method !== 'POST' || request.url !== '/v1/traces' || !encoding) {
         response.writeHead(415).end();
         return;
       }
-      const exported = JSON.parse(body) as OtlpExport;
+      encodings.add(encoding);
+      const body = Buffer.concat(chunks);
+      const exported = encoding === 'json' ? (JSON.parse(body.toString('utf8')) as OtlpExport) : decodeProtobufExport(body);
       for (const resourceSpans of exported.resourceSpans ?? []) {
         const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? '');
         for (const scope of resourceSpans.scopeSpans ?? []) {
           for (const span of scope.spans ?? []) spans.push({ ...span, attributes: attributesOf(span.attributes), service });
         }
       }
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      // an empty ExportTraceServiceResponse, in the encoding asked
+      if (encoding === 'json') response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      else response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
     });
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}`, spans, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, spans, encodings, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -73,7 +146,12 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
  * that trace, named by its route pattern, with the version, the user and the status, and the spans of its database
  * queries and Redis commands as children; every log line of the request carries the trace id.
  */
-export async function tracesRequests(project: string, databaseUrl: string, system: 'sqlite' | 'postgresql' | 'mysql'): Promise<void> {
+export async function tracesRequests(
+  project: string,
+  databaseUrl: string,
+  system: 'sqlite' | 'postgresql' | 'mysql',
+  protocol: 'http/protobuf' | 'http/json',
+): Promise<void> {
   const receiver = await startOtlpReceiver();
   const env = {
     NODE_ENV: 'production',
@@ -83,7 +161,8 @@ export async function tracesRequests(project: string, databaseUrl: string, syste
     THROTTLE_LOGIN: '1000/minute',
     LOG_LEVEL: 'info',
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    // protobuf is the default: the variable left unset
+    ...(protocol === 'http/json' ? { OTEL_EXPORTER_OTLP_PROTOCOL: protocol } : {}),
     OTEL_SERVICE_NAME: 'e2e-traced-api',
     OTEL_BSP_SCHEDULE_DELAY: '200',
   };
@@ -114,6 +193,7 @@ export async function tracesRequests(project: string, databaseUrl: string, syste
     const serverSpanOf = (trace: string) => receiver.spans.find((span) => span.traceId === trace && span.kind === 2);
     while (Date.now() < deadline && (!serverSpanOf(traceId) || !serverSpanOf(detailTrace))) await new Promise((resolve) => setTimeout(resolve, 100));
 
+    expect([...receiver.encodings]).toEqual([protocol === 'http/json' ? 'json' : 'protobuf']);
     const span = serverSpanOf(traceId);
     expect(span, `no server span in trace ${traceId}; received: ${JSON.stringify(receiver.spans.map((s) => s.name))}`).toBeDefined();
     expect(span).toMatchObject({ parentSpanId: callerSpan, name: 'GET /api/v1/me', service: 'e2e-traced-api' });

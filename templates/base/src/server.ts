@@ -76,8 +76,14 @@ async function shutdown(signal: string): Promise<void> {
   metricsServer?.close();
   await database.close();
   redis?.disconnect();
-  // the spans still buffered go to the collector before the process ends
-  await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'could not send the last spans'));
+  // the spans still buffered go to the collector before the process ends; an unreachable one holds it 5 s at most
+  const sent = tracing.shutdown().then(
+    () => true,
+    () => false,
+  );
+  if (!(await Promise.race([sent, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000).unref())]))) {
+    logger.warn('could not send the last spans to the OTLP collector');
+  }
   logger.info('stopped');
   process.exit(exitCode);
 }
