@@ -35,8 +35,8 @@ const NAME = /^[a-z][a-z0-9_-]{0,39}$/i;
 export async function createMetrics(): Promise<Metrics> {
   const client = await import('prom-client');
   const registry = new client.Registry();
-  // the event loop's delay sampled every 100 ms, not prom-client's 10: its timer firing 100 times a second cost the
-  // API throughput measurably (bench/metrics.ts; prom-client issue #523)
+  // the event loop's delay sampled every 100 ms, not prom-client's 10: a timer firing 100 times a second is a known
+  // cost (prom-client issue #523); bench/metrics.ts could not separate its share from its own noise
   client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const requests: Counter<'method' | 'route' | 'version' | 'status_class'> = new client.Counter({
     name: 'http_requests_total',
