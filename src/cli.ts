@@ -1,13 +1,14 @@
 // The program and its ONE error boundary: exit codes live here and nowhere
-// else. 0 ok, 1 failure, 2 usage, 130 cancelled.
+// else. 0 ok, 1 failure, 2 usage, 3 conflicts left to resolve (upgrade), 130 cancelled.
 import { Command, CommanderError, Option } from 'commander';
 import type { EventEmitter } from 'node:events';
 import { addGrowCommands } from './commands/grow.js';
-import { CancelledError, StepFailedError, UsageError } from './errors.js';
+import type { UpgradeFlags } from './commands/upgrade.js';
+import { CancelledError, ConflictsError, StepFailedError, UsageError } from './errors.js';
 import { addOptionFlags, type GivenOptions } from './options.js';
 import { generatorVersion } from './util/package-info.js';
 
-const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+const EXIT = { ok: 0, failure: 1, usage: 2, conflicts: 3, cancelled: 130 } as const;
 
 function buildProgram(): Command {
   const program: Command = new Command('create-prod-api')
@@ -29,6 +30,18 @@ function buildProgram(): Command {
     });
   addOptionFlags(program);
   addGrowCommands(program, () => process.cwd());
+  program
+    .command('upgrade')
+    .description("bring the project in this folder every change of this version of create-prod-api, merged with the project's own edits")
+    .option('--check', 'exit 1 when the installed create-prod-api is newer than the version that made the project (for CI)')
+    .option('--dry-run', 'print the diff it would make; write nothing')
+    .option('--continue', 'finish an upgrade whose conflicts you resolved')
+    .option('--abort', 'put back every file an unfinished upgrade changed')
+    .option('--restore <path>', 'bring back a generated file you deleted (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .action(async (flags: UpgradeFlags) => {
+      const { runUpgrade } = await import('./commands/upgrade.js');
+      await runUpgrade(process.cwd(), flags);
+    });
   return program;
 }
 
@@ -40,6 +53,10 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) {
     console.error(`error: ${error.message}`);
     return EXIT.usage;
+  }
+  if (error instanceof ConflictsError) {
+    console.error(error.message);
+    return EXIT.conflicts;
   }
   if (error instanceof CancelledError) {
     console.error(error.message);

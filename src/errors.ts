@@ -21,3 +21,11 @@ export class CancelledError extends Error {
 export class StepFailedError extends Error {
   override name = 'StepFailedError';
 }
+
+/**
+ * An upgrade left conflicts in the project for its owner to resolve (the report is printed already). Exit 3, never 0:
+ * a bot that commits on success must not commit conflict markers.
+ */
+export class ConflictsError extends Error {
+  override name = 'ConflictsError';
+}
