@@ -114,17 +114,17 @@ function manifest(ctx: Context, features: Feature[], tree: FileTree): Record<str
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
-/** The generated CI workflow's install step for the chosen package manager. */
-function continuousIntegration(packageManager: Context['packageManager']): { setup: string[]; install: string } {
+/** The generated CI workflow's install step for the chosen package manager, and how it runs an installed bin. */
+function continuousIntegration(packageManager: Context['packageManager']): { setup: string[]; install: string; exec: string } {
   switch (packageManager) {
     case 'pnpm':
-      return { setup: ['- uses: pnpm/action-setup@v4'], install: 'pnpm install --frozen-lockfile' };
+      return { setup: ['- uses: pnpm/action-setup@v4'], install: 'pnpm install --frozen-lockfile', exec: 'pnpm exec' };
     case 'yarn':
-      return { setup: ['- run: corepack enable'], install: 'yarn install --immutable' };
+      return { setup: ['- run: corepack enable'], install: 'yarn install --immutable', exec: 'yarn' };
     case 'bun':
-      return { setup: ['- uses: oven-sh/setup-bun@v2'], install: 'bun install --frozen-lockfile' };
+      return { setup: ['- uses: oven-sh/setup-bun@v2'], install: 'bun install --frozen-lockfile', exec: 'bunx' };
     default:
-      return { setup: [], install: 'npm ci' };
+      return { setup: [], install: 'npm ci', exec: 'npx' };
   }
 }
 
