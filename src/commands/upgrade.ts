@@ -132,6 +132,10 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
     labels,
     restore,
   });
+  if (actions.length === 0 && from === to) {
+    ui.outro(`Nothing to upgrade: the project has every change of create-prod-api ${to}.`);
+    return;
+  }
   const newSettings = [...settingsOf(theirs.files.get('.env.example'))].filter((name) => !settingsOf(base.files.get('.env.example')).has(name));
 
   if (flags.dryRun) {
@@ -219,20 +223,22 @@ function withoutMigrations(files: ReadonlyMap<string, string>): Map<string, stri
   return new Map([...files].filter(([relPath]) => !isMigration(relPath)));
 }
 
-/** The project's Prettier, on one side of a merge; a file Prettier does not know or cannot parse stays as it is. */
-function formatterFor(root: string): (relPath: string, text: string) => Promise<string> {
+/**
+ * The project's Prettier on the sides of a merge, so that layout alone never conflicts: for a file Prettier formats
+ * (not one .prettierignore names), when the generator's output is Prettier's layout; each text unchanged where
+ * Prettier cannot parse it.
+ */
+function formatterFor(root: string): (relPath: string, texts: readonly string[], reference: string | null) => Promise<string[]> {
   let prettier: Promise<typeof import('prettier')> | undefined;
-  return async (relPath, text) => {
+  return async (relPath, texts, reference) => {
     prettier ??= import('prettier');
-    const { format, resolveConfig, getFileInfo } = await prettier;
+    const { check, format, getFileInfo, resolveConfig } = await prettier;
     const filepath = path.join(root, relPath);
-    try {
-      const info = await getFileInfo(filepath);
-      if (!info.inferredParser) return text;
-      return await format(text, { ...(await resolveConfig(filepath)), filepath });
-    } catch {
-      return text;
-    }
+    const info = await getFileInfo(filepath, { ignorePath: path.join(root, '.prettierignore') }).catch(() => undefined);
+    if (!info?.inferredParser || info.ignored) return [...texts];
+    const options = { ...(await resolveConfig(filepath).catch(() => null)), filepath };
+    if (reference !== null && !(await check(reference, options).catch(() => false))) return [...texts];
+    return Promise.all(texts.map((text) => format(text, options).catch(() => text)));
   };
 }
 
@@ -296,8 +302,9 @@ async function putBack(root: string, written: { readonly touched: readonly strin
 function nextManifest(ours: Manifest, theirs: Manifest, from: string, to: string): Manifest {
   const files = Object.fromEntries(Object.entries(theirs.files ?? {}).filter(([relPath]) => !isMigration(relPath)));
   for (const [relPath, hash] of Object.entries(ours.files ?? {})) if (isMigration(relPath)) files[relPath] = hash;
-  const entry: LogEntry = { command: 'upgrade', args: ['--from', from, '--to', to], at: now().getTime() };
-  return { ...theirs, generatorVersion: to, log: [...(ours.log ?? []), entry], files };
+  // an upgrade joins the log (replays pass over it), but a restore within one version is not one
+  const entry: LogEntry[] = from === to ? [] : [{ command: 'upgrade', args: ['--from', from, '--to', to], at: now().getTime() }];
+  return { ...theirs, generatorVersion: to, log: [...(ours.log ?? []), ...entry], files };
 }
 
 /** After a clean merge or a resolved one: the migration for a changed schema, the manifest, the report. */

@@ -39,8 +39,11 @@ export interface PlanInput {
   readonly theirs: Tree;
   /** the project's file at a path, or null when it has none */
   readonly ours: (relPath: string) => Promise<string | null>;
-  /** the project's Prettier applied to one side (the text unchanged when Prettier cannot parse it) */
-  readonly format: (relPath: string, text: string) => Promise<string>;
+  /**
+   * The project's Prettier applied to each text, when the file is one it formats and the generator's own output
+   * (`reference`) is laid out by it; else the texts as they are.
+   */
+  readonly format: (relPath: string, texts: readonly string[], reference: string | null) => Promise<string[]>;
   readonly labels: MergeLabels;
   /** paths the project deleted that it wants back (--restore) */
   readonly restore: ReadonlySet<string>;
@@ -104,15 +107,18 @@ async function moved(input: PlanInput, from: string, to: string, o: string | nul
 
 /** Both sides changed it: JSON key by key where it can be, else lines (git merge-file), each side Prettier-formatted first. */
 async function merge(input: PlanInput, relPath: string, o: string, b: string | null, t: string): Promise<FileAction> {
-  const [ours, base, theirs] = await Promise.all([input.format(relPath, o), b === null ? null : input.format(relPath, b), input.format(relPath, t)]);
+  const [ours, theirs, base = null] = await input.format(relPath, b === null ? [o, t] : [o, t, b], t);
   if (relPath.endsWith('.json') && base !== null) {
-    const sides = parseSides(ours, base, theirs);
+    const sides = parseSides(ours!, base, theirs!);
     const result = sides && mergeJson(...sides);
-    if (result && result.conflicts.length === 0) return { kind: 'merged', path: relPath, content: await input.format(relPath, jsonText(result.value)) };
+    if (result && result.conflicts.length === 0) {
+      const [content] = await input.format(relPath, [jsonText(result.value)], t);
+      return { kind: 'merged', path: relPath, content: content! };
+    }
   }
-  const result = await mergeText(ours, base ?? '', theirs, input.labels);
+  const result = await mergeText(ours!, base ?? '', theirs!, input.labels);
   if (result.conflicts === 0) return { kind: 'merged', path: relPath, content: result.content };
-  return { kind: 'conflict', path: relPath, content: result.content, stages: { base, ours, theirs } };
+  return { kind: 'conflict', path: relPath, content: result.content, stages: { base, ours: ours!, theirs: theirs! } };
 }
 
 /**

@@ -64,7 +64,8 @@ export async function generatorFor(version: string, projectRoot: string, onBuild
 
 async function buildRelease(root: string, version: string, commit: string): Promise<void> {
   const target = path.join(root, '.releases', version);
-  const work = `${target}.partial`;
+  // a folder of its own: two upgrades building the same release at once each finish, and the first one's stays
+  const work = `${target}.partial-${process.pid}`;
   const step = async (what: string, file: string, args: string[], cwd: string) => {
     try {
       await execFileAsync(file, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
@@ -91,8 +92,11 @@ async function buildRelease(root: string, version: string, commit: string): Prom
     if (!existsSync(tsc)) throw new UsageError(`Building create-prod-api ${version} needs this clone's dev dependencies: run \`npm ci\` in ${root} first.`);
     await step('compiling it', process.execPath, [tsc, '-p', 'tsconfig.build.json'], work);
     if (versionAt(work) !== version) throw new StepFailedError(`Commit ${commit} of ${RELEASES_FILE} is not create-prod-api ${version}: its package.json says ${versionAt(work)}.`);
-    await rm(target, { recursive: true, force: true });
-    await rename(work, target);
+    if (existsSync(path.join(target, 'dist', 'cli.js'))) await rm(work, { recursive: true, force: true });
+    else {
+      await rm(target, { recursive: true, force: true });
+      await rename(work, target);
+    }
   } catch (error) {
     await rm(work, { recursive: true, force: true });
     throw error;

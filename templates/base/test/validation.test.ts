@@ -86,6 +86,17 @@ describe('decimal fields', () => {
     }
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('a field named %s reports its errors like any other', (name) => {
+    const schema = z.object({ [name]: z.number().int(), other: z.string() });
+    try {
+      validate(schema, JSON.parse(`{"${name}": "x", "other": 1}`));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(JSON.parse(JSON.stringify((error as ValidationError).errors))).toEqual(JSON.parse(`{"${name}": ["A valid integer is required."], "other": ["Not a valid string."]}`));
+    }
+  });
+
   it.each([
     ['abc', 'A valid number is required.'],
     [true, 'A valid number is required.'],
