@@ -40,7 +40,12 @@ export function mergeJson(ours: Json, base: Json | undefined, theirs: Json, at =
   // keys only the generator has: new ones (not ones the project removed), placed after their predecessor
   const theirKeys = Object.keys(theirs);
   for (const [index, key] of theirKeys.entries()) {
-    if (key in ours || key in baseObject) continue;
+    if (key in ours) continue;
+    if (key in baseObject) {
+      // the project removed it: removed, unless the generator changed it meanwhile
+      if (!isDeepStrictEqual(baseObject[key], theirs[key])) conflicts.push(at ? `${at}.${key}` : key);
+      continue;
+    }
     const after = theirKeys.slice(0, index).reverse().find((previous) => merged.has(previous));
     const entries = [...merged.entries()];
     const position = after === undefined ? 0 : entries.findIndex(([name]) => name === after) + 1;

