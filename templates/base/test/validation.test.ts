@@ -93,7 +93,9 @@ describe('decimal fields', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationError);
-      expect(JSON.parse(JSON.stringify((error as ValidationError).errors))).toEqual(JSON.parse(`{"${name}": ["A valid number is required."], "other": ["Not a valid string."]}`));
+      expect(JSON.parse(JSON.stringify((error as ValidationError).errors))).toEqual(
+        JSON.parse(`{"${name}": ["A valid number is required."], "other": ["Not a valid string."]}`),
+      );
     }
   });
 
