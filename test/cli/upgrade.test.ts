@@ -4,52 +4,36 @@
 // version makes of the same log; edited (fixtures/upgrade/user-edits.patch), it
 // gets exactly the expected merges and conflicts, in the files and in git's index;
 // and every refusal, --abort, --dry-run, --check and --restore does what it says.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayLog } from '../../src/upgrade/replay.js';
-import { generatorFor } from '../../src/upgrade/releases.js';
 import { specFor } from '../../src/util/package-info.js';
-import { ROOT, assertBuilt, cleanEnv, runCli, snapshotTree, tempDir } from './helpers.js';
+import { ROOT, assertBuilt, runCli, snapshotTree, tempDir } from './helpers.js';
+import { NEW, OLD, USER_EDITS as PATCH, git, makeOldProject } from './old-project.js';
 
-const OLD = '0.1.0';
-const NEW = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const PATCH = path.join(ROOT, 'fixtures/upgrade/user-edits.patch');
-
-const GROW = [
-  ['add-resource', 'category', '--fields', 'name:string:unique,slug:string:maxLength=80'],
-  ['add-version', 'v3', '--deprecate', 'v1', '--sunset', '2099-12-31'],
-  ['add-field', 'products', 'discount:decimal?:max=100', '--version', 'v3'],
-  ['rename-field', 'products', 'name', 'title', '--version', 'v3'],
-  ['remove-field', 'products', 'stock', '--version', 'v3'],
-];
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' });
-
-let oldBin: string;
 let made: string;
 
 beforeAll(async () => {
   assertBuilt();
-  oldBin = await generatorFor(OLD, ROOT, () => undefined);
-  const cwd = await tempDir('cpa-upgrade-');
-  const run = (args: string[], dir: string) => execFileSync(process.execPath, [oldBin, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
-  run(['shop', '--yes', '--no-install', '--no-git'], cwd);
-  made = path.join(cwd, 'shop');
-  for (const args of GROW) run(args, made);
-  git(made, 'init', '-q', '-b', 'main');
-  git(made, 'add', '-A');
-  git(made, 'commit', '-qm', `made by create-prod-api ${OLD}`);
+  made = await makeOldProject();
 }, 180_000);
 
 /** A copy of the project made by 0.1.0, its git history included. */
-async function project(): Promise<string> {
-  const dir = path.join(await tempDir('cpa-upgrade-copy-'), 'shop');
-  await cp(made, dir, { recursive: true });
+async function project(from = made): Promise<string> {
+  const dir = path.join(await tempDir('cpa-upgrade-copy-'), path.basename(from));
+  await cp(from, dir, { recursive: true });
   return dir;
+}
+
+/** The project's files now, and what this version makes of its log in a folder of its own: what an unedited upgrade must give. */
+async function upgradedAndFresh(dir: string): Promise<[Map<string, string>, Map<string, string>, Record<string, string>]> {
+  const { log } = await manifestOf(dir);
+  const fresh = await replayLog(log, { bin: path.join(ROOT, 'bin/create-prod-api.js'), version: NEW, spec: specFor(ROOT, dir, NEW) });
+  const upgraded = await files(dir);
+  upgraded.delete('create-prod-api.json');
+  return [upgraded, new Map([...fresh.files].filter(([file]) => !file.startsWith('drizzle/'))), fresh.manifest.files ?? {}];
 }
 
 const upgrade = (dir: string, ...flags: string[]) => runCli(['upgrade', ...flags], { cwd: dir });
@@ -70,17 +54,14 @@ describe('upgrade of an unedited project', () => {
   it('exits 0 and makes the project what this version makes of the same log, byte for byte', async () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const { log } = await manifestOf(made);
-    const fresh = await replayLog(log, { bin: path.join(ROOT, 'bin/create-prod-api.js'), version: NEW, spec: specFor(ROOT, dir, NEW) });
-    const upgraded = await files(dir);
-    const manifestText = upgraded.get('create-prod-api.json')!;
-    upgraded.delete('create-prod-api.json');
-    expect(upgraded).toEqual(new Map([...fresh.files].filter(([file]) => !file.startsWith('drizzle/'))));
+    const [upgraded, fresh, freshHashes] = await upgradedAndFresh(dir);
+    expect(upgraded).toEqual(fresh);
     // the manifest: this version, the same log with the upgrade after it, the new output's hashes
-    const manifest = JSON.parse(manifestText) as Awaited<ReturnType<typeof manifestOf>>;
+    const manifest = await manifestOf(dir);
     expect(manifest.generatorVersion).toBe(NEW);
     expect(manifest.log.map((entry) => entry.command)).toEqual([...log.map((entry) => entry.command), 'upgrade']);
     expect(manifest.log.at(-1)!.args).toEqual(['--from', OLD, '--to', NEW]);
-    for (const [file, hash] of Object.entries(fresh.manifest.files ?? {})) if (!file.startsWith('drizzle/')) expect({ file, hash: manifest.files[file] }).toEqual({ file, hash });
+    for (const [file, hash] of Object.entries(freshHashes)) if (!file.startsWith('drizzle/')) expect({ file, hash: manifest.files[file] }).toEqual({ file, hash });
   });
 
   it('reports what it updated, and the migrations stay as they were', async () => {
@@ -104,6 +85,22 @@ describe('upgrade of an unedited project', () => {
     expect(check.stdout).toContain(`up to date with the installed create-prod-api ${NEW}`);
   });
 });
+
+it('a project without auth or examples (--auth none --no-example), grown by add-resource, upgrades to exactly a fresh replay', async () => {
+  const bare = await makeOldProject({
+    name: 'bare',
+    flags: ['--auth', 'none', '--no-example'],
+    grow: [
+      ['add-resource', 'note', '--fields', 'title:string,body:text?', '--access', 'public'],
+      ['add-version', 'v2'],
+      ['add-field', 'notes', 'pinned:boolean?', '--version', 'v2'],
+    ],
+  });
+  const result = await upgrade(bare);
+  expect(result.exitCode, result.stderr).toBe(0);
+  const [upgraded, fresh] = await upgradedAndFresh(bare);
+  expect(upgraded).toEqual(fresh);
+}, 120_000);
 
 describe('upgrade of an edited project', () => {
   let dir: string;

@@ -7,6 +7,7 @@ import { devServesAddedResource } from './dev.js';
 import { growJourney } from './grow.js';
 import { servesContract } from './journey.js';
 import { tracesRequests } from './tracing.js';
+import { upgradeJourney } from './upgrade.js';
 import { freePort, generateProject, inProject, packTarball, projectCli, startServer, stopServer, testsInARow } from './support.js';
 
 // The whole user journey, twice: the packed tarball through npx, then in the
@@ -56,6 +57,9 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
   it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () => growJourney(project), 10 * MINUTES);
 
   it('npm run dev serves a resource added while it runs, with no restart by hand', () => devServesAddedResource(project), 3 * MINUTES);
+
+  it('upgrades a project 0.1.0 made, grown and edited: the conflict resolved, --continue; tests, build, contract:check; its database migrated, data kept', () =>
+    upgradeJourney(project, { framework: 'fastify', edited: true }), 10 * MINUTES);
 });
 
 describe('bare project (--auth none --no-example)', () => {

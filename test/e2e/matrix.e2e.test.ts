@@ -6,6 +6,7 @@ import { typedClientJourney } from './typed-client.js';
 import { docsJourney } from './docs-browser.js';
 import { servesContract } from './journey.js';
 import { tracesRequests } from './tracing.js';
+import { upgradeJourney } from './upgrade.js';
 import type { RunningServer } from './support.js';
 import { adminStatement, generateProject, inProject, packTarball, SERVERS, stopServer, withDatabase } from './support.js';
 
@@ -68,6 +69,9 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
 
       it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () =>
         growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
+
+      it('upgrades a project 0.1.0 made and grown: exactly a fresh replay; tests, build, contract:check; its database migrated, data kept', () =>
+        upgradeJourney(project, { framework, server: { database, url: SERVERS[database] } }), 10 * MINUTES);
     }
   },
 );
