@@ -6,7 +6,7 @@
 // Run: npm run build && npx tsx bench/upgrade.ts [--deps DIR] [--runs 5]
 //      (DIR: an installed default project, whose node_modules is linked into the copies)
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,8 @@ const template = await (async () => {
   run('git', ['init', '-q', '-b', 'main'], dir);
   run('git', ['add', '-A'], dir);
   run('git', ['commit', '-qm', 'made by 0.1.0'], dir);
+  // the copies link node_modules in, and .gitignore's `node_modules/` names a folder, not a link
+  await appendFile(path.join(dir, '.git/info/exclude'), 'node_modules\n');
   return dir;
 })();
 
