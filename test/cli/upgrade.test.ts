@@ -264,6 +264,19 @@ describe('refusals: exit 2, nothing written', () => {
     await refused(await project(), ['--continue'], /No upgrade is in progress/);
   });
 
+  it('Ctrl-C while the log replays: exit 130, "Cancelled.", nothing written', async () => {
+    const dir = await project();
+    const before = await projectFiles(dir);
+    const child = upgrade(dir);
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('Replaying') && resolve()));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(130);
+    expect(result.stderr).toContain('Cancelled. Nothing was written.');
+    expect(await projectFiles(dir)).toEqual(before);
+    expect(status(dir)).toEqual([]);
+  }, 60_000);
+
   it('--check fails (exit 1) while the installed generator is newer than the project', async () => {
     const check = await upgrade(await project(), '--check');
     expect(check.exitCode).toBe(1);
