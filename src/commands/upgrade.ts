@@ -20,6 +20,7 @@ import { runScriptCommand } from '../util/package-manager.js';
 import { plural } from '../util/text.js';
 import * as git from '../upgrade/git.js';
 import { planUpgrade, type FileAction } from '../upgrade/plan.js';
+import { runSteps, stepsBetween, type UpgradeStep } from '../upgrade/migrations/index.js';
 import { generatorFor } from '../upgrade/releases.js';
 import { replayLog, type Replay } from '../upgrade/replay.js';
 import { reportLines, settingsOf } from '../upgrade/report.js';
@@ -140,12 +141,13 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
 
   if (flags.dryRun) {
     await printDryRun(ui, root, actions);
-    ui.note(reportLines({ from, to, actions, newSettings, migration: [] }).join('\n') || '  nothing to change', `Would upgrade ${from} -> ${to}`);
+    const steps = stepsBetween(from, to).map((step) => `${step.version}: ${step.description}`);
+    ui.note(reportLines({ from, to, actions, newSettings, steps, migration: [] }).join('\n') || '  nothing to change', `Would upgrade ${from} -> ${to}`);
     ui.outro('Dry run: nothing was written.');
     return;
   }
 
-  const written = await applyActions(root, actions);
+  const written = await applyActions(root, actions, stepsBetween(from, to));
   const state: UpgradeState = {
     from,
     to,
@@ -154,12 +156,13 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
     touched: written.touched,
     added: written.added,
     newSettings,
+    steps: written.stepLines,
     actions: actions.map((action) => ({ kind: action.kind, path: action.path, ...(action.kind === 'moved' ? { from: action.from } : {}) })),
     manifest: nextManifest(manifest, theirs.manifest, from, to),
   };
   if (state.conflicts.length > 0) {
     await writeState(root, state);
-    ui.note(reportLines({ from, to, actions, newSettings, migration: [] }).join('\n'), `Upgrade ${from} -> ${to}: ${plural(state.conflicts.length, 'conflict')} to resolve`);
+    ui.note(reportLines({ from, to, actions, newSettings, steps: state.steps, migration: [] }).join('\n'), `Upgrade ${from} -> ${to}: ${plural(state.conflicts.length, 'conflict')} to resolve`);
     throw new ConflictsError(
       [
         `${plural(state.conflicts.length, 'file')} with conflicts: ${state.conflicts.join(', ')}.`,
@@ -249,10 +252,17 @@ interface Written {
   readonly added: string[];
 }
 
-/** Writes every action; a failure part-way puts back what was written and is a failure (exit 1). */
-async function applyActions(root: string, actions: readonly FileAction[]): Promise<Written> {
+/**
+ * Writes every action, then runs the releases' upgrade steps over the merged files and writes what they change; a
+ * failure part-way puts back what was written and is a failure (exit 1). The steps' report lines.
+ */
+async function applyActions(root: string, actions: readonly FileAction[], steps: readonly UpgradeStep[]): Promise<Written & { stepLines: string[] }> {
   const written: Written = { touched: [], added: [] };
-  const note = (relPath: string) => (existsSync(path.join(root, relPath)) ? written.touched : written.added).push(relPath);
+  const note = (relPath: string) => {
+    // a file an upgrade step changes after the merge wrote it is already counted
+    if (written.touched.includes(relPath) || written.added.includes(relPath)) return;
+    (existsSync(path.join(root, relPath)) ? written.touched : written.added).push(relPath);
+  };
   const put = async (relPath: string, content: string) => {
     note(relPath);
     await mkdir(path.dirname(path.join(root, relPath)), { recursive: true });
@@ -285,11 +295,13 @@ async function applyActions(root: string, actions: readonly FileAction[]): Promi
           break;
       }
     }
+    const { changes, lines } = await runSteps(root, steps);
+    for (const [relPath, content] of changes) await put(relPath, content);
+    return { ...written, stepLines: lines };
   } catch (error) {
     await putBack(root, written);
     throw new StepFailedError(`The upgrade failed while writing (${error instanceof Error ? error.message : String(error)}); every file was put back as it was.`);
   }
-  return written;
 }
 
 async function putBack(root: string, written: { readonly touched: readonly string[]; readonly added: readonly string[] }): Promise<void> {
@@ -330,6 +342,7 @@ async function finish(root: string, state: UpgradeState, ui: Ui): Promise<void> 
     to: state.to,
     actions,
     newSettings: state.newSettings,
+    steps: state.steps,
     migration: made.filter((file) => file.endsWith('.sql')),
     migrationCommand: migration.kind === 'not-installed' ? migration.command : undefined,
   });

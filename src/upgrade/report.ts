@@ -8,6 +8,8 @@ export interface UpgradeSummary {
   readonly actions: readonly FileAction[];
   /** settings .env.example gained (they have defaults; .env is never touched) */
   readonly newSettings: readonly string[];
+  /** what the releases' upgrade steps did (src/upgrade/migrations) */
+  readonly steps: readonly string[];
   /** the migration files drizzle-kit made for a changed schema */
   readonly migration: readonly string[];
   /** how to make the migration when drizzle-kit could not run here */
@@ -36,6 +38,7 @@ export function reportLines(summary: UpgradeSummary): string[] {
     ...group('removed (no longer generated, unchanged by you)', of('removed').map((action) => action.path)),
     ...group('kept: no longer generated, but you changed them', of('kept-changed').map((action) => action.path)),
     ...group('kept deleted (upgrade --restore <path> brings one back)', of('kept-deleted').map((action) => action.path)),
+    ...group('changed by the releases\' upgrade steps (see CHANGELOG.md)', summary.steps),
     ...group('new migration', summary.migration),
     ...(summary.migrationCommand ? [`  the schema may have changed: after \`npm install\`, run \`${summary.migrationCommand}\``] : []),
     ...group('new settings in .env.example (defaults apply; .env was not touched)', summary.newSettings),

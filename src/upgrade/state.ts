@@ -19,6 +19,8 @@ export interface UpgradeState {
   /** paths the upgrade made: --abort deletes them */
   readonly added: readonly string[];
   readonly newSettings: readonly string[];
+  /** the report lines of the releases' upgrade steps that changed something */
+  readonly steps: readonly string[];
   /** what happened to each file, for the report --continue prints */
   readonly actions: readonly Pick<FileAction, 'kind' | 'path'>[];
   readonly manifest: Manifest;

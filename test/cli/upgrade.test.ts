@@ -4,6 +4,7 @@
 // version makes of the same log; edited (fixtures/upgrade/user-edits.patch), it
 // gets exactly the expected merges and conflicts, in the files and in git's index;
 // and every refusal, --abort, --dry-run, --check and --restore does what it says.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -238,6 +239,13 @@ describe('refusals: exit 2, nothing written', () => {
     const dir = await project();
     await rm(path.join(dir, '.git'), { recursive: true });
     await refused(dir, [], /not a git repository with a commit/);
+  });
+
+  it('unresolved git conflicts of the owner\'s own', async () => {
+    const dir = await project();
+    const blob = git(dir, 'hash-object', '-w', 'README.md').trim();
+    execFileSync('git', ['update-index', '--index-info'], { cwd: dir, input: `0 ${'0'.repeat(40)}\tREADME.md\n100644 ${blob} 2\tREADME.md\n100644 ${blob} 3\tREADME.md\n` });
+    await refused(dir, [], /git has unresolved conflicts \(README\.md\)/);
   });
 
   it('a downgrade', async () => {
