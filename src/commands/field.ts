@@ -83,6 +83,13 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   if (change.kind === 'add') {
     const code = fieldCode(field!);
     const column = columnOf(table, field!.prop);
+    // the same field again, or another definition of it: never a silent no-op, nor a second test of it
+    if ([...readKeys(schemas), ...writeKeys(schemas)].includes(field!.name)) {
+      throw new UsageError(
+        `add-field: ${version}'s ${names.pluralKebab} has a field ${field!.name} already; to change its definition, remove-field it and add-field it again ` +
+          `(in a version that is not released), or choose another name.`,
+      );
+    }
     // a new response field, or a new optional request field, is compatible; a request field clients must now send is not
     if (code.required && !writeKeys(schemas).includes(field!.name)) {
       refuseOnReleased(target, `adding the required field ${field!.name}`, `add-field ${change.resource} ${change.spec}`);

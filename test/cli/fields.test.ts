@@ -31,6 +31,8 @@ describe('field commands refuse bad input: one line, exit 2, nothing written', (
     [[], ['add-field', 'products', 'a:int?,b:int?'], 'add-field takes one field'],
     [[], ['add-field', 'products', 'size:int'], 'a new column needs a value for the rows that exist already; make it optional (size:int?) or give it a default'],
     [[], ['add-field', 'products', 'maker_id:ref(products)?'], 'a ref column is not added to an existing resource by this command'],
+    [[], ['add-field', 'products', 'stock:int?', '--version', 'v2'], "add-field: v2's products has a field stock already; to change its definition, remove-field it"],
+    [[], ['add-field', 'products', 'name:string', '--version', 'v1'], "add-field: v1's products has a field name already"],
     [[], ['add-field', 'products', 'size:int?', '--version', 'v9'], 'Unknown version v9: the registry serves v1, v2'],
     [[], ['add-field', 'products', 'size:int?', '--version', 'V2'], '--version V2: versions are written v2'],
     [[], ['remove-field', 'products', 'stock'], "required option '--version <version>' not specified"],
