@@ -20,6 +20,13 @@ export const GROW = [
   ['remove-field', 'products', 'stock', '--version', 'v3'],
 ];
 
+/** After create --auth none --no-example: a resource of the owner's, a version, a field. */
+export const GROW_BARE = [
+  ['add-resource', 'note', '--fields', 'title:string,body:text?', '--access', 'public'],
+  ['add-version', 'v2'],
+  ['add-field', 'notes', 'pinned:boolean?', '--version', 'v2'],
+];
+
 export const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' });
 

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { replayLog } from '../../src/upgrade/replay.js';
 import { specFor } from '../../src/util/package-info.js';
 import { ROOT, assertBuilt, runCli, snapshotTree, tempDir } from './helpers.js';
-import { NEW, OLD, USER_EDITS as PATCH, git, makeOldProject } from './old-project.js';
+import { GROW_BARE, NEW, OLD, USER_EDITS as PATCH, git, makeOldProject } from './old-project.js';
 
 let made: string;
 
@@ -91,11 +91,7 @@ it('a project without auth or examples (--auth none --no-example), grown by add-
   const bare = await makeOldProject({
     name: 'bare',
     flags: ['--auth', 'none', '--no-example'],
-    grow: [
-      ['add-resource', 'note', '--fields', 'title:string,body:text?', '--access', 'public'],
-      ['add-version', 'v2'],
-      ['add-field', 'notes', 'pinned:boolean?', '--version', 'v2'],
-    ],
+    grow: GROW_BARE,
   });
   const result = await upgrade(bare);
   expect(result.exitCode, result.stderr).toBe(0);

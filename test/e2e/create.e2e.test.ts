@@ -71,6 +71,9 @@ describe('bare project (--auth none --no-example)', () => {
 
   it('typechecks, passes its own tests, builds', () => checkProject(project), 10 * MINUTES);
 
+  it('upgrades a bare project 0.1.0 made and grown: exactly a fresh replay; tests, build, contract:check; its database migrated, rows kept', () =>
+    upgradeJourney(project, { framework: 'fastify', bare: true }), 10 * MINUTES);
+
   it('refuses to start on a bad setting, one line per problem', async () => {
     const result = await execa('node', ['dist/server.js'], { cwd: project, env: { PORT: 'eighty', THROTTLE_ANON: 'lots' }, reject: false });
     expect(result.exitCode).toBe(1);

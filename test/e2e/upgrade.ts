@@ -15,7 +15,7 @@ import { expect } from 'vitest';
 import { replayLog } from '../../src/upgrade/replay.js';
 import { specFor } from '../../src/util/package-info.js';
 import { ROOT, cleanEnv, runCli, snapshotTree } from '../cli/helpers.js';
-import { NEW, USER_EDITS, git, makeOldProject } from '../cli/old-project.js';
+import { GROW, GROW_BARE, NEW, USER_EDITS, git, makeOldProject } from '../cli/old-project.js';
 import { adminStatement, inProject, withDatabase } from './support.js';
 
 export interface UpgradeJourneyOptions {
@@ -24,6 +24,8 @@ export interface UpgradeJourneyOptions {
   readonly server?: { readonly database: 'postgres' | 'mysql'; readonly url: string };
   /** the fixture's edits (Fastify on SQLite, as the fixture was made): a conflict to resolve */
   readonly edited?: boolean;
+  /** --auth none --no-example, grown by a resource of its own: no users to keep, the rows of that resource instead */
+  readonly bare?: boolean;
 }
 
 const PASSWORD = 's3cret-pass';
@@ -34,7 +36,8 @@ export async function upgradeJourney(installed: string, options: UpgradeJourneyO
   const suffix = Date.now().toString(36);
   const project = await makeOldProject({
     name: options.edited ? 'shop' : `up-${options.framework}-${suffix}`,
-    flags: ['--framework', options.framework, '--database', database],
+    flags: ['--framework', options.framework, '--database', database, ...(options.bare ? ['--auth', 'none', '--no-example'] : [])],
+    grow: options.bare ? GROW_BARE : GROW,
     // the installed project's packages: 0.1.0's add-field makes its migration with the project's drizzle-kit
     beforeGrow: (dir) => cp(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true }),
   });
@@ -46,7 +49,8 @@ export async function upgradeJourney(installed: string, options: UpgradeJourneyO
     // as the owner had it: versions released, a database made by 0.1.0 with a user in it
     await inProject(project, 'npm', ['run', 'contract:update']);
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
-    await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'keeper', '--password', PASSWORD], env);
+    if (options.bare) await keepRow(project, database, env.DATABASE_URL);
+    else await inProject(project, 'npm', ['run', 'user:create', '--', '--username', 'keeper', '--password', PASSWORD], env);
     if (options.edited) {
       git(project, 'apply', USER_EDITS);
       await rm(path.join(project, '.github/workflows/ci.yml'));
@@ -85,9 +89,9 @@ export async function upgradeJourney(installed: string, options: UpgradeJourneyO
     // the 0.1.0 database, migrated by the upgraded project, has the schema a fresh one gets from this version
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
     await inProject(fresh.dir, 'npm', ['run', 'db:migrate'], { ...env, DATABASE_URL: url(`${dbName}_fresh`) });
-    const upgradedSchema = await schemaOf(project, database, url(dbName));
+    const upgradedSchema = await schemaOf(project, database, url(dbName), options.bare ? 'notes' : 'users');
     expect(upgradedSchema.keeper).toBe(1);
-    expect(upgradedSchema.tables).toEqual((await schemaOf(fresh.dir, database, url(`${dbName}_fresh`))).tables);
+    expect(upgradedSchema.tables).toEqual((await schemaOf(fresh.dir, database, url(`${dbName}_fresh`), 'none')).tables);
   } finally {
     if (options.server) {
       for (const name of [dbName, `${dbName}_fresh`]) await adminStatement(installed, options.server.database, `DROP DATABASE IF EXISTS ${name}`);
@@ -123,8 +127,15 @@ async function freshReplay(project: string, installed: string): Promise<{ dir: s
 interface Schema {
   /** each table's columns and indexes, as the database describes them */
   readonly tables: unknown;
-  /** how many users named keeper it holds */
+  /** how many of the rows made before the upgrade it still holds */
   readonly keeper: number;
+}
+
+/** A row of the bare project's own resource, written straight into its table (the project has no users to make). */
+async function keepRow(project: string, database: string, databaseUrl: string): Promise<void> {
+  if (database !== 'sqlite') throw new Error('the bare upgrade journey runs on SQLite');
+  const script = `const db = new (require('better-sqlite3'))(process.env.URL); db.prepare("insert into notes (title, created_at, updated_at) values ('keeper', ?, ?)").run(Date.now(), Date.now());`;
+  await inProject(project, 'node', ['-e', script], { URL: path.resolve(project, databaseUrl) });
 }
 
 const DUMP: Record<'sqlite' | 'postgres' | 'mysql', string> = {
@@ -134,26 +145,29 @@ const DUMP: Record<'sqlite' | 'postgres' | 'mysql', string> = {
     const tables = names.map((name) => ({ name,
       columns: db.prepare('select name, type, "notnull", dflt_value, pk from pragma_table_info(?)').all(name).sort((a, b) => a.name < b.name ? -1 : 1),
       indexes: db.prepare('select name, "unique" from pragma_index_list(?)').all(name).map((i) => ({ ...i, on: db.prepare('select name from pragma_index_info(?)').all(i.name).map((c) => c.name) })).sort((a, b) => a.name < b.name ? -1 : 1) }));
-    const keeper = db.prepare("select count(*) as n from users where username = 'keeper'").get().n;
+    const keeper = process.env.KEPT === 'none' ? 0 : db.prepare(KEPT_QUERY).get().n;
     console.log(JSON.stringify({ tables, keeper }));`,
   postgres: `
     const pg = require('pg'); const c = new pg.Client({ connectionString: process.env.URL });
     c.connect().then(async () => {
       const columns = (await c.query("select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = 'public' order by 1, 2")).rows;
       const indexes = (await c.query("select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2")).rows;
-      const keeper = Number((await c.query("select count(*) as n from users where username = 'keeper'")).rows[0].n);
+      const keeper = process.env.KEPT === 'none' ? 0 : Number((await c.query(KEPT_QUERY)).rows[0].n);
       console.log(JSON.stringify({ tables: { columns, indexes }, keeper })); await c.end();
     }).catch((e) => { console.error(e.message); process.exit(1); });`,
   mysql: `
     require('mysql2/promise').createConnection({ uri: process.env.URL }).then(async (c) => {
       const [columns] = await c.query("select table_name, column_name, column_type, is_nullable, column_default from information_schema.columns where table_schema = database() and table_name <> '__drizzle_migrations' order by 1, 2");
       const [indexes] = await c.query("select table_name, index_name, non_unique, column_name, seq_in_index from information_schema.statistics where table_schema = database() and table_name <> '__drizzle_migrations' order by 1, 2, 5");
-      const [[{ n }]] = await c.query("select count(*) as n from users where username = 'keeper'");
+      const [[{ n }]] = process.env.KEPT === 'none' ? [[{ n: 0 }]] : await c.query(KEPT_QUERY);
       console.log(JSON.stringify({ tables: { columns, indexes }, keeper: Number(n) })); await c.end();
     }).catch((e) => { console.error(e.message); process.exit(1); });`,
 };
 
-async function schemaOf(project: string, database: 'sqlite' | 'postgres' | 'mysql', url: string): Promise<Schema> {
-  const output = await inProject(project, 'node', ['-e', DUMP[database]], { URL: database === 'sqlite' ? path.resolve(project, url) : url });
+/** The schema, and how many of the kept rows (`users`: the user named keeper; `notes`: the note so titled) it holds. */
+async function schemaOf(project: string, database: 'sqlite' | 'postgres' | 'mysql', url: string, kept: 'users' | 'notes' | 'none'): Promise<Schema> {
+  const query = kept === 'notes' ? "select count(*) as n from notes where title = 'keeper'" : "select count(*) as n from users where username = 'keeper'";
+  const script = `const KEPT_QUERY = ${JSON.stringify(query)};\n${DUMP[database]}`;
+  const output = await inProject(project, 'node', ['-e', script], { URL: database === 'sqlite' ? path.resolve(project, url) : url, KEPT: kept });
   return JSON.parse(output.trim().split('\n').at(-1)!) as Schema;
 }
