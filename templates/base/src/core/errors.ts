@@ -132,8 +132,18 @@ export class Throttled extends ApiError {
 }
 
 export class ServiceUnavailable extends ApiError {
-  constructor(detail = 'Service temporarily unavailable, try again later.') {
-    super(503, { detail });
+  constructor(detail = 'Service temporarily unavailable, try again later.', retryAfterSeconds?: number) {
+    super(503, { detail }, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
+/**
+ * A wait for the database (a lock another transaction or process holds, a deadlock, a pool with no free
+ * connection) that outlasted DATABASE_TIMEOUT_MS: the client's request was fine, and may be sent again shortly.
+ */
+export class DatabaseBusy extends ServiceUnavailable {
+  constructor() {
+    super('The database is busy; try again shortly.', 1);
   }
 }
 

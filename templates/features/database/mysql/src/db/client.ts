@@ -29,9 +29,11 @@ export function openDatabase(
     enableKeepAlive: true,
     timezone: 'Z',
   });
-  // a lock held too long fails the statement instead of stalling every request behind it (InnoDB waits 50 s)
+  // a lock held too long fails the statement instead of stalling every request behind it (InnoDB waits 50 s for a
+  // row lock, the server a year for a table's): whole seconds, the finest both settings take
   pool.pool.on('connection', (connection) => {
-    connection.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(options.timeoutMs / 1000))}`);
+    const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+    connection.query(`SET SESSION innodb_lock_wait_timeout = ${seconds}, lock_wait_timeout = ${seconds}`);
   });
   if (options.onQuery) observePoolQueries(pool, options.onQuery);
   const db = drizzle(pool, { schema, mode: 'default' });

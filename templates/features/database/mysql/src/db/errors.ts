@@ -1,4 +1,4 @@
-import { Conflict, ValidationError } from '../core/errors.js';
+import { Conflict, DatabaseBusy, ValidationError } from '../core/errors.js';
 
 interface DriverError {
   code?: unknown;
@@ -25,6 +25,9 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function translateDatabaseError(error: unknown): unknown {
   const driver = driverError(error);
+  // waits that ran out (innodb_lock_wait_timeout and lock_wait_timeout, set from DATABASE_TIMEOUT_MS in client.ts;
+  // a statement time limit) and a deadlock the server broke: nothing the client did wrong, a 503 to retry
+  if (BUSY_CODES.has(String(driver?.code))) return new DatabaseBusy();
   if (driver?.code === 'ER_ROW_IS_REFERENCED_2' || driver?.code === 'ER_NO_REFERENCED_ROW_2') {
     return new Conflict('Other records refer to this one; remove or change them first.');
   }
@@ -45,3 +48,5 @@ function duplicateField(message: string, statement: string): string {
   if (unique) return unique;
   return /_unique$|_idx$|_key$/.test(key) ? 'non_field_errors' : key;
 }
+
+const BUSY_CODES = new Set(['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_QUERY_TIMEOUT', 'ER_STATEMENT_TIMEOUT']);

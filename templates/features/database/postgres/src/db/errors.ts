@@ -1,4 +1,4 @@
-import { Conflict, ValidationError } from '../core/errors.js';
+import { Conflict, DatabaseBusy, ValidationError } from '../core/errors.js';
 
 /** The driver's error behind drizzle's wrapping, if any has a code. */
 function driverError(error: unknown): { code?: unknown; detail?: unknown } | undefined {
@@ -18,6 +18,7 @@ export function isUniqueViolation(error: unknown): boolean {
  * 400 on its field (`Key (sku)=(A1) already exists.` -> `sku`), not a 500.
  */
 export function translateDatabaseError(error: unknown): unknown {
+  if (isBusy(error)) return new DatabaseBusy();
   // a delete that rows elsewhere still refer to (orders of a product): the client's to resolve, not a server error
   if (driverError(error)?.code === '23503') return new Conflict('Other records refer to this one; remove or change them first.');
   if (!isUniqueViolation(error)) return error;
@@ -27,4 +28,19 @@ export function translateDatabaseError(error: unknown): unknown {
     field,
     field === 'non_field_errors' ? 'This combination of values already exists.' : 'This field must be unique.',
   );
+}
+
+/**
+ * Waits that ran out (lock_timeout, set to DATABASE_TIMEOUT_MS in client.ts; a statement_timeout), and transactions
+ * the server ended to break a deadlock or a serialization conflict: nothing the client did wrong, a 503 to retry.
+ * The pool's own wait for a free connection says so only in its message.
+ */
+const BUSY_CODES = new Set(['55P03', '57014', '40001', '40P01']);
+
+function isBusy(error: unknown): boolean {
+  if (BUSY_CODES.has(String(driverError(error)?.code))) return true;
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    if (current instanceof Error && current.message === 'timeout exceeded when trying to connect') return true;
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
-import { ServiceUnavailable } from '../core/errors.js';
+import { DatabaseBusy } from '../core/errors.js';
 import type { Db } from './client.js';
 
 /**
@@ -24,10 +24,15 @@ const insideTransaction = new WeakSet<Db>();
 const runningTransaction = new AsyncLocalStorage<Db>();
 let timeoutMs = 5000;
 
-/** One write statement, in its turn (at once inside a transaction, which holds the turn already). */
+/**
+ * One write statement, in its turn (at once inside a transaction, which holds the turn already). Its wait counts
+ * from now: a write queued behind others that each waited for the lock gets its 503 by the timeout, not after
+ * theirs added up.
+ */
 function exclusive<T>(db: Db, work: () => T): Promise<T> {
   if (insideTransaction.has(db)) return Promise.resolve().then(work);
-  return inTurn(() => whenUnlocked(work));
+  const deadline = Date.now() + timeoutMs;
+  return inTurn(() => whenUnlocked(work, deadline));
 }
 
 /** Runs `work` when every write queued before it is done; the next waits for it. */
@@ -45,20 +50,19 @@ function inTurn<T>(work: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** Runs `work`, and again on a timer while another process holds the database's lock, up to the timeout. */
-async function whenUnlocked<T>(work: () => T): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/** Runs `work`, and again on a timer while another process holds the database's lock, until `deadline`. */
+async function whenUnlocked<T>(work: () => T, deadline = Date.now() + timeoutMs): Promise<T> {
   for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
     try {
       return work();
     } catch (error) {
-      if (!isBusy(error) || Date.now() + wait > deadline) throw isBusy(error) ? new ServiceUnavailable(BUSY) : error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!isBusy(error)) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new DatabaseBusy();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, left)));
     }
   }
 }
-
-const BUSY = 'The database is busy; try again shortly.';
 
 /** SQLITE_BUSY (and its extended codes), wherever drizzle wrapped it. */
 function isBusy(error: unknown): boolean {
@@ -82,9 +86,11 @@ export function useForTransactions(db: Db, tx: Db, options: { timeoutMs: number 
 export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   const tx = transactionConnections.get(db);
   if (!tx) throw new Error('transaction() needs the database handle openDatabase() returned');
-  // the turn is held from BEGIN to COMMIT; BEGIN IMMEDIATE takes the write lock, tried again while another process has it
+  // the turn is held from BEGIN to COMMIT; BEGIN IMMEDIATE takes the write lock, tried again while another process has
+  // it, until the timeout counted from now (the wait in the queue included)
+  const deadline = Date.now() + timeoutMs;
   return inTurn(async () => {
-    await whenUnlocked(() => tx.run(sql`BEGIN IMMEDIATE`));
+    await whenUnlocked(() => tx.run(sql`BEGIN IMMEDIATE`), deadline);
     try {
       const result = await runningTransaction.run(tx, () => work(tx));
       await whenUnlocked(() => tx.run(sql`COMMIT`));
