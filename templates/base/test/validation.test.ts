@@ -57,6 +57,18 @@ describe('validation over HTTP', () => {
     expect(await envelope(duplicate)).toEqual({ status: 'error', code: 400, errors: { name: ['This field must be unique.'] } });
   });
 
+  it('a NUL character in a string is a 400 on its field, in a nested one too; in an unknown field it is ignored', async () => {
+    const response = await post({ name: 'a\u0000b', quantity: 1, price: 1, extra: '\u0000' });
+    expect(response.status).toBe(400);
+    expect((await envelope(response)).errors).toEqual({ name: ['Null characters are not allowed.'] });
+    expect(() => validate(z.object({ tags: z.array(z.string()) }), { tags: ['ok', 'x\u0000'] })).toThrow(ValidationError);
+    try {
+      validate(z.object({ tags: z.array(z.string()) }), { tags: ['ok', 'x\u0000'] });
+    } catch (error) {
+      expect((error as ValidationError).errors).toEqual({ 'tags.1': ['Null characters are not allowed.'] });
+    }
+  });
+
   it('unknown fields are ignored: not stored, not echoed', async () => {
     const response = await post({ name: 'a', quantity: 2, price: 1.5, is_admin: true });
     expect(response.status).toBe(201);

@@ -66,7 +66,29 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
 export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input, { error: messageFor });
   if (!result.success) throw new ValidationError(toFieldErrors(result.error));
+  // what the schema kept (unknown fields are dropped, ignored as ever): no string of it may hold a NUL, which
+  // PostgreSQL cannot store and no other database should
+  const nul = nullCharacterPaths(result.data);
+  if (nul.length > 0) {
+    const errors: FieldErrors = Object.create(null) as FieldErrors;
+    for (const key of nul) errors[key] = [NULL_CHARACTERS];
+    throw new ValidationError(errors);
+  }
   return result.data;
+}
+
+const NULL_CHARACTERS = 'Null characters are not allowed.';
+
+/** The dot paths of the strings holding U+0000 in a parsed value (`non_field_errors` for the value itself). */
+function nullCharacterPaths(value: unknown, path: string[] = [], found: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push(path.length > 0 ? path.join('.') : 'non_field_errors');
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => nullCharacterPaths(item, [...path, String(index)], found));
+  } else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) nullCharacterPaths(item, [...path, key], found);
+  }
+  return found;
 }
 
 /** A decimal with a fixed scale, accepted as a string or a number, normalised to a string (`"12.50"`). */

@@ -59,6 +59,15 @@ describe('JWT auth', () => {
     }
   });
 
+  it('a NUL character in the username or password is a 400 on that field, anonymously, never a 500', async () => {
+    const response = await app.request('/api/token', { method: 'POST', body: { username: 'al\u0000ice', password: `${PASSWORD}\u0000` } });
+    expect(response.status).toBe(400);
+    expect((await envelope(response)).errors).toEqual({
+      username: ['Null characters are not allowed.'],
+      password: ['Null characters are not allowed.'],
+    });
+  });
+
   it('no credentials on a protected route: 401', async () => {
     const response = await app.request('/api/v1/me');
     expect(response.status).toBe(401);
