@@ -131,6 +131,18 @@ describe('what a client could notice breaks a released version; additions do not
     expect(summary(compareDocuments(released, live))).toEqual(expected);
   });
 
+  it("an integer's column range stated where no bound was is compatible (nothing past it ever reached a row); another new bound breaks", () => {
+    const withStock = (stock: Schema) =>
+      documentOf({ ...base, write: object({ ...(base.write.properties as Record<string, Schema>), stock }) });
+    const released = withStock({ ...int, minimum: 0 });
+    expect(summary(compareDocuments(released, withStock({ ...int, minimum: 0, maximum: 2147483647 })))).toEqual([
+      'compatible: POST /api/v1/things request stock maximum none -> 2147483647',
+    ]);
+    expect(summary(compareDocuments(released, withStock({ ...int, minimum: 0, maximum: 1000 })))).toEqual([
+      'breaking: POST /api/v1/things request stock maximum none -> 1000',
+    ]);
+  });
+
   it('an endpoint removed', () => {
     const released = documentOf({ ...base, extraPath: true });
     expect(summary(compareDocuments(released, documentOf(base)))).toEqual(['breaking: GET /api/v1/other endpoint  removed']);

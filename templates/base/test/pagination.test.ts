@@ -72,6 +72,11 @@ describe('cursor pagination', () => {
     'garbage',
     encodeCursor({ createdAt: 1, id: 1 }, false).slice(0, -3) + '!!!',
     Buffer.from('{"t":"x","i":1,"r":0}').toString('base64url'),
+    // well-formed, but no row can be there: a time no database holds, an id past any id column
+    encodeCursor({ createdAt: Number.MAX_SAFE_INTEGER, id: 1 }, false),
+    encodeCursor({ createdAt: -8.64e15, id: 1 }, false),
+    encodeCursor({ createdAt: Date.now(), id: Number.MAX_SAFE_INTEGER }, false),
+    encodeCursor({ createdAt: Date.now(), id: 2147483648 }, false),
   ])('a malformed or tampered cursor (%s) is a 400', async (cursor) => {
     const response = await app.request(`/api/v1/probe/items?cursor=${encodeURIComponent(cursor)}`);
     expect(response.status).toBe(400);

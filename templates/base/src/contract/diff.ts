@@ -4,6 +4,8 @@
  * one no client can notice (a new endpoint, a new optional field) is compatible.
  */
 
+import { INT32_MAX, INT32_MIN } from '../core/bounds.js';
+
 type Schema = Record<string, unknown>;
 type Document = { paths?: Record<string, Record<string, Schema>>; components?: { schemas?: Record<string, Schema> } };
 
@@ -189,15 +191,19 @@ function compareRules(before: Schema, after: Schema, field: string, where: 'requ
       breaking: where === 'request' ? tighter : !tighter,
     });
   };
+  // an integer's bound stated where none was, at its column's own range: the database refused what lies past it all
+  // along (a 500, before the document said so), so no client that worked is refused now
+  const columnRange = (rule: string, was: unknown, is: unknown) =>
+    was === undefined && after.type === 'integer' && ((rule === 'maximum' && is === INT32_MAX) || (rule === 'minimum' && is === INT32_MIN));
   for (const rule of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'] as const) {
     const [was, is] = [oldRules[rule], newRules[rule]];
     if (was === is) continue;
-    report(rule, was, is, is !== undefined && (was === undefined || is < was));
+    report(rule, was, is, is !== undefined && (was === undefined || is < was) && !columnRange(rule, was, is));
   }
   for (const rule of ['minimum', 'exclusiveMinimum', 'minLength', 'minItems'] as const) {
     const [was, is] = [oldRules[rule], newRules[rule]];
     if (was === is) continue;
-    report(rule, was, is, is !== undefined && (was === undefined || is > was));
+    report(rule, was, is, is !== undefined && (was === undefined || is > was) && !columnRange(rule, was, is));
   }
   if (oldRules.enum || newRules.enum) {
     // no enum is "any value": a request may only take more values, a response may only send fewer

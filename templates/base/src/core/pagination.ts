@@ -1,5 +1,6 @@
 import { and, asc, desc, gt, gte, lt, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { isStorableId, isStorableTime } from './bounds.js';
 import { BadRequest } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -62,7 +63,8 @@ export function decodeCursor(text: string): { position: Position; reverse: boole
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (typeof value === 'object' && value !== null) {
       const { t, i, r } = value as Record<string, unknown>;
-      if (Number.isSafeInteger(t) && Number.isSafeInteger(i) && (r === 0 || r === 1)) {
+      // values, not only syntax: a time or an id no database can compare a column with is no position
+      if (isStorableTime(t) && isStorableId(i) && (r === 0 || r === 1)) {
         return { position: { createdAt: t as number, id: i as number }, reverse: r === 1 };
       }
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INT32_MAX, isStorableId } from './bounds.js';
 import { NotFound } from './errors.js';
 import {
   cursorQuery,
@@ -38,7 +39,9 @@ export interface ResourceSchemas<Row, Create extends z.ZodType, Update extends z
 }
 
 // documented as what it names: a positive integer (anything else is a 404, as a URL pattern `<int:pk>` answers)
-const idParams = z.object({ id: z.string().meta({ type: 'integer', minimum: 1, description: 'The id of the object' }) });
+const idParams = z.object({
+  id: z.string().meta({ type: 'integer', minimum: 1, maximum: INT32_MAX, description: 'The id of the object' }),
+});
 
 /** `order-items` -> `OrderItems`; the singular by the usual English endings (`categories` -> `Category`). */
 function operationNames(path: string): { plural: string; singular: string } {
@@ -60,10 +63,10 @@ function oneOf(singular: string): string {
   return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
 }
 
-/** `/products/abc` names no object: a 404, as a URL pattern `<int:pk>` would answer. */
+/** `/products/abc`, or an id past the id column's range, names no object: a 404, as a URL pattern `<int:pk>` would answer. */
 function idOf(params: { id: string }): number {
   const id = Number(params.id);
-  if (!/^\d+$/.test(params.id) || !Number.isSafeInteger(id) || id < 1) throw new NotFound();
+  if (!/^\d+$/.test(params.id) || !isStorableId(id)) throw new NotFound();
   return id;
 }
 

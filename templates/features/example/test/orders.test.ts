@@ -57,10 +57,21 @@ describe('orders', () => {
     expect((await envelope(response)).errors).toEqual({ quantity: ['Insufficient stock for this product.'] });
   });
 
-  it('an unknown product is an Invalid pk error', async () => {
-    const response = await order(alice, { product_id: 999999, quantity: 1, shipping_address: 'x' });
-    expect(response.status).toBe(400);
-    expect((await envelope(response)).errors).toEqual({ product_id: ['Invalid pk "999999" - object does not exist.'] });
+  it('an unknown product is an Invalid pk error, an id past any id column too', async () => {
+    for (const productId of [999999, 2147483648, Number.MAX_SAFE_INTEGER]) {
+      const response = await order(alice, { product_id: productId, quantity: 1, shipping_address: 'x' });
+      expect(response.status).toBe(400);
+      expect((await envelope(response)).errors).toEqual({ product_id: [`Invalid pk "${productId}" - object does not exist.`] });
+    }
+  });
+
+  it("deleting an order gives its stock back up to the column's maximum, never past it", async () => {
+    const productId = await newProduct(10);
+    const { id } = (await (await order(alice, { product_id: productId, quantity: 5, shipping_address: 'x' })).json()) as { id: number };
+    const patched = await app.request(`/api/v1/products/${productId}`, { method: 'PATCH', body: { stock: 2147483647 }, token: clerk });
+    expect(patched.status).toBe(200);
+    expect((await app.request(`/api/v1/orders/${id}`, { method: 'DELETE', token: alice })).status).toBe(204);
+    expect(await stockOf(productId)).toBe(2147483647);
   });
 
   it("a user sees only their own orders; another user's is a 404", async () => {

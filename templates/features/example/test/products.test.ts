@@ -99,6 +99,10 @@ describe('products', () => {
       price: ['A valid number is required.'],
       stock: ['Ensure this value is greater than or equal to 0.'],
     });
+    // an integer past its column's range is the client's mistake on every database
+    const beyond = await create({ name: 'Lamp', price: '1.00', stock: 2147483648 });
+    expect(beyond.status).toBe(400);
+    expect((await envelope(beyond)).errors).toEqual({ stock: ['Ensure this value is less than or equal to 2147483647.'] });
   });
 
   it('detail, partial update, delete, then 404', async () => {
@@ -114,6 +118,13 @@ describe('products', () => {
     expect(gone.status).toBe(404);
     expect(await envelope(gone)).toEqual({ status: 'error', code: 404, errors: { detail: 'Not found.' } });
     expect((await app.request('/api/v1/products/not-a-number')).status).toBe(404);
+    // past any id column: no object, on every database (never the database's out-of-range error)
+    for (const beyond of ['2147483648', '9007199254740993', '99999999999999999999']) {
+      const response = await app.request(`/api/v1/products/${beyond}`);
+      expect(response.status, beyond).toBe(404);
+      expect(await envelope(response)).toEqual({ status: 'error', code: 404, errors: { detail: 'Not found.' } });
+      expect((await app.request(`/api/v1/products/${beyond}`, { method: 'DELETE', token })).status).toBe(404);
+    }
   });
 
   it('v2 serves the same rows through its own read schema', async () => {

@@ -1,4 +1,5 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
+import { INT32_MAX, isStorableId } from '../../core/bounds.js';
 import { ValidationError } from '../../core/errors.js';
 import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorRequest } from '../../core/pagination.js';
 import type { Db } from '../../db/client.js';
@@ -108,7 +109,10 @@ async function lockAndFind(tx: Db, userId: number, id: number): Promise<OrderWit
 
 /** Decrements stock only if enough is left; throws the contract's field errors otherwise (rolling the transaction back). */
 async function take(tx: Db, productId: number, quantity: number): Promise<string> {
-  const [product] = await tx.select({ name: products.name }).from(products).where(eq(products.id, productId)).limit(1);
+  // an id past the id column's range is no product: asked of the database, PostgreSQL and MySQL would fail the query
+  const [product] = isStorableId(productId)
+    ? await tx.select({ name: products.name }).from(products).where(eq(products.id, productId)).limit(1)
+    : [];
   if (!product) throw ValidationError.field('product_id', `Invalid pk "${productId}" - object does not exist.`);
   const taken = await updateCount(
     tx,
@@ -120,6 +124,8 @@ async function take(tx: Db, productId: number, quantity: number): Promise<string
   return product.name;
 }
 
+/** Returns stock, up to the column's maximum: a stock set near it by hand never makes a delete fail. */
 async function giveBack(tx: Db, productId: number, quantity: number): Promise<void> {
-  await updateCount(tx, products, { stock: sql`${products.stock} + ${quantity}`, updatedAt: new Date() }, eq(products.id, productId));
+  const stock = sql`case when ${products.stock} > ${INT32_MAX - quantity} then ${INT32_MAX} else ${products.stock} + ${quantity} end`;
+  await updateCount(tx, products, { stock, updatedAt: new Date() }, eq(products.id, productId));
 }

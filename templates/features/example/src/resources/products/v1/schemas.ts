@@ -17,7 +17,7 @@ export const productWrite = z
   .object({
     name: z.string().trim().min(1).max(200),
     price: decimal({ places: 2, maxDigits: 10, min: 0 }),
-    stock: z.int().min(0),
+    stock: z.int32().min(0),
   })
   .transform((body) => ({
     name: body.name,
@@ -30,7 +30,7 @@ export const productPatch = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     price: decimal({ places: 2, maxDigits: 10, min: 0 }).optional(),
-    stock: z.int().min(0).optional(),
+    stock: z.int32().min(0).optional(),
   })
   .transform((body) => ({
     name: body.name,
