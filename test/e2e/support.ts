@@ -104,12 +104,19 @@ export async function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<
   throw new Error(`server did not start on ${url}:\n${output}`);
 }
 
-/** A client that sends half a request and waits: what must not hold a server's shutdown. */
-export async function openHalfSentRequest(url: string): Promise<Socket> {
+/**
+ * A client that sends half a request and waits: what must not hold a server's shutdown, nor make it exit 1. Half the
+ * headers, or (`body`) whole headers and 10 of the 100 bytes of body they announce.
+ */
+export async function openHalfSentRequest(url: string, part: 'headers' | 'body' = 'headers'): Promise<Socket> {
   const socket = connect(Number(new URL(url).port), '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.on('error', () => {}); // the server cuts it
-  socket.write('GET /api/v1/products HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  socket.write(
+    part === 'headers'
+      ? 'GET /api/v1/products HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+      : 'POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username"',
+  );
   return socket;
 }
 

@@ -52,8 +52,8 @@ logger.info({ url, env: config.env, ...(metricsServer ? { metrics: `port ${confi
  * SIGTERM: stop accepting, answer what is in flight (a new request on an open
  * connection gets a 503 with Retry-After), then close the database and Redis.
  * When the grace period ends, every connection still open is cut: one that
- * never delivered a complete request loses nothing (exit 0); a request still
- * running is lost (exit 1, and the log says how many).
+ * never delivered a complete request, its headers or its body, loses nothing
+ * (exit 0); a request still running is lost (exit 1, and the log says how many).
  */
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -62,7 +62,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   let exitCode = 0;
   const grace = setTimeout(() => {
-    const running = app.inFlight();
+    const running = app.running();
     if (running > 0) {
       exitCode = 1;
       logger.error({ requests: running }, 'requests still running at the end of the grace period; cutting them');

@@ -60,4 +60,35 @@ describe('shutdown', () => {
     expect(half.answered()).toBe('');
     await app.close();
   });
+
+  it('a body still arriving is in flight but not running: the grace period ends it without losing a request', async () => {
+    const app = await startTestApp({ registry: probeRegistry() });
+    const half = await open(app.url);
+    half.socket.write(
+      'POST /api/v1/probe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":',
+    );
+    await until(() => app.http.inFlight() === 1);
+    expect(app.http.inFlight()).toBe(1);
+    expect(app.http.running()).toBe(0);
+    const closed = app.http.close();
+    app.http.closeAllConnections();
+    await closed;
+    await half.closed;
+    await until(() => app.http.inFlight() === 0);
+    expect(app.http.inFlight()).toBe(0);
+    await app.close();
+  });
+
+  it('a request whose body has arrived is running until its answer has gone', async () => {
+    const app = await startTestApp({ registry: probeRegistry() });
+    const connection = await open(app.url);
+    connection.socket.write('GET /api/v1/probe/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await until(() => app.http.running() === 1);
+    expect(app.http.running()).toBe(1);
+    await until(() => connection.answered().includes('{"slow":true}'));
+    await until(() => app.http.running() === 0);
+    expect(app.http.running()).toBe(0);
+    connection.socket.end();
+    await app.close();
+  });
 });

@@ -59,18 +59,38 @@ export interface HttpApp {
   close(): Promise<void>;
   /** requests whose headers have arrived and whose response has not ended */
   inFlight(): number;
+  /** of those, the ones whose body has arrived whole: cutting one of these loses a request the client finished */
+  running(): number;
   /** ends every connection now: the end of the shutdown's grace period, for clients that never finish a request */
   closeAllConnections(): void;
 }
 
 /**
  * Shutdown state shared by an adapter's hooks: whether the app is draining,
- * and how many requests are in flight. A request that has not delivered its
- * headers is not one: cutting it at the end of the grace period loses nothing.
+ * and which requests are in flight. A request that has not delivered its
+ * headers is not one, and one whose body is still arriving is not running yet:
+ * cutting either at the end of the grace period loses nothing the client sent.
  */
 export class Lifecycle {
   draining = false;
-  inFlight = 0;
+  readonly #requests = new Set<IncomingMessage>();
+
+  /** A request from its headers until its response has ended (or its connection went). */
+  track(request: IncomingMessage, response: ServerResponse): void {
+    this.#requests.add(request);
+    response.once('close', () => this.#requests.delete(request));
+  }
+
+  get inFlight(): number {
+    return this.#requests.size;
+  }
+
+  /** Those whose body has arrived whole (`complete`: at once for a request without one). */
+  get running(): number {
+    let count = 0;
+    for (const request of this.#requests) if (request.complete) count += 1;
+    return count;
+  }
 }
 
 /**

@@ -86,8 +86,7 @@ export function createHttpApp(
     // no route serves OPTIONS (a CORS preflight is answered above): the 405 of any other method, where Express's
     // router would answer 200 with an Allow list of its own
     if (request.method === 'OPTIONS') return void sendError(unmatched(request.method, request.path), response);
-    lifecycle.inFlight += 1;
-    response.once('close', () => (lifecycle.inFlight -= 1));
+    lifecycle.track(request, response);
     // no listener at all when the completion line would not be logged: one closure less on every request
     if (logger.isLevelEnabled('info')) {
       response.on('finish', () =>
@@ -184,6 +183,7 @@ export function createHttpApp(
       return closing;
     },
     inFlight: () => lifecycle.inFlight,
+    running: () => lifecycle.running,
     closeAllConnections: () => server?.closeAllConnections(),
   };
 }

@@ -99,8 +99,7 @@ export function createHttpApp(
     // an early answer comes before routing on every framework: no route pattern
     observeResponse(options, request.raw, reply.raw, () => (early ? undefined : request.routeOptions.url));
     if (early) return void send(reply, early);
-    lifecycle.inFlight += 1;
-    reply.raw.once('close', () => (lifecycle.inFlight -= 1));
+    lifecycle.track(request.raw, reply.raw);
     done();
   });
 
@@ -186,6 +185,7 @@ export function createHttpApp(
       return drainServer(app.server, () => app.close());
     },
     inFlight: () => lifecycle.inFlight,
+    running: () => lifecycle.running,
     closeAllConnections: () => app.server.closeAllConnections(),
   };
 }

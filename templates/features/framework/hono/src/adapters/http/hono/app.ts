@@ -71,8 +71,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     const fixed = answerHeaders(options, incoming);
     c.set('answerHeaders', fixed);
     for (const [name, value] of Object.entries(fixed)) c.header(name, value);
-    lifecycle.inFlight += 1;
-    c.env.outgoing.once('close', () => (lifecycle.inFlight -= 1));
+    lifecycle.track(incoming, c.env.outgoing);
     await next();
     // the route that answered, for the metrics: the handler Hono ran last, unless that was a middleware for every
     // path (a 404); a native route for all methods (app.all) has its own path
@@ -199,6 +198,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
       return closing;
     },
     inFlight: () => lifecycle.inFlight,
+    running: () => lifecycle.running,
     closeAllConnections: () => server?.closeAllConnections(),
   };
 }
