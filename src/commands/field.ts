@@ -14,7 +14,7 @@ import { UsageError } from '../errors.js';
 import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type Manifest } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
 import { fieldCode } from '../resource/field-code.js';
-import { parseFields, type Field } from '../resource/fields.js';
+import { assertIdentifiersFit, parseFields, type Field } from '../resource/fields.js';
 import { resourceNames, type ResourceNames } from '../resource/names.js';
 import { addFieldTo, readKeys, removeFieldFrom, renameFieldIn, versionSchemas, writeKeys, writtenProp, type VersionSchemas } from '../resource/schema-edit.js';
 import { columnMayBeOmitted, columnOf, ensureColumn, tableColumns } from '../resource/table-edit.js';
@@ -99,6 +99,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
         `add-field ${field!.name}: a new column needs a value for the rows that exist already; make it optional (${field!.name}:${field!.type}?) or give it a default (:default=...).`,
       );
     }
+    if (column === undefined && field!.unique) assertIdentifiersFit([`${names.table}_${field!.name}_unique`]);
     addFieldTo(schemas, code);
     if (code.write.includes('decimal(')) ensureNamedImport(schemas.file, 'decimal', '../../../core/validation.js');
     if (column === undefined) {

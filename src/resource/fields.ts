@@ -44,6 +44,16 @@ export interface Field {
 
 /** Fields every resource has already, or that access rules add. */
 const RESERVED_FIELDS = new Set(['id', 'created_at', 'updated_at', 'user_id']);
+/** PostgreSQL keeps 63 characters of a name (MySQL 64) and drops the rest: columns, indexes and constraints must fit. */
+const MAX_IDENTIFIER = 63;
+
+/** Refuses a name drizzle would give an index or constraint that PostgreSQL would cut short or MySQL refuse. */
+export function assertIdentifiersFit(identifiers: readonly string[]): void {
+  const long = identifiers.find((identifier) => identifier.length > MAX_IDENTIFIER);
+  if (long) {
+    throw new UsageError(`The database name ${long} would be ${long.length} characters, over the ${MAX_IDENTIFIER} PostgreSQL and MySQL keep; use a shorter resource or field name.`);
+  }
+}
 
 // Limits that hold on every database. MySQL: a row's VARCHARs share 65,535 bytes (4 a character in utf8mb4), an
 // index key is at most 3,072 bytes, and TEXT holds 65,535 bytes.
@@ -89,6 +99,10 @@ function parseField(part: string): Field {
   }
   if (RESERVED_FIELDS.has(name)) {
     throw new UsageError(`${where}: "${name}" is set by the generated code itself (${[...RESERVED_FIELDS].join(', ')} are reserved).`);
+  }
+  // two long names that share their first 63 characters would be one column on PostgreSQL (and none on MySQL)
+  if (name.length > MAX_IDENTIFIER) {
+    throw new UsageError(`${where}: the name is ${name.length} characters, over the ${MAX_IDENTIFIER} a PostgreSQL column keeps; shorten it.`);
   }
   if (!rawType) throw new UsageError(`${where} has no type: write name:type, with type one of ${FIELD_TYPES.join(', ')}.`);
   const optional = rawType.endsWith('?');

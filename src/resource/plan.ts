@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { TEMPLATES_DIR } from '../plan/build.js';
 import { readTemplateDir, renderTemplate } from '../plan/render.js';
 import { manifestWith, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind, type Manifest } from '../project/manifest.js';
-import type { Field } from './fields.js';
+import { assertIdentifiersFit, type Field } from './fields.js';
 import { resourceNames, type ResourceNames } from './names.js';
 import { resourceView, type RefTarget } from './view.js';
 
@@ -87,9 +87,6 @@ export async function planNewResource(
   return { changes, version, deprecated: registryDeprecated(registry).includes(version), access, pagination: record.pagination };
 }
 
-// PostgreSQL keeps 63 characters of a name (MySQL 64) and drops the rest: a migration's constraint names must fit.
-const MAX_IDENTIFIER = 63;
-
 /** The names drizzle gives this table's index and constraints, each within the databases' limit. */
 function checkIdentifierLengths(names: ResourceNames, fields: readonly Field[], refs: ReadonlyMap<string, RefTarget>, owner: boolean): void {
   const identifiers = [
@@ -98,11 +95,9 @@ function checkIdentifierLengths(names: ResourceNames, fields: readonly Field[], 
     ...fields.filter((field) => field.unique).map((field) => `${names.table}_${field.name}_unique`),
     ...fields.filter((field) => field.type === 'ref').map((field) => `${names.table}_${field.name}_${refs.get(field.name)!.sqlTable}_id_fk`),
   ];
-  const long = identifiers.find((identifier) => identifier.length > MAX_IDENTIFIER);
-  if (long) {
-    throw new UsageError(`The database name ${long} would be ${long.length} characters, over the ${MAX_IDENTIFIER} PostgreSQL and MySQL keep; use a shorter resource or field name.`);
-  }
+  assertIdentifiersFit(identifiers);
 }
+
 
 /**
  * An exported table of the table index's modules that already bears the resource's constant name or SQL name.

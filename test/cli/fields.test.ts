@@ -33,6 +33,7 @@ describe('field commands refuse bad input: one line, exit 2, nothing written', (
     [[], ['add-field', 'products', 'maker_id:ref(products)?'], 'a ref column is not added to an existing resource by this command'],
     [[], ['add-field', 'products', 'stock:int?', '--version', 'v2'], "add-field: v2's products has a field stock already; to change its definition, remove-field it"],
     [[], ['add-field', 'products', 'name:string', '--version', 'v1'], "add-field: v1's products has a field name already"],
+    [[], ['add-field', 'products', `${'x'.repeat(55)}:string:unique:default=ab`, '--version', 'v2'], `The database name products_${'x'.repeat(55)}_unique would be 71 characters, over the 63`],
     [[], ['add-field', 'products', 'size:int?', '--version', 'v9'], 'Unknown version v9: the registry serves v1, v2'],
     [[], ['add-field', 'products', 'size:int?', '--version', 'V2'], '--version V2: versions are written v2'],
     [[], ['remove-field', 'products', 'stock'], "required option '--version <version>' not specified"],

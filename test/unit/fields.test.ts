@@ -45,6 +45,8 @@ describe('parseFields', () => {
     ['a:string:maxLength=4000,b:string:maxLength=4000,c:string:maxLength=4000,d:string:maxLength=1', 'more than one MySQL row holds'],
     ['t:text:maxLength=20000', 'from 1 to 16000'],
     ['p:ref(products):unique', 'ref takes no rules'],
+    [`${'a'.repeat(64)}:string`, 'the name is 64 characters, over the 63 a PostgreSQL column keeps'],
+    [`${'long_'.repeat(13)}one:int?,${'long_'.repeat(13)}two:int?`, 'the name is 68 characters'],
   ])('refuses %j', (spec, message) => {
     expect(() => parseFields(spec)).toThrow(message);
   });
