@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig as loadConfigFrom } from '../src/config.js';
+import { ConfigError, EnvSchema, loadConfig as loadConfigFrom } from '../src/config.js';
 import { REQUIRED_ENV } from './support/database.js';
 
 // the project's database may require settings (a server URL); every case starts from them
@@ -51,6 +52,26 @@ describe('config', () => {
     ]);
     expect(problemsOf({ PUBLIC_URL: 'api.example.com' })[0]).toMatch(/^PUBLIC_URL: /);
     expect(loadConfig({ HSTS: 'true' }).hsts).toBe(true);
+  });
+
+  it('a bad variable does not hide the problems the others make together', () => {
+    const problems = problemsOf({ PORT: 'eighty', METRICS: 'true' });
+    expect(problems.find((line) => line.startsWith('PORT:'))).toBeDefined();
+    expect(problems.find((line) => line.startsWith('METRICS_TOKEN:'))).toBeDefined();
+    expect(problems).toHaveLength(2);
+  });
+
+  it('PUBLIC_URL is an http or https origin, never another scheme links would carry', () => {
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', 'ftp://api.example.com']) {
+      expect(problemsOf({ PUBLIC_URL: url }), url).toEqual([expect.stringMatching(/^PUBLIC_URL: /)]);
+    }
+    expect(loadConfig({ PUBLIC_URL: 'https://api.example.com' }).publicUrl).toBe('https://api.example.com');
+  });
+
+  it('.env.example names every setting the app reads', () => {
+    const example = readFileSync('.env.example', 'utf8');
+    const named = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]));
+    expect(Object.keys(EnvSchema.shape).filter((key) => !named.has(key))).toEqual([]);
   });
 
   it('names every bad variable, one line each', () => {
