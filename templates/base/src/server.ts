@@ -44,7 +44,7 @@ const url = await app.listen(config.port, config.host);
 // METRICS_PORT: /metrics on a port of its own, never on the API's
 const metricsServer =
   metrics.registry && config.metrics.port !== undefined
-    ? await startMetricsServer(metrics.registry, config.metrics.port, config.host, config.metrics.token)
+    ? await startMetricsServer(metrics.registry, config.metrics.port, config.host, { token: config.metrics.token, hsts: config.hsts })
     : undefined;
 logger.info({ url, env: config.env, ...(metricsServer ? { metrics: `port ${config.metrics.port}` } : {}) }, 'listening');
 

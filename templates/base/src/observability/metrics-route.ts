@@ -1,9 +1,11 @@
 // Where Prometheus scrapes: GET /metrics on the API port behind METRICS_TOKEN (a
 // bearer token compared in constant time), or, with METRICS_PORT, a server of
 // its own on that port that answers nothing else, for a port that is never public.
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { NotAuthenticated, NotFound, toErrorResponse } from '../core/errors.js';
+import { MethodNotAllowed, NotAuthenticated, NotFound, toErrorResponse } from '../core/errors.js';
+import { requestIdFrom, writeAnswer } from '../core/http.js';
+import { securityHeaders } from '../core/security.js';
 import { defineRoute, HttpResult, type MountedRoute } from '../core/routes.js';
 import type { Registry } from 'prom-client';
 
@@ -32,27 +34,36 @@ export function metricsRoute(registry: Registry, token: string): MountedRoute {
 }
 
 /**
- * A server of its own on METRICS_PORT: GET /metrics (with METRICS_TOKEN set, only with it), and a 404 in the envelope
- * for anything else. It listens on the API's HOST: keep the port off the public network, or set the token.
+ * A server of its own on METRICS_PORT: GET /metrics (with METRICS_TOKEN set, only with it); another method there is
+ * a 405, any other path a 404, in the envelope. Its answers carry the request id and security headers the API's do.
+ * It listens on the API's HOST: keep the port off the public network, or set the token.
  */
-export async function startMetricsServer(registry: Registry, port: number, host: string, token?: string): Promise<Server> {
+export async function startMetricsServer(
+  registry: Registry,
+  port: number,
+  host: string,
+  options: { token?: string; hsts?: boolean } = {},
+): Promise<Server> {
+  const security = securityHeaders({ hsts: options.hsts ?? false });
   const server = createServer((request, response) => {
+    const headers = { ...security, 'X-Request-Id': requestIdFrom(request.headers['x-request-id'], randomUUID) };
+    const fail = (error: Error, extra: Record<string, string> = {}) => {
+      const answer = toErrorResponse(error);
+      writeAnswer(response, { ...answer, headers: { ...headers, ...answer.headers, ...extra } });
+    };
     void (async () => {
-      if (token !== undefined && !sameToken(request.headers.authorization, token)) {
-        const { status, body } = toErrorResponse(new NotAuthenticated('The metrics token is missing or wrong.'));
-        response
-          .writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'WWW-Authenticate': 'Bearer realm="metrics"' })
-          .end(JSON.stringify(body));
-        return;
+      if (options.token !== undefined && !sameToken(request.headers.authorization, options.token)) {
+        return fail(new NotAuthenticated('The metrics token is missing or wrong.'), { 'WWW-Authenticate': 'Bearer realm="metrics"' });
       }
-      if (request.method === 'GET' && request.url?.split('?')[0] === '/metrics') {
-        const body = await registry.metrics();
-        response.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' }).end(body);
-        return;
-      }
-      const { status, body } = toErrorResponse(new NotFound());
-      response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-    })().catch(() => response.writeHead(500).end());
+      if (request.url?.split('?')[0] !== '/metrics') return fail(new NotFound());
+      if (request.method !== 'GET' && request.method !== 'HEAD') return fail(new MethodNotAllowed(request.method ?? '', ['GET', 'HEAD']));
+      const body = await registry.metrics();
+      writeAnswer(response, {
+        status: 200,
+        headers: { ...headers, 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
+        body,
+      });
+    })().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   return server;
