@@ -39,14 +39,15 @@ describe('requests as every framework reads them', () => {
     ],
     [
       'two Host headers',
-      'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example',
+      'GET /api/v1/probe/version HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example',
       'Invalid Host header: this API does not answer to that host.',
     ],
     [
       'a Host a URL refuses',
-      'GET /health/live HTTP/1.1\r\nHost: localhost:99999',
+      'GET /api/v1/probe/version HTTP/1.1\r\nHost: localhost:99999',
       'Invalid Host header: this API does not answer to that host.',
     ],
+    ['no Host header at all', 'GET /api/v1/probe/version HTTP/1.1', 'Missing Host header: an HTTP/1.1 request must name the host.'],
     [
       'an absolute-form target',
       'GET http://evil.example/api/v1/probe/version HTTP/1.1\r\nHost: 127.0.0.1',
@@ -58,6 +59,18 @@ describe('requests as every framework reads them', () => {
     expect(JSON.parse(answer.body)).toEqual({ status: 'error', code: 400, errors: { detail } });
     expect(answer.headers['x-request-id']).toBeTruthy();
     expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it.each([
+    ['no Host header', 'GET /health/live HTTP/1.1'],
+    ['an empty Host', 'GET /health/live HTTP/1.1\r\nHost: '],
+    ['a Host a URL refuses', 'GET /health/live HTTP/1.1\r\nHost: localhost:99999'],
+    ['two Host headers', 'GET /health/live/ HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example'],
+    ['HTTP/1.0 without a Host', 'GET /health/live HTTP/1.0'],
+  ])('health checks answer whatever the Host: %s', async (_name, head) => {
+    const answer = await send(`${head}\r\nConnection: close\r\n\r\n`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-request-id']).toBeTruthy();
   });
 
   it('OPTIONS is a method no route serves: 405 with the methods that are', async () => {

@@ -130,12 +130,35 @@ export function answerHeaders(
 export function earlyAnswer(
   options: Pick<HttpAppOptions, 'cors'>,
   lifecycle: Lifecycle,
-  request: Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'rawHeaders'>,
+  request: Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'rawHeaders' | 'httpVersion'>,
 ): RawResponse | null {
   if (lifecycle.draining) return SHUTTING_DOWN;
-  const problem = targetProblem(request.url ?? '/') ?? hostProblem(request.headers.host, request.rawHeaders);
-  if (problem) return toErrorResponse(new BadRequest(problem));
+  const target = targetProblem(request.url ?? '/');
+  if (target) return toErrorResponse(new BadRequest(target));
+  if (isHealthCheck(request.url ?? '/')) readHostAsLocal(request);
+  const host = hostProblem(request.headers.host, request.rawHeaders, request.httpVersion);
+  if (host) return toErrorResponse(new BadRequest(host));
   return options.cors?.preflight(request.method ?? 'GET', request.headers) ?? null;
+}
+
+const HEALTH_CHECKS = new Set(['/health/live', '/health/ready']);
+
+/** `/health/live` and `/health/ready` (a trailing slash too): the paths a load balancer or container probe calls. */
+function isHealthCheck(target: string): boolean {
+  const path = target.split('?')[0]!;
+  return HEALTH_CHECKS.has(path.endsWith('/') ? path.slice(0, -1) : path);
+}
+
+/**
+ * Health checks answer whatever the Host (§8): probes address an instance by its IP, some with an empty, odd or no
+ * Host at all. A Host no URL can be made of is read as `localhost` before any framework builds a URL of it.
+ */
+function readHostAsLocal(request: Pick<IncomingMessage, 'headers' | 'rawHeaders' | 'httpVersion'>): void {
+  if (hostProblem(request.headers.host, request.rawHeaders, request.httpVersion) === undefined) return;
+  request.headers.host = 'localhost';
+  const raw = request.rawHeaders;
+  for (let index = raw.length - 2; index >= 0; index -= 2) if (raw[index]!.toLowerCase() === 'host') raw.splice(index, 2);
+  raw.push('Host', 'localhost');
 }
 
 /** What is wrong with a request target no route could be matched on, if anything. */
@@ -156,11 +179,15 @@ export function targetProblem(target: string): string | undefined {
   return undefined;
 }
 
-/** A Host header must be one host name or address and an optional port; none at all is for ALLOWED_HOSTS to judge. */
+/**
+ * A Host header must be one host name or address and an optional port. HTTP/1.1 requires one (the server lets a
+ * request without it through, to answer it here, in the envelope); an HTTP/1.0 request may have none, for
+ * ALLOWED_HOSTS to judge.
+ */
 export const HOST_SYNTAX = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/;
 
-function hostProblem(host: string | undefined, rawHeaders: string[]): string | undefined {
-  if (host === undefined) return undefined;
+function hostProblem(host: string | undefined, rawHeaders: string[], httpVersion: string): string | undefined {
+  if (host === undefined) return httpVersion === '1.0' ? undefined : 'Missing Host header: an HTTP/1.1 request must name the host.';
   const problem = 'Invalid Host header: this API does not answer to that host.';
   if (!HOST_SYNTAX.test(host)) return problem;
   // Node keeps the first of two Host headers; RFC 9112 §3.2 wants the request refused, as a proxy may have read the other

@@ -161,7 +161,8 @@ export function createHttpApp(
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         // the server made here rather than by app.listen(): the tracing wraps its request listener before it listens
-        const http = createServer(app);
+        // a request without a Host header reaches earlyAnswer, which answers it in the envelope (Node's is bare)
+        const http = createServer({ requireHostHeader: false }, app);
         server = http;
         options.tracing.instrument(http);
         http.once('error', reject);

@@ -78,6 +78,8 @@ export function createHttpApp(
     },
     // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
     clientErrorHandler: (error, socket) => answerClientError(error, socket, options.securityHeaders, randomUUID()),
+    // a request without a Host header reaches earlyAnswer, which answers it in the envelope (Node's is bare)
+    http: { requireHostHeader: false },
     forceCloseConnections: 'idle',
     // a request arriving while it shuts down is answered by the onRequest hook below, in the envelope
     return503OnClosing: false,
@@ -95,6 +97,7 @@ export function createHttpApp(
       url: request.url,
       headers: request.headers,
       rawHeaders: request.raw.rawHeaders,
+      httpVersion: request.raw.httpVersion,
     });
     // an early answer comes before routing on every framework: no route pattern
     observeResponse(options, request.raw, reply.raw, () => (early ? undefined : request.routeOptions.url));

@@ -176,7 +176,8 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     hono: app,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        const http = createServer(handle);
+        // a request without a Host header reaches earlyAnswer, which answers it in the envelope (Node's is bare)
+        const http = createServer({ requireHostHeader: false }, handle);
         options.tracing.instrument(http);
         server = http;
         http.once('error', reject);
