@@ -135,6 +135,18 @@ function routes(): CorpusEntry[] {
     entry('list products, garbage cursor', call('GET', '/api/v1/products?cursor=%%%')),
     entry('list products, unknown parameter', call('GET', '/api/v1/products?colour=red')),
     entry('list products, __proto__ parameter', call('GET', '/api/v1/products?__proto__=1&constructor=2')),
+    // bounds every database holds: a cursor at the edge of time and ids, ids and integers past 32 bits, NUL
+    ...[
+      { t: Number.MAX_SAFE_INTEGER, i: 1, r: 0 },
+      { t: 1, i: Number.MAX_SAFE_INTEGER, r: 0 },
+      { t: Date.UTC(2026, 0, 1), i: 2147483648, r: 1 },
+    ].map((cursor) => entry(`list products, maxed cursor ${JSON.stringify(cursor)}`, call('GET', `/api/v1/products?cursor=${Buffer.from(JSON.stringify(cursor)).toString('base64url')}`))),
+    ...['2147483647', '2147483648', '9007199254740993'].map((id) => entry(`product detail ${id}`, call('GET', `/api/v1/products/${id}`))),
+    entry('create product, stock past 32 bits', send('POST', '/api/v1/products', { ...product, name: 'Vast', stock: 2147483648 }, { auth: 'staff' })),
+    entry('create product, stock at the 32-bit maximum', send('POST', '/api/v1/products', { ...product, name: 'Vast', stock: 2147483647 }, { auth: 'staff' })),
+    entry('create product, NUL in the name', send('POST', '/api/v1/products', { ...product, name: 'nul\u0000byte' }, { auth: 'staff' })),
+    entry('create product, a lone surrogate in the name', send('POST', '/api/v1/products', { ...product, name: 'half \ud800 pair' }, { auth: 'staff' })),
+    entry('order, product id past 32 bits', send('POST', '/api/v1/orders', { product_id: 2147483648, quantity: 1, shipping_address: 'x' }, { auth: 'user' })),
     entry('product detail', call('GET', '/api/v1/products/1')),
     entry('product detail under v2', call('GET', '/api/v2/products/1')),
   );
