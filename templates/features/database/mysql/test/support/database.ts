@@ -40,3 +40,19 @@ export async function createProbeTable(database: Database): Promise<void> {
   );
   await database.db.execute(sql`CREATE INDEX probe_items_created_at_id_idx ON probe_items (created_at, id)`);
 }
+
+/**
+ * Another session holding the lock a write to probe_items needs, as a migration or a stuck transaction would; the
+ * function it returns lets go.
+ */
+export async function holdWriteLock(databaseUrl: string): Promise<() => Promise<void>> {
+  const holder = await mysql.createConnection({ uri: databaseUrl });
+  await holder.query('LOCK TABLES probe_items WRITE');
+  return async () => {
+    await holder.query('UNLOCK TABLES');
+    await holder.end();
+  };
+}
+
+/** The smallest DATABASE_TIMEOUT_MS this database bounds a lock wait by (lock_wait_timeout takes whole seconds). */
+export const LOCK_TIMEOUT_MS = 1000;

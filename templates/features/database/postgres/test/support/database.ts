@@ -49,3 +49,21 @@ export async function createProbeTable(database: Database): Promise<void> {
   );
   await database.db.execute(sql`CREATE INDEX probe_items_created_at_id_idx ON probe_items (created_at, id)`);
 }
+
+/**
+ * Another session holding the lock a write to probe_items needs, as a migration or a stuck transaction would; the
+ * function it returns lets go.
+ */
+export async function holdWriteLock(databaseUrl: string): Promise<() => Promise<void>> {
+  const holder = new pg.Client({ connectionString: databaseUrl });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('LOCK TABLE probe_items IN ACCESS EXCLUSIVE MODE');
+  return async () => {
+    await holder.query('ROLLBACK');
+    await holder.end();
+  };
+}
+
+/** The smallest DATABASE_TIMEOUT_MS this database bounds a lock wait by (lock_timeout takes milliseconds). */
+export const LOCK_TIMEOUT_MS = 500;

@@ -1,3 +1,4 @@
+import Sqlite from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,3 +24,19 @@ export async function createProbeTable(database: Database): Promise<void> {
   );
   database.db.run(sql`CREATE INDEX probe_items_created_at_id_idx ON probe_items (created_at, id)`);
 }
+
+/**
+ * Another process holding SQLite's write lock, as a migration, a backup or a script would; the function it returns
+ * lets go.
+ */
+export async function holdWriteLock(databaseUrl: string): Promise<() => Promise<void>> {
+  const holder = new Sqlite(databaseUrl);
+  holder.exec('BEGIN IMMEDIATE');
+  return async () => {
+    holder.exec('ROLLBACK');
+    holder.close();
+  };
+}
+
+/** The smallest DATABASE_TIMEOUT_MS this database bounds a lock wait by (the retry loop counts milliseconds). */
+export const LOCK_TIMEOUT_MS = 300;
