@@ -160,8 +160,9 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
     actions: actions.map((action) => ({ kind: action.kind, path: action.path, ...(action.kind === 'moved' ? { from: action.from } : {}) })),
     manifest: nextManifest(manifest, theirs.manifest, from, to),
   };
+  // kept until the upgrade is done: a conflict, or a migration drizzle-kit could not make, is finished by --continue
+  await writeState(root, state);
   if (state.conflicts.length > 0) {
-    await writeState(root, state);
     ui.note(reportLines({ from, to, actions, newSettings, steps: state.steps, migration: [] }).join('\n'), `Upgrade ${from} -> ${to}: ${plural(state.conflicts.length, 'conflict')} to resolve`);
     throw new ConflictsError(
       [
