@@ -44,6 +44,8 @@ describe('operations', () => {
     const script = await init.text();
     expect(script).toContain('SwaggerUIBundle(');
     expect(script).toContain('"url":"/api/v1/openapi.json"');
+    // nothing leaves for another site: no validator badge
+    expect(script).toContain('validatorUrl: null,');
   });
   it('sends no CORS headers unless CORS_ORIGINS allows the origin', async () => {
     const response = await app.request('/health/live', { headers: { Origin: 'https://app.example' } });

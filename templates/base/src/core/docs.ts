@@ -66,6 +66,8 @@ window.addEventListener('load', function () {
     dom_id: '#swagger-ui',
     deepLinking: true,
     tryItOutEnabled: false,
+    // no validator badge: it would send the document's URL to validator.swagger.io (and the CSP would block it)
+    validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: 'StandaloneLayout',
   });
