@@ -40,7 +40,7 @@ const CASES: { name: string; edits: Edit[]; named?: RegExp[] }[] = [
 
 const COMPATIBLE: Edit[] = [
   // a new optional request field, and v2 gains an endpoint of its own
-  { file: 'src/resources/products/v1/schemas.ts', from: '  stock: z.int().min(0),\n', to: '  stock: z.int().min(0),\n  note: z.string().optional(),\n' },
+  { file: 'src/resources/products/v1/schemas.ts', from: '  stock: z.int32().min(0),\n', to: '  stock: z.int32().min(0),\n  note: z.string().optional(),\n' },
   { file: 'src/api/versions.ts', from: "import type { VersionRegistry }", to: "import { defineRoute } from '../core/routes.js';\nimport type { VersionRegistry }" },
   {
     file: 'src/api/versions.ts',

@@ -140,7 +140,7 @@ function routes(): CorpusEntry[] {
       { t: Number.MAX_SAFE_INTEGER, i: 1, r: 0 },
       { t: 1, i: Number.MAX_SAFE_INTEGER, r: 0 },
       { t: Date.UTC(2026, 0, 1), i: 2147483648, r: 1 },
-    ].map((cursor) => entry(`list products, maxed cursor ${JSON.stringify(cursor)}`, call('GET', `/api/v1/products?cursor=${Buffer.from(JSON.stringify(cursor)).toString('base64url')}`))),
+    ].map((cursor, index) => entry(`list products, maxed cursor ${index + 1}`, call('GET', `/api/v1/products?cursor=${Buffer.from(JSON.stringify(cursor)).toString('base64url')}`))),
     ...['2147483647', '2147483648', '9007199254740993'].map((id) => entry(`product detail ${id}`, call('GET', `/api/v1/products/${id}`))),
     entry('create product, stock past 32 bits', send('POST', '/api/v1/products', { ...product, name: 'Vast', stock: 2147483648 }, { auth: 'staff' })),
     entry('create product, stock at the 32-bit maximum', send('POST', '/api/v1/products', { ...product, name: 'Vast', stock: 2147483647 }, { auth: 'staff' })),
