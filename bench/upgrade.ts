@@ -10,37 +10,20 @@ import { appendFile, cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generatorFor } from '../src/upgrade/releases.js';
+import { GROW, makeOldProject } from '../test/cli/old-project.js';
 
 const { values } = parseArgs({ options: { deps: { type: 'string' }, runs: { type: 'string', default: '5' } } });
-const ROOT = path.resolve(import.meta.dirname, '..');
-const BIN = path.join(ROOT, 'bin/create-prod-api.js');
+const BIN = path.resolve(import.meta.dirname, '../bin/create-prod-api.js');
 const RUNS = Number(values.runs);
 const TARGET_MS = 15_000;
-const GROW = [
-  ['add-resource', 'category', '--fields', 'name:string:unique,slug:string:maxLength=80'],
-  ['add-version', 'v3', '--deprecate', 'v1', '--sunset', '2099-12-31'],
-  ['add-field', 'products', 'discount:decimal?:max=100', '--version', 'v3'],
-  ['rename-field', 'products', 'name', 'title', '--version', 'v3'],
-  ['remove-field', 'products', 'stock', '--version', 'v3'],
-  ['add-resource', 'review', '--fields', 'category_id:ref(categories),rating:int:min=1:max=5', '--access', 'owner'],
-];
-const env = { ...process.env, CI: 'true', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' };
-const run = (file: string, args: string[], cwd: string) => execFileSync(file, args, { cwd, env, encoding: 'utf8' });
+// the upgrade tests' project (every kind of command), and one more resource that refers to another
+const COMMANDS = [...GROW, ['add-resource', 'review', '--fields', 'category_id:ref(categories),rating:int:min=1:max=5', '--access', 'owner']];
+const run = (file: string, args: string[], cwd: string) => execFileSync(file, args, { cwd, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
 
-const oldBin = await generatorFor('0.1.0', ROOT, (message) => console.log(message));
-const template = await (async () => {
-  const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-bench-upgrade-'));
-  run(process.execPath, [oldBin, 'shop', '--yes', '--no-install', '--no-git'], parent);
-  const dir = path.join(parent, 'shop');
-  for (const args of GROW) run(process.execPath, [oldBin, ...args], dir);
-  run('git', ['init', '-q', '-b', 'main'], dir);
-  run('git', ['add', '-A'], dir);
-  run('git', ['commit', '-qm', 'made by 0.1.0'], dir);
-  // the copies link node_modules in, and .gitignore's `node_modules/` names a folder, not a link
-  await appendFile(path.join(dir, '.git/info/exclude'), 'node_modules\n');
-  return dir;
-})();
+// 0.1.0 is built from this clone's history first, if it is not already (.releases/0.1.0): never timed
+const template = await makeOldProject({ grow: COMMANDS });
+// the copies link node_modules in, and .gitignore's `node_modules/` names a folder, not a link
+await appendFile(path.join(template, '.git/info/exclude'), 'node_modules\n');
 
 async function timeOne(withDeps: boolean): Promise<number> {
   const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'cpa-bench-upgrade-run-')), 'shop');
@@ -57,7 +40,7 @@ async function timeOne(withDeps: boolean): Promise<number> {
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-console.log(`upgrade 0.1.0 -> this version of a default project grown by ${GROW.length} commands, median of ${RUNS} (target < ${seconds(TARGET_MS)})`);
+console.log(`upgrade 0.1.0 -> this version of a default project grown by ${COMMANDS.length} commands, median of ${RUNS} (target < ${seconds(TARGET_MS)})`);
 const sides = values.deps ? [false, true] : [false];
 const times = new Map<boolean, number[]>(sides.map((side) => [side, []]));
 for (let index = 0; index < RUNS; index++) for (const side of sides) times.get(side)!.push(await timeOne(side));
