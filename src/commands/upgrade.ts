@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import semver from 'semver';
 import { CancelledError, ConflictsError, StepFailedError, UsageError } from '../errors.js';
 import { MANIFEST_FILE, manifestJson, readManifest, sha256, type LogEntry, type Manifest } from '../project/manifest.js';
-import { generateMigration } from '../steps/migration.js';
+import { generateMigration, type MigrationResult } from '../steps/migration.js';
 import { createUi, type Ui } from '../ui.js';
 import { now } from '../util/clock.js';
 import { interruptible } from '../util/interrupt.js';
@@ -50,6 +50,16 @@ export async function runUpgrade(root: string, flags: UpgradeFlags, output?: Wri
   return upgrade(root, manifest, flags, ui);
 }
 
+/**
+ * How this generator is run in the project, for the commands a message names: `npx create-prod-api` when it is the
+ * project's own installed copy, else its bin by path (a clone: the package is not on the registry).
+ */
+function self(root: string): string {
+  const own = generatorRoot();
+  if (own.startsWith(path.join(root, 'node_modules') + path.sep)) return 'npx create-prod-api';
+  return `node ${path.relative(root, path.join(own, 'bin', 'create-prod-api.js'))}`;
+}
+
 const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 const labelsFor = (from: string, to: string): MergeLabels => ({ ours: 'your project', base: `create-prod-api ${from}`, theirs: `create-prod-api ${to}` });
 
@@ -57,7 +67,7 @@ async function check(root: string, manifest: Manifest): Promise<void> {
   const [made, installed] = [manifest.generatorVersion, generatorVersion()];
   if (await git.isRepositoryRoot(root)) {
     const state = await readState(root);
-    if (state) throw new StepFailedError(`An upgrade from create-prod-api ${state.from} to ${state.to} is not finished: resolve its conflicts and run \`npx create-prod-api upgrade --continue\`.`);
+    if (state) throw new StepFailedError(`An upgrade from create-prod-api ${state.from} to ${state.to} is not finished: resolve its conflicts and run \`${self(root)} upgrade --continue\`.`);
   }
   if (made === installed) {
     console.log(`The project is up to date with the installed create-prod-api ${installed}.`);
@@ -75,7 +85,7 @@ async function refuseUnlessReady(root: string): Promise<void> {
     throw new UsageError('upgrade merges into your project through git, and this folder is not a git repository with a commit: commit your project first (git init, git add -A, git commit).');
   }
   const state = await readState(root);
-  if (state) throw new UsageError(`An upgrade from create-prod-api ${state.from} to ${state.to} is in progress: resolve its conflicts and run \`upgrade --continue\`, or \`upgrade --abort\`.`);
+  if (state) throw new UsageError(`An upgrade from create-prod-api ${state.from} to ${state.to} is in progress: resolve its conflicts and run \`${self(root)} upgrade --continue\`, or \`${self(root)} upgrade --abort\`.`);
   const unmerged = await git.unmergedPaths(root);
   if (unmerged.length > 0) throw new UsageError(`git has unresolved conflicts (${unmerged.slice(0, 5).join(', ')}): resolve and commit them first.`);
   const dirty = await git.statusLines(root);
@@ -158,6 +168,7 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
     newSettings,
     steps: written.stepLines,
     actions: actions.map((action) => ({ kind: action.kind, path: action.path, ...(action.kind === 'moved' ? { from: action.from } : {}) })),
+    schemaChanged: actions.some((action) => TABLE_FILES.test(action.path) || (action.kind === 'moved' && TABLE_FILES.test(action.from))),
     manifest: nextManifest(manifest, theirs.manifest, from, to),
   };
   // kept until the upgrade is done: a conflict, or a migration drizzle-kit could not make, is finished by --continue
@@ -168,7 +179,7 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
       [
         `${plural(state.conflicts.length, 'file')} with conflicts: ${state.conflicts.join(', ')}.`,
         `Resolve the blocks between <<<<<<< ${labels.ours} and >>>>>>> ${labels.theirs} (git status lists them; git mergetool works too),`,
-        'then run `npx create-prod-api upgrade --continue`; or `npx create-prod-api upgrade --abort` to put everything back.',
+        `then run \`${self(root)} upgrade --continue\`; or \`${self(root)} upgrade --abort\` to put everything back.`,
       ].join('\n'),
     );
   }
@@ -320,14 +331,18 @@ function nextManifest(ours: Manifest, theirs: Manifest, from: string, to: string
   return { ...theirs, generatorVersion: to, log: [...(ours.log ?? []), ...entry], files };
 }
 
+/** The files drizzle-kit reads the schema from: an upgrade that changes none has no migration to make. */
+const TABLE_FILES = /^src\/(.+\/)?(tables?|schema|columns)\.ts$/;
+
 /** After a clean merge or a resolved one: the migration for a changed schema, the manifest, the report. */
 async function finish(root: string, state: UpgradeState, ui: Ui): Promise<void> {
   const runScript = runScriptCommand(state.manifest.options.packageManager as Parameters<typeof runScriptCommand>[0]);
   const name = `upgrade_${state.to.replace(/[^0-9a-z]+/gi, '_')}`;
-  const migration = await generateMigration(root, name, runScript).catch((error: unknown) => {
+  const unchanged: MigrationResult = { kind: 'generated', files: [] };
+  const migration = await (state.schemaChanged ? generateMigration(root, name, runScript) : Promise.resolve(unchanged)).catch((error: unknown) => {
     throw new StepFailedError(
       `The files are upgraded, but drizzle-kit could not make the migration for the schema (${error instanceof Error ? error.message : String(error)}). ` +
-        `Fix what it names, then run \`${runScript} db:generate\` and \`npx create-prod-api upgrade --continue\`.`,
+        `Fix what it names, then run \`${runScript} db:generate\` and \`${self(root)} upgrade --continue\`.`,
     );
   });
   const files: Record<string, string> = { ...state.manifest.files };

@@ -21,7 +21,7 @@ const MAX_LISTED = 12;
 function group(title: string, items: readonly string[]): string[] {
   if (items.length === 0) return [];
   const shown = items.slice(0, MAX_LISTED).map((item) => `    ${item}`);
-  const more = items.length > MAX_LISTED ? [`    ... and ${items.length - MAX_LISTED} more`] : [];
+  const more = items.length > MAX_LISTED ? [`    ... and ${items.length - MAX_LISTED} more (git status lists them all)`] : [];
   return [`  ${title} (${items.length}):`, ...shown, ...more];
 }
 
@@ -40,8 +40,8 @@ export function reportLines(summary: UpgradeSummary): string[] {
     ...group('kept deleted (upgrade --restore <path> brings one back)', of('kept-deleted').map((action) => action.path)),
     ...group('changed by the releases\' upgrade steps (see CHANGELOG.md)', summary.steps),
     ...group('new migration', summary.migration),
-    ...(summary.migrationCommand ? [`  the schema may have changed: after \`npm install\`, run \`${summary.migrationCommand}\``] : []),
-    ...group('new settings in .env.example (defaults apply; .env was not touched)', summary.newSettings),
+    ...(summary.migrationCommand ? [`  the tables changed: after \`npm install\`, run \`${summary.migrationCommand}\` for their migration`] : []),
+    ...group('settings .env.example now names (their defaults apply; .env was not touched)', summary.newSettings),
   ];
 }
 

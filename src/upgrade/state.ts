@@ -24,6 +24,8 @@ export interface UpgradeState {
   /** what happened to each file, for the report --continue prints */
   readonly actions: readonly Pick<FileAction, 'kind' | 'path'>[];
   readonly manifest: Manifest;
+  /** whether the merge touched a file drizzle-kit reads the schema from: only then is a migration made */
+  readonly schemaChanged: boolean;
 }
 
 const STATE_FILE = 'create-prod-api-upgrade.json';
