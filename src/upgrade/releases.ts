@@ -33,7 +33,7 @@ const versionAt = (packageRoot: string): string | undefined => {
 };
 
 /** A generator of `version` that can already run, without building anything. */
-export function installedGenerator(version: string, projectRoot: string): string | undefined {
+function installedGenerator(version: string, projectRoot: string): string | undefined {
   const own = generatorRoot();
   const candidates = [own, path.join(projectRoot, 'node_modules', 'create-prod-api'), path.join(own, '.releases', version)];
   const found = candidates.find((root) => versionAt(root) === version && existsSync(path.join(root, 'dist', 'cli.js')));
