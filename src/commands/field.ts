@@ -1,4 +1,4 @@
-// add-field, remove-field, rename-field: one resource's field changed in one
+// add-field, list-field, remove-field, rename-field: one resource's field changed in one
 // version. The version gets its own copy of the resource's schemas first when it
 // only inherits them; a change that would break a released version (one with
 // api-contract/<v>.json) is refused before anything is planned to disk.
@@ -16,8 +16,20 @@ import { planVersionCopy } from '../resource/copy-version.js';
 import { fieldCode } from '../resource/field-code.js';
 import { assertIdentifiersFit, parseFields, type Field } from '../resource/fields.js';
 import { resourceNames, type ResourceNames } from '../resource/names.js';
-import { addFieldTo, readKeys, removeFieldFrom, renameFieldIn, versionSchemas, writeKeys, writtenProp, type VersionSchemas } from '../resource/schema-edit.js';
-import { columnMayBeOmitted, columnOf, ensureColumn, tableColumns } from '../resource/table-edit.js';
+import {
+  addFieldTo,
+  listEntry,
+  readKeys,
+  removeFieldFrom,
+  renameFieldIn,
+  setListEntry,
+  versionSchemas,
+  writeKeys,
+  writtenProp,
+  type VersionSchemas,
+} from '../resource/schema-edit.js';
+import { columnMayBeOmitted, columnOf, ensureColumn, ensureIndex, tableColumns, type TableColumns } from '../resource/table-edit.js';
+import { listFieldCode, orderIndexName } from '../resource/view.js';
 import { ensureFieldTest, removeFieldTests, renameFieldTests, testedVersion } from '../resource/test-edit.js';
 import { createUi, type Ui } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
@@ -30,6 +42,7 @@ export interface FieldFlags {
 
 export type FieldChange =
   | { readonly kind: 'add'; readonly resource: string; readonly spec: string }
+  | { readonly kind: 'list'; readonly resource: string; readonly spec: string }
   | { readonly kind: 'remove'; readonly resource: string; readonly name: string }
   | { readonly kind: 'rename'; readonly resource: string; readonly name: string; readonly to: string };
 
@@ -57,7 +70,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   const ui = createUi(output);
   assertVersionNames([['--version', flags.version]]);
   const field = change.kind === 'add' ? parseOneField(change.spec) : undefined;
-  if (change.kind !== 'add') assertFieldName(change.name);
+  if (change.kind === 'remove' || change.kind === 'rename') assertFieldName(change.name);
   if (change.kind === 'rename') {
     assertFieldName(change.to);
     if (change.to === change.name) throw new UsageError(`rename-field: ${change.name} and the new name are the same; give a different new name.`);
@@ -76,7 +89,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   // a test written by hand says nowhere which version it tests: what it sends and expects is the team's to check
   const handWritten = (file: SourceFile) => {
     if (testedVersion(file) === undefined) {
-      ui.warn(`${testPath} was written by hand (no \`const path = '/api/vN/...'\`): check what it sends and expects of ${change.kind === 'add' ? '' : change.name} in ${version}.`);
+      ui.warn(`${testPath} was written by hand (no \`const path = '/api/vN/...'\`): check what it sends and expects of ${change.kind === 'add' || change.kind === 'list' ? '' : change.name} in ${version}.`);
     }
   };
 
@@ -107,6 +120,25 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
       migration = `add_${names.table}_${field!.name}`;
     }
     if (test && !ensureFieldTest(test, { version, plural: names.pluralKebab, name: field!.name, sample: code.sample, invalid: code.invalid })) noTest();
+    if (isListed(field!)) {
+      const indexed = declareInList(target, schemas, table, field!);
+      schemas = indexed.schemas;
+      if (indexed.migration && !migration) migration = `index_${names.table}_${field!.name}`;
+    }
+  } else if (change.kind === 'list') {
+    const listed = listedField(target, change.spec);
+    if (![...readKeys(schemas), ...writeKeys(schemas)].includes(listed.name)) {
+      throw new UsageError(`${version}'s ${names.pluralKebab} has no field ${listed.name}; its fields are ${[...new Set([...readKeys(schemas), ...writeKeys(schemas)])].join(', ')}.`);
+    }
+    const before = listRules(listEntry(schemas, listed.name));
+    const lost = [...before.filter.filter((lookup) => !(listed.filter as readonly string[] | undefined)?.includes(lookup)).map((lookup) => `the filter ${lookup === 'exact' ? listed.name : `${listed.name}__${lookup}`}`)];
+    if (before.search && !listed.search) lost.push(`searching ${listed.name}`);
+    if (before.order && !listed.order) lost.push(`ordering by ${listed.name}`);
+    // a client may use what the list offered: taking it away breaks them, adding to it does not
+    if (lost.length > 0) refuseOnReleased(target, `removing ${lost.join(', ')}`, `list-field ${change.resource} ${change.spec}`);
+    const indexed = declareInList(target, schemas, table, listed);
+    schemas = indexed.schemas;
+    if (indexed.migration) migration = `index_${names.table}_${listed.name}`;
   } else {
     const known = [...new Set([...readKeys(schemas), ...writeKeys(schemas)])];
     const gone = !known.includes(change.name);
@@ -166,6 +198,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
 function fieldArgs(change: FieldChange): string[] {
   switch (change.kind) {
     case 'add':
+    case 'list':
       return [change.resource, change.spec];
     case 'remove':
       return [change.resource, change.name];
@@ -181,6 +214,66 @@ function parseOneField(spec: string): Field {
     throw new UsageError(`add-field ${field!.name}: a ref column is not added to an existing resource by this command; add the resource's reference with add-resource, or by hand.`);
   }
   return field!;
+}
+
+const isListed = (field: Field) => Boolean(field.filter?.length || field.search || field.order);
+
+/**
+ * The field's entry in the version's list declaration set to its rules (taken out when it has none), and, ordered,
+ * the index that serves that ordering. A version written before lists were declared has no declaration to edit.
+ */
+function declareInList(target: Target, schemas: VersionSchemas, table: TableColumns, field: Field): { schemas: VersionSchemas; migration: boolean } {
+  const { names } = target;
+  if (!schemas.list) {
+    throw new UsageError(
+      `${target.schemasPath} has no \`${names.camel}List = defineList({ fields: { ... } })\` (it was written before lists were declared): ` +
+        `add one as add-resource writes it (see docs/http-contract.md §6) and pass it to the routes (\`list: schemas.${names.camel}List\`), then run the command again.`,
+    );
+  }
+  const next = setListEntry(schemas, field.name, isListed(field) ? listFieldCode(names.pluralCamel, field) : undefined);
+  if (!field.order) return { schemas: next, migration: false };
+  // the column may have just been added, a text edit: the table is found again
+  const owner = columnOf(tableColumns(table.file, table.pluralCamel), 'userId') !== undefined;
+  const name = orderIndexName(names, field, owner);
+  assertIdentifiersFit([name]);
+  const key = field.type === 'decimal' ? `decimalOrder(t.${field.prop})` : `t.${field.prop}`;
+  const added = ensureIndex(table, name, `${owner ? 't.userId, ' : ''}${key}, t.id`, field.type === 'decimal' ? ['decimalOrder'] : []);
+  return { schemas: next, migration: added };
+}
+
+/** `list-field products price:filter=gte|lte:order`: the field's type from the manifest's record, its list rules from the spec. */
+function listedField(target: Target, spec: string): Field {
+  const [name = '', ...rules] = spec.split(':');
+  assertFieldName(name);
+  const record = target.manifest.resources[target.names.pluralKebab]?.fields;
+  const example = target.manifest.options.example ? EXAMPLE_FIELDS[target.names.pluralKebab] : undefined;
+  const known = parseFields(record ?? example ?? `${name}:string`).find((field) => field.name === name);
+  if (!known || (!record && !example)) {
+    throw new UsageError(`list-field: the manifest does not record ${target.names.pluralKebab}'s field ${name} (its type decides its lookups); declare it in ${target.schemasPath} by hand.`);
+  }
+  const typeText = known.type === 'enum' ? `enum(${known.values!.join('|')})` : known.type === 'ref' ? `ref(${known.ref})` : known.type;
+  const listRulesOnly = rules.filter((rule) => /^(filter|search|order)(=|$)/.test(rule));
+  if (listRulesOnly.length !== rules.length) {
+    throw new UsageError(`list-field ${spec}: it takes list rules only (filter, filter=<lookups>, search, order), e.g. price:filter=gte|lte:order; the field's other rules stay as they are.`);
+  }
+  return parseFields([`${name}:${typeText}${known.optional ? '?' : ''}`, ...listRulesOnly].join(':'))[0]!;
+}
+
+/** The example's fields, as its feature records them (a project made before the manifest held them). */
+const EXAMPLE_FIELDS: Record<string, string> = {
+  products: 'name:string,price:decimal,stock:int',
+  orders: 'product_id:ref(products),quantity:int,shipping_address:string',
+};
+
+/** What a list entry declares, read from its text: lost lookups, search or ordering break a released version's clients. */
+function listRules(entry: string | undefined): { filter: string[]; search: boolean; order: boolean } {
+  if (!entry) return { filter: [], search: false, order: false };
+  const filter = /filter:\s*\[([^\]]*)\]/.exec(entry)?.[1] ?? '';
+  return {
+    filter: [...filter.matchAll(/'([a-z]+)'/g)].map((match) => match[1]!),
+    search: /search:\s*true/.test(entry),
+    order: /order:\s*true/.test(entry),
+  };
 }
 
 function assertFieldName(name: string): void {
@@ -287,7 +380,7 @@ async function assertWasField(target: Target, table: ReturnType<typeof tableColu
  */
 function fieldsAfter(fields: string, change: FieldChange, newColumn: boolean, firstVersion: boolean): string {
   if (change.kind === 'add') return newColumn ? `${fields},${change.spec}` : fields;
-  if (!firstVersion) return fields;
+  if (change.kind === 'list' || !firstVersion) return fields;
   const entries = fields.split(',');
   const named = (entry: string) => entry.split(':')[0] === change.name;
   if (change.kind === 'remove') return entries.filter((entry) => !named(entry)).join(',');

@@ -82,7 +82,7 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
   addFieldCommands(program, cwd, output);
 }
 
-/** add-field, remove-field, rename-field: one resource's field in one version. */
+/** add-field, list-field, remove-field, rename-field: one resource's field in one version. */
 function addFieldCommands(program: Command, cwd: () => string, output?: Writable): void {
   const run = (change: FieldChange, flags: FieldFlags) =>
     withFormatter(cwd(), [REGISTRY_FILE, MANIFEST_FILE, ...fieldFiles(cwd(), change.resource, flags.version)], async (formatter) => {
@@ -97,6 +97,14 @@ function addFieldCommands(program: Command, cwd: () => string, output?: Writable
     .option('--version <version>', 'the version whose schemas get it (default: the newest version that is not deprecated)')
     .option(dryRun, dryRunHelp)
     .action((resource: string, spec: string, flags: FieldFlags) => run({ kind: 'add', resource, spec }, flags));
+  program
+    .command('list-field <resource> <field>')
+    .description(
+      "set what one version's list filters, searches and orders by on a field (name[:filter[=lookups]][:search][:order]; name alone takes it out of the list), with the ordering's index and migration",
+    )
+    .option('--version <version>', 'the version whose list changes (default: the newest version that is not deprecated)')
+    .option(dryRun, dryRunHelp)
+    .action((resource: string, spec: string, flags: FieldFlags) => run({ kind: 'list', resource, spec }, flags));
   program
     .command('remove-field <resource> <field>')
     .description("take a field out of one version's schemas; the column stays for the versions that still read it")

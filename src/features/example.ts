@@ -10,7 +10,10 @@ export const example: Feature = {
     { version: 'v1', name: 'ordersV1', from: '../resources/orders/v1/routes.js' },
     { version: 'v2', name: 'productsV2', from: '../resources/products/v2/routes.js' },
   ],
-  migrations: [{ tag: '0001_examples', when: 1795783146703 }],
+  migrations: [
+    { tag: '0001_examples', when: 1795783146703 },
+    { tag: '0002_list_orderings', when: 1796241390871 },
+  ],
   // the same resources in add-resource's terms (orders also check stock, which the DSL does not say)
   resources: {
     products: {

@@ -5,22 +5,58 @@ import { UsageError } from '../errors.js';
 
 export const FIELD_TYPES = ['string', 'text', 'int', 'decimal', 'boolean', 'date', 'datetime', 'uuid', 'email', 'enum', 'ref'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
-export type RuleName = 'min' | 'max' | 'maxLength' | 'unique' | 'default';
+export type RuleName = 'min' | 'max' | 'maxLength' | 'unique' | 'default' | 'filter' | 'search' | 'order';
+const RULE_NAMES: readonly RuleName[] = ['min', 'max', 'maxLength', 'unique', 'default', 'filter', 'search', 'order'];
+/** Rules that take no value. */
+const FLAGS: readonly RuleName[] = ['unique', 'search', 'order'];
+
+/** The list lookups of contract §6, and which each type takes (`isnull` only when the field is optional). */
+export const LOOKUPS = ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull', 'icontains', 'istartswith'] as const;
+export type Lookup = (typeof LOOKUPS)[number];
+const RANGE: readonly Lookup[] = ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull'];
+export const LOOKUPS_OF: Record<FieldType, readonly Lookup[]> = {
+  string: [...RANGE, 'icontains', 'istartswith'],
+  email: [...RANGE, 'icontains', 'istartswith'],
+  text: ['exact', 'isnull', 'icontains', 'istartswith'],
+  int: RANGE,
+  decimal: RANGE,
+  date: RANGE,
+  datetime: RANGE,
+  uuid: ['exact', 'in', 'isnull'],
+  enum: ['exact', 'in', 'isnull'],
+  ref: ['exact', 'in', 'isnull'],
+  boolean: ['exact', 'isnull'],
+};
+/** What a bare `filter` declares. */
+const DEFAULT_LOOKUPS: Record<FieldType, readonly Lookup[]> = {
+  string: ['exact', 'icontains', 'istartswith'],
+  email: ['exact', 'icontains', 'istartswith'],
+  text: ['icontains'],
+  int: ['exact', 'gt', 'gte', 'lt', 'lte'],
+  decimal: ['exact', 'gt', 'gte', 'lt', 'lte'],
+  date: ['exact', 'gt', 'gte', 'lt', 'lte'],
+  datetime: ['exact', 'gt', 'gte', 'lt', 'lte'],
+  uuid: ['exact'],
+  enum: ['exact', 'in'],
+  ref: ['exact', 'in'],
+  boolean: ['exact'],
+};
 
 /** Which rules each type takes: a rule elsewhere is refused, not ignored. */
+// `filter`, `search` and `order` declare the list (contract §6); a text is not ordered (MySQL cannot index it whole)
 export const RULES_OF: Record<FieldType, readonly RuleName[]> = {
-  string: ['maxLength', 'unique', 'default'],
-  text: ['maxLength'],
-  email: ['maxLength', 'unique'],
-  int: ['min', 'max', 'unique', 'default'],
-  decimal: ['min', 'max', 'default'],
-  boolean: ['default'],
-  date: ['unique', 'default'],
-  datetime: [],
-  uuid: ['unique'],
-  enum: ['default'],
+  string: ['maxLength', 'unique', 'default', 'filter', 'search', 'order'],
+  text: ['maxLength', 'filter', 'search'],
+  email: ['maxLength', 'unique', 'filter', 'search', 'order'],
+  int: ['min', 'max', 'unique', 'default', 'filter', 'order'],
+  decimal: ['min', 'max', 'default', 'filter', 'order'],
+  boolean: ['default', 'filter', 'order'],
+  date: ['unique', 'default', 'filter', 'order'],
+  datetime: ['filter', 'order'],
+  uuid: ['unique', 'filter', 'order'],
+  enum: ['default', 'filter', 'order'],
   // a ref is a plain many-to-one: a unique ref (one-to-one) would need a referenced row per test row
-  ref: [],
+  ref: ['filter', 'order'],
 };
 
 export interface Field {
@@ -40,6 +76,12 @@ export interface Field {
   readonly values?: readonly string[];
   /** ref(products): the resource named, as written */
   readonly ref?: string;
+  /** the list's lookups on it (`filter=gte|lte`); none when absent */
+  readonly filter?: readonly Lookup[];
+  /** one of the fields the list's `?search=` looks in */
+  readonly search?: boolean;
+  /** a field the list's `?ordering=` may name */
+  readonly order?: boolean;
 }
 
 /** Fields every resource has already, or that access rules add. */
@@ -68,7 +110,7 @@ const DECIMAL_LIMIT = 1e10;
 export const INT_LIMIT = 2 ** 31 - 1;
 
 export function parseFields(spec: string): Field[] {
-  const parts = spec.split(',').map((part) => part.trim());
+  const parts = joinLookups(spec.split(',').map((part) => part.trim()));
   if (parts.every((part) => !part)) throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
   parts.forEach((part, index) => {
     if (!part) throw new UsageError(`--fields has an empty entry (number ${index + 1} of ${parts.length}): remove the extra comma.`);
@@ -88,6 +130,27 @@ export function parseFields(spec: string): Field[] {
     seen.add(field.name);
   }
   return fields;
+}
+
+/**
+ * `price:decimal:filter=gte,lte:order`: after a `filter=`, a piece that starts with a lookup and goes on with a rule
+ * (or nothing), not a type, is more of the filter, not a field.
+ */
+function joinLookups(parts: string[]): string[] {
+  const joined: string[] = [];
+  for (const part of parts) {
+    const previous = joined[joined.length - 1];
+    const [head = '', next] = part.split(':');
+    const continues = (LOOKUPS as readonly string[]).includes(head) && (next === undefined || !isTypeText(next));
+    if (previous !== undefined && continues && /:filter=[^:]*$/.test(previous)) joined[joined.length - 1] = `${previous},${part}`;
+    else joined.push(part);
+  }
+  return joined;
+}
+
+function isTypeText(text: string): boolean {
+  const type = text.replace(/\?$/, '');
+  return (FIELD_TYPES as readonly string[]).includes(type) || /^(enum|ref)\(/.test(type);
 }
 
 function parseField(part: string): Field {
@@ -113,14 +176,14 @@ function parseField(part: string): Field {
   for (const rawRule of rawRules) {
     const [ruleName = '', ...valueParts] = rawRule.split('=');
     const value = valueParts.length > 0 ? valueParts.join('=') : true;
-    if (!isRule(ruleName)) throw new UsageError(`${where}: unknown rule "${ruleName}"; rules are min, max, maxLength, unique and default.`);
+    if (!isRule(ruleName)) throw new UsageError(`${where}: unknown rule "${ruleName}"; rules are ${RULE_NAMES.slice(0, -1).join(', ')} and order.`);
     if (!RULES_OF[type].includes(ruleName)) {
       const fits = RULES_OF[type];
       throw new UsageError(`${where}: rule "${ruleName}" does not fit type ${type}; ${type} takes ${fits.length ? fits.join(', ') : 'no rules'}.`);
     }
     if (ruleName in rules) throw new UsageError(`${where}: rule "${ruleName}" is given twice.`);
-    if ((ruleName === 'unique') !== (value === true)) {
-      throw new UsageError(ruleName === 'unique' ? `${where}: unique takes no value.` : `${where}: rule ${ruleName} needs a value, e.g. ${ruleName}=10.`);
+    if (FLAGS.includes(ruleName) ? value !== true : value === true && ruleName !== 'filter') {
+      throw new UsageError(FLAGS.includes(ruleName) ? `${where}: ${ruleName} takes no value.` : `${where}: rule ${ruleName} needs a value, e.g. ${ruleName}=10.`);
     }
     rules[ruleName] = value;
   }
@@ -131,6 +194,9 @@ function parseField(part: string): Field {
     type,
     optional,
     unique: rules.unique === true,
+    ...(rules.filter !== undefined ? { filter: parseLookups(rules.filter, type, optional, where) } : {}),
+    ...(rules.search ? { search: true } : {}),
+    ...(rules.order ? { order: true } : {}),
     ...(values ? { values } : {}),
     ...(ref ? { ref } : {}),
     ...numberRule('min', rules.min, type, where),
@@ -142,7 +208,23 @@ function parseField(part: string): Field {
 }
 
 function isRule(name: string): name is RuleName {
-  return ['min', 'max', 'maxLength', 'unique', 'default'].includes(name);
+  return (RULE_NAMES as readonly string[]).includes(name);
+}
+
+/** `filter` alone: the type's usual lookups; `filter=gte|lte` (or `gte,lte`): those, each fitting the type. */
+function parseLookups(value: string | true, type: FieldType, optional: boolean, where: string): Lookup[] {
+  if (value === true) return [...DEFAULT_LOOKUPS[type]];
+  const lookups = value.split(/[|,]/).map((lookup) => lookup.trim());
+  const fits = LOOKUPS_OF[type].filter((lookup) => lookup !== 'isnull' || optional);
+  for (const lookup of lookups) {
+    if (!(LOOKUPS as readonly string[]).includes(lookup)) throw new UsageError(`${where}: unknown lookup "${lookup}"; lookups are ${LOOKUPS.join(', ')}.`);
+    if (!fits.includes(lookup as Lookup)) {
+      const why = lookup === 'isnull' && !optional ? ' (isnull needs an optional field, name:type?)' : '';
+      throw new UsageError(`${where}: lookup "${lookup}" does not fit type ${type}${why}; it takes ${fits.join(', ')}.`);
+    }
+  }
+  if (new Set(lookups).size !== lookups.length) throw new UsageError(`${where}: a lookup is given twice in filter=${value}.`);
+  return lookups as Lookup[];
 }
 
 function parseType(text: string, where: string): { type: FieldType; values?: string[]; ref?: string } {

@@ -13,7 +13,7 @@ import { readTemplateDir, renderTemplate } from '../plan/render.js';
 import { manifestWith, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind, type Manifest } from '../project/manifest.js';
 import { assertIdentifiersFit, type Field } from './fields.js';
 import { resourceNames, type ResourceNames } from './names.js';
-import { resourceView, type RefTarget } from './view.js';
+import { orderIndexName, resourceView, type RefTarget } from './view.js';
 
 export interface NewResource {
   readonly root: string;
@@ -93,6 +93,7 @@ function checkIdentifierLengths(names: ResourceNames, fields: readonly Field[], 
     `${names.table}_${owner ? 'user_' : ''}created_at_id_idx`,
     ...(owner ? [`${names.table}_user_id_users_id_fk`] : []),
     ...fields.filter((field) => field.unique).map((field) => `${names.table}_${field.name}_unique`),
+    ...fields.filter((field) => field.order).map((field) => orderIndexName(names, field, owner)),
     ...fields.filter((field) => field.type === 'ref').map((field) => `${names.table}_${field.name}_${refs.get(field.name)!.sqlTable}_id_fk`),
   ];
   assertIdentifiersFit(identifiers);

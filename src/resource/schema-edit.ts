@@ -31,6 +31,8 @@ export interface VersionSchemas {
   readonly patch?: InputSchema;
   /** the object the presenter returns */
   readonly present: ObjectLiteralExpression;
+  /** the `fields` of `<camel>List = defineList({ fields: { ... } })`; undefined in a version written before lists were declared */
+  readonly list?: ObjectLiteralExpression;
 }
 
 /** Finds the parts of `file` (the resource's `<camel>Read`, `<camel>Write`, `<camel>Patch` and `present`), or says what is missing. */
@@ -54,7 +56,41 @@ export function versionSchemas(file: SourceFile, camel: string): VersionSchemas 
     .map((statement) => unparen(statement.getExpression()))
     .find((expression) => expression && Node.isObjectLiteralExpression(expression));
   const present = returned && Node.isObjectLiteralExpression(returned) ? returned : missing('`return { ... }` in present()');
-  return { file, camel, read, write, ...(patch ? { patch } : {}), present };
+  const list = listFields(file.getVariableDeclaration(`${camel}List`)?.getInitializer());
+  return { file, camel, read, write, ...(patch ? { patch } : {}), present, ...(list ? { list } : {}) };
+}
+
+/** `defineList({ fields: { ... } })`'s fields object. */
+function listFields(expression: Expression | undefined): ObjectLiteralExpression | undefined {
+  const call = unparen(expression);
+  const argument = call && Node.isCallExpression(call) ? call.getArguments()[0] : undefined;
+  if (!argument || !Node.isObjectLiteralExpression(argument)) return undefined;
+  const fields = findKey(argument, 'fields');
+  const object = fields && Node.isPropertyAssignment(fields) ? unparen(fields.getInitializer()) : undefined;
+  return object && Node.isObjectLiteralExpression(object) ? object : undefined;
+}
+
+/** The fields the version's list declares (filters, search or ordering on them). */
+export function listKeys(schemas: VersionSchemas): string[] {
+  return schemas.list ? keysOf(schemas.list) : [];
+}
+
+/** The list declaration of one field, as written (`{ column: ..., filter: [...] }`), or undefined. */
+export function listEntry(schemas: VersionSchemas, name: string): string | undefined {
+  const property = schemas.list && findKey(schemas.list, name);
+  return property && Node.isPropertyAssignment(property) ? property.getInitializer()?.getText() : undefined;
+}
+
+/** The field's list declaration set to `declaration` (in its place, or a new one above created_at), or taken out when undefined. */
+export function setListEntry(schemas: VersionSchemas, name: string, declaration: string | undefined): VersionSchemas {
+  return run(schemas, [
+    (parts) => {
+      const property = parts.list && findKey(parts.list, name);
+      if (declaration === undefined) return property && removeProperty(property);
+      if (property && Node.isPropertyAssignment(property)) property.getInitializerOrThrow().replaceWithText(declaration);
+      else if (parts.list) ensureKey(parts.list, name, declaration, 'created_at');
+    },
+  ]);
 }
 
 /** The keys a client reads. */
@@ -112,6 +148,7 @@ export function addFieldTo(schemas: VersionSchemas, field: FieldSource): Version
 export function removeFieldFrom(schemas: VersionSchemas, name: string): VersionSchemas {
   return run(schemas, [
     (parts) => removeKey(parts.read, name),
+    (parts) => parts.list && removeKey(parts.list, name),
     (parts) => removeKey(parts.present, name),
     ...INPUTS.flatMap((which): Step[] => [
       (parts) => parts[which] && removeKey(parts[which].object, name),
@@ -130,6 +167,8 @@ export function renameFieldIn(schemas: VersionSchemas, from: string, to: string)
     }),
     (parts) => renameKey(parts.read, from, to),
     (parts) => renameKey(parts.present, from, to),
+    // the list's parameters follow the name (`?title__icontains=`); the column stays the same
+    (parts) => parts.list && renameKey(parts.list, from, to),
     ...INPUTS.flatMap((which): Step[] => [
       (parts) => parts[which]?.transform && keysOf(parts[which].object).includes(from) && renameMapping(parts[which].transform, from, to),
       (parts) => parts[which] && renameKey(parts[which].object, from, to),

@@ -2,7 +2,7 @@
 // `export const <pluralCamel> = table('<name>', { ... })`.
 import { insertProperty } from '../edit/object-items.js';
 import { AnchorError, ensureNamedImport } from '../edit/registry.js';
-import { Node, type ObjectLiteralExpression, type SourceFile } from '../edit/ts-morph.js';
+import { Node, type ArrayLiteralExpression, type ObjectLiteralExpression, type SourceFile } from '../edit/ts-morph.js';
 
 export interface TableColumns {
   readonly file: SourceFile;
@@ -40,4 +40,30 @@ export function ensureColumn(table: TableColumns, prop: string, builder: string,
   const { columns } = tableColumns(table.file, table.pluralCamel);
   const createdAt = columns.getProperties().find((property) => Node.isPropertyAssignment(property) && property.getName() === 'createdAt');
   insertProperty(columns, `${prop}: ${builder}`, createdAt);
+}
+
+/**
+ * `index('<name>').on(<on>)` in the table's index list (`(t) => [ ... ]`), with the helpers it uses imported; a table
+ * that has it already is left as it is. Returns whether it was added (a migration is needed).
+ */
+export function ensureIndex(table: TableColumns, name: string, on: string, helpers: readonly string[]): boolean {
+  const indexes = indexList(table);
+  if (indexes.getElements().some((element) => element.getText().includes(`'${name}'`))) return false;
+  for (const helper of ['index', ...helpers]) ensureNamedImport(table.file, helper, '../../db/columns.js');
+  // the imports were a text edit: the list is found again
+  indexList(table).addElement(`index('${name}').on(${on})`);
+  return true;
+}
+
+function indexList(table: TableColumns): ArrayLiteralExpression {
+  const call = table.file.getVariableDeclaration(table.pluralCamel)?.getInitializer();
+  const extra = call && Node.isCallExpression(call) ? call.getArguments()[2] : undefined;
+  const body = extra && Node.isArrowFunction(extra) ? extra.getBody() : undefined;
+  const list = body && Node.isParenthesizedExpression(body) ? body.getExpression() : body;
+  if (!list || !Node.isArrayLiteralExpression(list)) {
+    throw new AnchorError(
+      `${table.file.getFilePath().slice(1)} has no \`(t) => [ ...indexes ]\` after the columns of ${table.pluralCamel}, which the ordering's index goes into; restore that shape or add the index by hand.`,
+    );
+  }
+  return list;
 }

@@ -55,6 +55,9 @@ export function resourceView(spec: ResourceSpec) {
 
   const helpers = new Set(['id', 'index', 'table', 'timestamp', ...fields.flatMap((field) => field.columnHelpers)]);
   if (owner) helpers.add('foreignId');
+  // one index (with the id) per ordering field, so a deep page under it costs what the first does
+  const ordered = spec.fields.filter((field) => field.order);
+  if (ordered.some((field) => field.type === 'decimal')) helpers.add('decimalOrder');
   const tableImports = [
     ...(owner ? [{ names: 'users', from: '../../auth/tables.js' }] : []),
     { names: [...helpers].sort().join(', '), from: '../../db/columns.js' },
@@ -64,8 +67,7 @@ export function resourceView(spec: ResourceSpec) {
   ];
 
   const drizzle = new Set(['eq']);
-  if (cursor) drizzle.add('sql');
-  else ['count', 'desc'].forEach((name) => drizzle.add(name));
+  if (!cursor) drizzle.add('count');
   if (owner) drizzle.add('and');
 
   return {
@@ -89,7 +91,14 @@ export function resourceView(spec: ResourceSpec) {
     refs: uniqueBy(refs, (ref) => ref.name),
     // one import per referenced table, however many fields point at it
     refImports: uniqueBy(refs, (ref) => ref.fromResource),
-    table: { imports: tableImports, indexName: `${names.table}_${owner ? 'user_' : ''}created_at_id_idx` },
+    table: {
+      imports: tableImports,
+      indexes: [
+        { name: `${names.table}_${owner ? 'user_' : ''}created_at_id_idx`, key: 't.createdAt' },
+        ...ordered.map((field) => ({ name: orderIndexName(names, field, owner), key: field.type === 'decimal' ? `decimalOrder(t.${field.prop})` : `t.${field.prop}` })),
+      ].map((index) => ({ ...index, on: `${owner ? 't.userId, ' : ''}${index.key}, t.id` })),
+    },
+    list: listView(spec),
     repository: {
       drizzleImports: [...drizzle].sort().join(', '),
       byId: owner ? `and(eq(${names.pluralCamel}.id, id), eq(${names.pluralCamel}.userId, userId))` : `eq(${names.pluralCamel}.id, id)`,
@@ -97,6 +106,102 @@ export function resourceView(spec: ResourceSpec) {
     schemas: { usesDecimal: spec.fields.some((field) => field.type === 'decimal') },
     test: testView(spec, fields),
   };
+}
+
+/** `widgets_price_id_idx`: the index that serves ordering by one field (within a user's rows for owner resources). */
+export function orderIndexName(names: ResourceNames, field: Field, owner: boolean): string {
+  return `${names.table}_${owner ? 'user_' : ''}${field.name}_id_idx`;
+}
+
+const LIST_TYPE: Record<Field['type'], string> = {
+  string: 'string',
+  email: 'string',
+  text: 'string',
+  int: 'integer',
+  ref: 'integer',
+  decimal: 'decimal',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+  uuid: 'uuid',
+  enum: 'enum',
+};
+
+/** The version's list declaration (`defineList`): one line per field it filters, searches or orders by. */
+export function listView(spec: Pick<ResourceSpec, 'names' | 'fields' | 'access'>) {
+  const tokenArg = ACCESS[spec.access].read === 'public' ? '' : ', { token }';
+  const table = spec.names.pluralCamel;
+  const listed = spec.fields.filter((field) => field.filter?.length || field.search || field.order);
+  const orderings = [...spec.fields.filter((field) => field.order).map((field) => field.name), 'created_at'].flatMap((name) => [`'${name}'`, `'-${name}'`]);
+  const optional = spec.fields.filter((field) => field.optional).map((field) => `${field.name}: null`);
+  return {
+    orderings: orderings.join(', '),
+    // a row with every optional field empty: the orderings place its nulls (last ascending, first descending)
+    nullRow: optional.length > 0 ? `{ ...payload(6), ${optional.join(', ')} }` : undefined,
+    filterChecks: listed.flatMap((field) => (field.filter ?? []).flatMap((lookup) => filterCheck(field, lookup, tokenArg))),
+    fields: [
+      ...listed.map((field) => ({ name: field.name, declaration: listFieldCode(table, field) })),
+      { name: 'created_at', declaration: `{ column: ${table}.createdAt, type: 'datetime', order: true }` },
+    ],
+  };
+}
+
+/** The generated test's lines for one lookup: a row is found by its own value; a bad value is a 400. */
+function filterCheck(field: Field, lookup: NonNullable<Field['filter']>[number], tokenArg: string): string[] {
+  const param = lookup === 'exact' ? field.name : `${field.name}__${lookup}`;
+  const value = `String(made.${field.name})`;
+  const query = (text: string) => `\`${param}=\${encodeURIComponent(${text})}\``;
+  const lines: string[] = [];
+  switch (lookup) {
+    case 'exact':
+    case 'in':
+    case 'gte':
+    case 'lte':
+      lines.push(`expect(await ids(${query(value)})).toContain(made.id);`);
+      break;
+    case 'gt':
+    case 'lt':
+      lines.push(`expect(await ids(${query(value)})).not.toContain(made.id);`);
+      break;
+    case 'isnull':
+      lines.push(`expect(await ids('${param}=false')).toContain(made.id);`);
+      break;
+    case 'icontains':
+      lines.push(`expect(await ids(${query(`${value}.slice(1, 4).toUpperCase()`)})).toContain(made.id);`);
+      break;
+    case 'istartswith':
+      lines.push(`expect(await ids(${query(`${value}.slice(0, 3).toUpperCase()`)})).toContain(made.id);`);
+      break;
+  }
+  // a value the type does not take: for an enum, one that is none of its values
+  const wrong = ['x', 'xx', 'x0', 'xyz'].find((candidate) => !field.values?.includes(candidate))!;
+  const bad = BAD_VALUE[field.type]?.replace('{value}', wrong);
+  if (bad && lookup !== 'isnull') {
+    lines.push(
+      `expect((await envelope(await app.request(\`\${path}?${param}=${wrong}\`${tokenArg}))).errors).toEqual({ ${param}: ['${bad}'] });`,
+    );
+  }
+  return lines;
+}
+
+const BAD_VALUE: Partial<Record<Field['type'], string>> = {
+  int: 'Enter a whole number.',
+  ref: 'Enter a whole number.',
+  decimal: 'Enter a number.',
+  datetime: 'Enter a valid date/time.',
+  date: 'Enter a valid date.',
+  uuid: 'Enter a valid UUID.',
+  boolean: 'Select a valid choice. {value} is not one of the available choices.',
+  enum: 'Select a valid choice. {value} is not one of the available choices.',
+};
+
+export function listFieldCode(table: string, field: Field): string {
+  const parts = [`column: ${table}.${field.prop}`, `type: '${LIST_TYPE[field.type]}'`];
+  if (field.type === 'enum') parts.push(`values: [${field.values!.map((value) => `'${value}'`).join(', ')}]`);
+  if (field.filter?.length) parts.push(`filter: [${field.filter.map((lookup) => `'${lookup}'`).join(', ')}]`);
+  if (field.search) parts.push('search: true');
+  if (field.order) parts.push('order: true');
+  return `{ ${parts.join(', ')} }`;
 }
 
 function testView(spec: ResourceSpec, fields: FieldCode[]) {

@@ -39,7 +39,7 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     [['add-resource', 'category', '--fields', 'name:string', '--version', 'v9'], 'Unknown version v9: the registry serves v1, v2'],
     [['add-resource', 'category'], 'add-resource needs --fields'],
     [['add-resource', 'refresh-token', '--fields', 'name:string'], 'would clash with the table refresh_tokens (refreshTokens in src/auth/tables.ts)'],
-    [['add-resource', 'review', '--fields', 'product_id:ref(products):unique'], 'rule "unique" does not fit type ref; ref takes no rules'],
+    [['add-resource', 'review', '--fields', 'product_id:ref(products):unique'], 'rule "unique" does not fit type ref; ref takes filter, order'],
     [['add-resource', 'quarterly-supplier-performance-review', '--fields', 'primary_regional_distribution_center_id:ref(products)'], 'over the 63 PostgreSQL and MySQL keep'],
     [['add-resource', 'orders', '--version', 'v7', '--from', 'v1'], 'Unknown version v7'],
     [['add-version', 'v1'], 'Version v1 exists already'],

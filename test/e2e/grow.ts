@@ -54,7 +54,15 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     await writeFile(v3Schemas, text.replace('name: z.string().trim().min(1).max(255),', 'name: z.string().trim().min(1).max(20),'));
     await contractCheck();
     // the field commands, each followed by contract:check (v1 and v2 are released; v3 is not)
-    expect(await cli(['add-field', 'products', 'discount:decimal?:max=100', '--version', 'v3'])).toMatch(/Migration: drizzle\/\d{4}_add_products_discount\.sql/);
+    // filtered and ordered: a nullable ordering, with its index in the same migration
+    expect(await cli(['add-field', 'products', 'discount:decimal?:max=100:filter=gte|isnull:order', '--version', 'v3'])).toMatch(
+      /Migration: drizzle\/\d{4}_add_products_discount\.sql/,
+    );
+    await contractCheck();
+    // a released version's list may gain a lookup (compatible), never lose one
+    expect(await cli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v2'])).toContain('src/resources/products/v2/schemas.ts');
+    expect(await inProject(project, 'npm', ['run', 'contract:check'])).toContain('stock__in added');
+    await expect(cli(['list-field', 'products', 'stock', '--version', 'v2'])).rejects.toThrow('v2 is released (api-contract/v2.json)');
     await contractCheck();
     expect(await cli(['remove-field', 'products', 'stock', '--version', 'v3'])).toContain('src/resources/products/v3/schemas.ts');
     await contractCheck();
@@ -94,7 +102,7 @@ async function addResources(cli: (args: string[]) => Promise<string>): Promise<v
     'add-resource',
     'category',
     '--fields',
-    'name:string:unique,slug:string:maxLength=80,description:text?',
+    'name:string:unique:filter:search:order,slug:string:maxLength=80:filter=exact,description:text?:filter=isnull|icontains:search',
     '--access',
     'staff-write',
     // v1 by name (new resources go to the newest version by default): v2 and v3 inherit it
@@ -108,7 +116,7 @@ async function addResources(cli: (args: string[]) => Promise<string>): Promise<v
     'add-resource',
     'review',
     '--fields',
-    'category_id:ref(categories),rating:int:min=1:max=5,body:text',
+    'category_id:ref(categories):filter,rating:int:min=1:max=5:filter=gte,lte:order,body:text',
     '--access',
     'owner',
     '--version',
@@ -216,6 +224,22 @@ async function callV3(url: string, productId: number): Promise<void> {
   const v1 = (await (await call('GET', `/api/v1/products/${chair.id}`)).json()) as Record<string, unknown>;
   expect(v1).toMatchObject({ name: 'Chair', stock: 0 });
   expect(v1).not.toHaveProperty('discount');
+  // v3's list follows its fields: the renamed title filters and searches, the new discount orders (empty ones last), stock is gone
+  const list = async (query: string) => {
+    const response = await call('GET', `/api/v3/products?page_size=100&${query}`);
+    expect(response.status, query).toBe(200);
+    return ((await response.json()) as { results: { id: number; discount: string | null }[] }).results;
+  };
+  expect((await list('title__icontains=HAIR')).map((row) => row.id)).toEqual([chair.id]);
+  const byDiscount = await list('ordering=discount');
+  expect(byDiscount[0]!.id).toBe(chair.id);
+  expect(byDiscount.slice(1).every((row) => row.discount === null)).toBe(true);
+  expect((await list('discount__isnull=false')).map((row) => row.id)).toEqual([chair.id]);
+  expect(await (await call('GET', '/api/v3/products?ordering=stock')).json()).toEqual({
+    status: 'error',
+    code: 400,
+    errors: { ordering: ['Invalid ordering field "stock".'] },
+  });
   for (const version of ['v1', 'v2', 'v3']) {
     for (const route of ['/me', '/orders']) expect((await call('GET', `/api/${version}${route}`)).status, `${version}${route}`).toBe(200);
   }

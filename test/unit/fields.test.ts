@@ -14,6 +14,17 @@ describe('parseFields', () => {
     ]);
   });
 
+  it('reads list rules: filter with its lookups (| or , between them), or the type\'s usual ones; search; order', () => {
+    const fields = parseFields('price:decimal:min=0:filter=gte,lte:order,name:string:filter:search:order,due:date?:filter=isnull|exact,exact:int:filter=in');
+    expect(fields.map(({ name, filter, search, order }) => ({ name, filter, search, order }))).toEqual([
+      { name: 'price', filter: ['gte', 'lte'], search: undefined, order: true },
+      { name: 'name', filter: ['exact', 'icontains', 'istartswith'], search: true, order: true },
+      { name: 'due', filter: ['isnull', 'exact'], search: undefined, order: undefined },
+      // a field may be called like a lookup: a type after it makes it a field
+      { name: 'exact', filter: ['in'], search: undefined, order: undefined },
+    ]);
+  });
+
   it('defaults become the values they stand for', () => {
     const [count, price, active, day] = parseFields('count:int:default=3,price:decimal:default=2.5,active:boolean:default=false,day:date:default=2026-01-31');
     expect([count!.default, price!.default, active!.default, day!.default]).toEqual([3, '2.50', false, '2026-01-31']);
@@ -25,7 +36,7 @@ describe('parseFields', () => {
     ['name', 'has no type'],
     ['name:float', 'unknown type "float"'],
     ['name:string:min=1', 'rule "min" does not fit type string; string takes maxLength, unique, default'],
-    ['seen:datetime:default=now', 'datetime takes no rules'],
+    ['seen:datetime:default=now', 'rule "default" does not fit type datetime; datetime takes filter, order'],
     ['name:string:size=3', 'unknown rule "size"'],
     ['name:string:unique=yes', 'unique takes no value'],
     ['name:string:maxLength', 'needs a value'],
@@ -44,7 +55,14 @@ describe('parseFields', () => {
     ['created_at:datetime', 'reserved'],
     ['a:string:maxLength=4000,b:string:maxLength=4000,c:string:maxLength=4000,d:string:maxLength=1', 'more than one MySQL row holds'],
     ['t:text:maxLength=20000', 'from 1 to 16000'],
-    ['p:ref(products):unique', 'ref takes no rules'],
+    ['p:ref(products):unique', 'rule "unique" does not fit type ref; ref takes filter, order'],
+    ['notes:text:order', 'rule "order" does not fit type text; text takes maxLength, filter, search'],
+    ['price:decimal:search', 'rule "search" does not fit type decimal'],
+    ['price:decimal:filter=icontains', 'lookup "icontains" does not fit type decimal; it takes exact, gt, gte, lt, lte, in'],
+    ['price:decimal:filter=gte|gte', 'a lookup is given twice'],
+    ['price:decimal:filter=near', 'unknown lookup "near"'],
+    ['due:date:filter=isnull', 'isnull needs an optional field'],
+    ['name:string:order=yes', 'order takes no value'],
     [`${'a'.repeat(64)}:string`, 'the name is 64 characters, over the 63 a PostgreSQL column keeps'],
     [`${'long_'.repeat(13)}one:int?,${'long_'.repeat(13)}two:int?`, 'the name is 68 characters'],
   ])('refuses %j', (spec, message) => {

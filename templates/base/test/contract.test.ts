@@ -131,6 +131,30 @@ describe('what a client could notice breaks a released version; additions do not
     expect(summary(compareDocuments(released, live))).toEqual(expected);
   });
 
+  it("a list's filter or ordering taken away breaks its clients; one added does not", () => {
+    const ordering = (values: string[]) => ({
+      name: 'ordering',
+      in: 'query',
+      explode: false,
+      schema: { type: 'array', items: { type: 'string', enum: values } },
+    });
+    const filter = { name: 'price__gte', in: 'query', required: false, schema: { type: 'number' } };
+    const released = documentOf({ ...base, query: [query('cursor'), filter, ordering(['price', '-price', 'name', '-name'])] });
+    const fewer = documentOf({ ...base, query: [query('cursor'), ordering(['price', '-price'])] });
+    expect(summary(compareDocuments(released, fewer))).toEqual([
+      'breaking: GET /api/v1/things query price__gte removed',
+      'breaking: GET /api/v1/things query ordering[] enum price|-price|name|-name -> price|-price',
+    ]);
+    const more = documentOf({
+      ...base,
+      query: [query('cursor'), filter, { ...filter, name: 'price__lt' }, ordering(['price', '-price', 'name', '-name', 'stock', '-stock'])],
+    });
+    expect(summary(compareDocuments(released, more))).toEqual([
+      'compatible: GET /api/v1/things query ordering[] enum price|-price|name|-name -> price|-price|name|-name|stock|-stock',
+      'compatible: GET /api/v1/things query price__lt added',
+    ]);
+  });
+
   it("an integer's column range stated where no bound was is compatible (nothing past it ever reached a row); another new bound breaks", () => {
     const withStock = (stock: Schema) =>
       documentOf({ ...base, write: object({ ...(base.write.properties as Record<string, Schema>), stock }) });

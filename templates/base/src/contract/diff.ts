@@ -84,6 +84,8 @@ function compareOperation(endpoint: string, before: Schema, after: Schema): Chan
     else if (!was && is)
       add({ where: 'query', field: name, change: is.required ? 'added as required' : 'added', breaking: Boolean(is.required) });
     else if (was && is && !was.required && is.required) add({ where: 'query', field: name, change: 'made required', breaking: true });
+    // what a parameter takes may widen, never narrow: an ordering field or an enum value gone breaks who sent it
+    if (was?.schema && is?.schema) compareSchema(was.schema, is.schema, name, 'request', (change) => add({ ...change, where: 'query' }));
   }
   return changes;
 }
@@ -93,8 +95,8 @@ function jsonBody(container: Schema | undefined): Schema | undefined {
   return content?.['application/json']?.schema;
 }
 
-function queryParameters(operation: Schema): Map<string, { required?: boolean }> {
-  const parameters = (operation.parameters ?? []) as { name: string; in: string; required?: boolean }[];
+function queryParameters(operation: Schema): Map<string, { required?: boolean; schema?: Schema }> {
+  const parameters = (operation.parameters ?? []) as { name: string; in: string; required?: boolean; schema?: Schema }[];
   return new Map(parameters.filter((parameter) => parameter.in === 'query').map((parameter) => [parameter.name, parameter]));
 }
 

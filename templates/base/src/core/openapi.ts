@@ -154,6 +154,8 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
     name,
     in: location,
     required: location === 'path' || required.has(name),
+    // a list's values arrive comma-separated in one parameter (`?ordering=price,-name`), as the server reads them
+    ...(property.type === 'array' ? { style: 'form', explode: false } : {}),
     schema: property,
   }));
 }

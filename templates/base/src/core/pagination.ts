@@ -48,7 +48,8 @@ export const offsetQuery = z.object({
   offset: z.string().meta({ type: 'integer', minimum: 0, default: 0, description: 'Rows to skip' }).optional(),
 });
 
-function pageSize(text: string | undefined): number {
+/** `page_size`/`limit`, read leniently: a bad size is the default, a large one the cap. */
+export function pageSize(text: string | undefined): number {
   const size = Number(text);
   if (!text || !Number.isInteger(size) || size < 1) return DEFAULT_PAGE_SIZE;
   return Math.min(size, MAX_PAGE_SIZE);
@@ -129,17 +130,34 @@ export function preparePerShape<T>(prepare: (shape: KeysetShape) => T): Record<K
  * only tells whether there is more): links are absolute URLs, no COUNT(*) needed.
  */
 export function cursorPage<T>(rows: T[], request: CursorRequest, positionOf: (row: T) => Position, url: URL): CursorPage<T> {
+  return keysetPage(
+    rows,
+    { ...request, fromCursor: request.after !== null },
+    (row, reverse) => encodeCursor(positionOf(row), reverse),
+    url,
+  );
+}
+
+/**
+ * A keyset page from `pageSize + 1` rows, whatever the cursor holds: `encode` makes a row's cursor. Walking
+ * forwards there is a previous page whenever we came from a cursor; backwards, a next one.
+ */
+export function keysetPage<T>(
+  rows: T[],
+  request: { fromCursor: boolean; reverse: boolean; pageSize: number },
+  encode: (row: T, reverse: boolean) => string,
+  url: URL,
+): CursorPage<T> {
   const hasMore = rows.length > request.pageSize;
   const page = rows.slice(0, request.pageSize);
   if (request.reverse) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  // Walking forwards there is a previous page whenever we came from a cursor; backwards, a next one.
-  const hasNext = request.reverse ? request.after !== null : hasMore;
-  const hasPrevious = request.reverse ? hasMore : request.after !== null;
+  const hasNext = request.reverse ? request.fromCursor : hasMore;
+  const hasPrevious = request.reverse ? hasMore : request.fromCursor;
   return {
-    next: hasNext && last ? linkWith(url, { cursor: encodeCursor(positionOf(last), false) }) : null,
-    previous: hasPrevious && first ? linkWith(url, { cursor: encodeCursor(positionOf(first), true) }) : null,
+    next: hasNext && last ? linkWith(url, { cursor: encode(last, false) }) : null,
+    previous: hasPrevious && first ? linkWith(url, { cursor: encode(first, true) }) : null,
     results: page,
   };
 }
@@ -161,7 +179,8 @@ export function offsetPage<T>(rows: T[], count: number, request: OffsetRequest, 
   return { count, next, previous, results: rows };
 }
 
-function linkWith(url: URL, params: Record<string, string | null>): string {
+/** The request's URL with some parameters set (or, given null, removed): the rest of the query stays. */
+export function linkWith(url: URL, params: Record<string, string | null>): string {
   const link = new URL(url);
   for (const [key, value] of Object.entries(params)) {
     if (value === null) link.searchParams.delete(key);

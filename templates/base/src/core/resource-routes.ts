@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INT32_MAX, isStorableId } from './bounds.js';
 import { NotFound } from './errors.js';
+import { cursorList, offsetList, type CursorListRequest, type ListSpec, type OffsetListRequest } from './lists.js';
 import {
   cursorQuery,
   offsetQuery,
@@ -18,6 +19,16 @@ export interface ResourceService<Row, Create, Update> extends ItemService<Row, C
   list(request: CursorRequest, url: URL, user: AuthUser | null): Promise<CursorPage<Row>>;
 }
 
+/** A resource whose versions declare their lists (`defineList`): the service gets the filter, search and ordering. */
+export interface ListedResourceService<Row, Create, Update> extends ItemService<Row, Create, Update> {
+  list(request: CursorListRequest, url: URL, user: AuthUser | null): Promise<CursorPage<Row>>;
+}
+
+/** The same, with a limit-offset page. */
+export interface ListedOffsetResourceService<Row, Create, Update> extends ItemService<Row, Create, Update> {
+  list(request: OffsetListRequest, url: URL, user: AuthUser | null): Promise<OffsetPage<Row>>;
+}
+
 /** The same, for a resource whose list is a limit-offset page (with a count) instead of a cursor page. */
 export interface OffsetResourceService<Row, Create, Update> extends ItemService<Row, Create, Update> {
   list(request: OffsetRequest, url: URL, user: AuthUser | null): Promise<OffsetPage<Row>>;
@@ -30,12 +41,13 @@ interface ItemService<Row, Create, Update> {
   remove(id: number, user: AuthUser | null): Promise<void>;
 }
 
-/** One version's serializers: separate read and write declarations, and how a row is presented. */
+/** One version's serializers: separate read and write declarations, how a row is presented, and what its list filters, searches and orders by. */
 export interface ResourceSchemas<Row, Create extends z.ZodType, Update extends z.ZodType> {
   read: z.ZodType;
   write: Create;
   patch: Update;
   present: (row: Row) => unknown;
+  list?: ListSpec;
 }
 
 // documented as what it names: a positive integer (anything else is a 404, as a URL pattern `<int:pk>` answers)
@@ -75,11 +87,32 @@ type ResourceOptions<Row, Create extends z.ZodType, Update extends z.ZodType> = 
   path: string;
   tag: string;
   access: { read: Access; write: Access };
-  schemas: ResourceSchemas<Row, Create, Update>;
 } & (
-  | { pagination?: 'cursor'; service: ResourceService<Row, z.output<Create>, z.output<Update>> }
-  | { pagination: 'offset'; service: OffsetResourceService<Row, z.output<Create>, z.output<Update>> }
+  | {
+      pagination?: 'cursor';
+      schemas: ListedSchemas<Row, Create, Update>;
+      service: ListedResourceService<Row, z.output<Create>, z.output<Update>>;
+    }
+  | {
+      pagination: 'offset';
+      schemas: ListedSchemas<Row, Create, Update>;
+      service: ListedOffsetResourceService<Row, z.output<Create>, z.output<Update>>;
+    }
+  // resources made before lists were declared (create-prod-api 0.1): newest first, no filters
+  | {
+      pagination?: 'cursor';
+      schemas: UnlistedSchemas<Row, Create, Update>;
+      service: ResourceService<Row, z.output<Create>, z.output<Update>>;
+    }
+  | {
+      pagination: 'offset';
+      schemas: UnlistedSchemas<Row, Create, Update>;
+      service: OffsetResourceService<Row, z.output<Create>, z.output<Update>>;
+    }
 );
+
+type ListedSchemas<Row, Create extends z.ZodType, Update extends z.ZodType> = ResourceSchemas<Row, Create, Update> & { list: ListSpec };
+type UnlistedSchemas<Row, Create extends z.ZodType, Update extends z.ZodType> = ResourceSchemas<Row, Create, Update> & { list?: undefined };
 
 /**
  * The usual REST shape of one resource under one version: a paginated list
@@ -104,25 +137,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
     tags: [tag],
   };
   return [
-    options.pagination === 'offset'
-      ? defineRoute({
-          ...list,
-          query: offsetQuery,
-          responseShape: 'offset-page',
-          handler: async ({ query, url, user }) => {
-            const page = await options.service.list(parseOffsetRequest(query), url, user);
-            return { ...page, results: page.results.map(present) };
-          },
-        })
-      : defineRoute({
-          ...list,
-          query: cursorQuery,
-          responseShape: 'cursor-page',
-          handler: async ({ query, url, user }) => {
-            const page = await options.service.list(parseCursorRequest(query), url, user);
-            return { ...page, results: page.results.map(present) };
-          },
-        }),
+    listRoute(options, list),
     defineRoute({
       method: 'POST',
       path,
@@ -173,4 +188,34 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       handler: async ({ params, user }) => service.remove(idOf(params), user),
     }),
   ];
+}
+
+type ListBase = Pick<RouteDef, 'method' | 'path' | 'access' | 'response' | 'summary' | 'operationId' | 'schemaNames' | 'tags'>;
+
+/** The list: its page shape by `pagination`, and its filters, search and ordering when the version declares them. */
+function listRoute<Row, Create extends z.ZodType, Update extends z.ZodType>(
+  options: ResourceOptions<Row, Create, Update>,
+  base: ListBase,
+): RouteDef {
+  const { present, list: spec } = options.schemas;
+  const presentPage = <P extends { results: Row[] }>(page: P) => ({ ...page, results: page.results.map(present) });
+  const service = options.service as {
+    list(request: unknown, url: URL, user: AuthUser | null): Promise<CursorPage<Row> | OffsetPage<Row>>;
+  };
+  if (options.pagination === 'offset') {
+    return defineRoute({
+      ...base,
+      query: spec ? offsetQuery.extend(spec.params) : offsetQuery,
+      responseShape: 'offset-page',
+      handler: async ({ query, url, user }) =>
+        presentPage(await service.list(spec ? offsetList(spec, query) : parseOffsetRequest(query), url, user)),
+    });
+  }
+  return defineRoute({
+    ...base,
+    query: spec ? cursorQuery.extend(spec.params) : cursorQuery,
+    responseShape: 'cursor-page',
+    handler: async ({ query, url, user }) =>
+      presentPage(await service.list(spec ? cursorList(spec, query) : parseCursorRequest(query), url, user)),
+  });
 }

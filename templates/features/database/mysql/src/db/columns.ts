@@ -1,3 +1,4 @@
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import {
   boolean,
   char,
@@ -38,3 +39,13 @@ export const decimal = (name: string, precision: number, scale: number) => mysql
 
 /** A time as a query placeholder value (placeholders skip drizzle's mapping). */
 export const timeParam = (epochMs: number): unknown => new Date(epochMs);
+
+/** What a list compares and sorts a decimal by: the column itself (SQLite needs its value as a number). */
+export const decimalOrder = <C extends AnyColumn>(column: C): C => column;
+
+/**
+ * A list's `exact` filter on text, case-sensitive as on the other databases: MySQL's default collation compares
+ * ignoring case, so the byte-wise comparison narrows what the (indexable) collation's comparison finds.
+ */
+export const sameText = (column: AnyColumn, value: string): SQL =>
+  sql`(${column} = ${value} and cast(${column} as binary) = cast(${value} as binary))`;

@@ -1,3 +1,4 @@
+import { eq, type AnyColumn, type SQL } from 'drizzle-orm';
 import {
   boolean,
   date as pgDate,
@@ -37,3 +38,9 @@ export const decimal = (name: string, precision: number, scale: number) => numer
 
 /** A time as a query placeholder value (placeholders skip drizzle's mapping). */
 export const timeParam = (epochMs: number): unknown => new Date(epochMs);
+
+/** What a list compares and sorts a decimal by: the column itself (SQLite needs its value as a number). */
+export const decimalOrder = <C extends AnyColumn>(column: C): C => column;
+
+/** A list's `exact` filter on text: the column's own comparison, which is case-sensitive here (MySQL's is not). */
+export const sameText = (column: AnyColumn, value: string): SQL => eq(column, value);

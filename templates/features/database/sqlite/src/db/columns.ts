@@ -1,3 +1,4 @@
+import { eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -27,3 +28,13 @@ export const decimal = (name: string, _precision: number, _scale: number) => tex
 
 /** A time as a query placeholder value: SQLite stores epoch milliseconds (placeholders skip drizzle's mapping). */
 export const timeParam = (epochMs: number): unknown => epochMs;
+
+/**
+ * What a list compares and sorts a decimal by: SQLite keeps decimals as text, which sorts as text ("100.00" before
+ * "20.00"), so its value as a number (a double holds a DECIMAL(12, 2) exactly enough to compare). An index on the
+ * same expression serves the list's ordering.
+ */
+export const decimalOrder = (column: AnyColumn): SQL => sql`cast(${column} as real)`;
+
+/** A list's `exact` filter on text: the column's own comparison, which is case-sensitive here (MySQL's is not). */
+export const sameText = (column: AnyColumn, value: string): SQL => eq(column, value);

@@ -1,10 +1,9 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { INT32_MAX, isStorableId } from '../../core/bounds.js';
 import { ValidationError } from '../../core/errors.js';
-import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorRequest } from '../../core/pagination.js';
+import { listQuery, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { timeParam } from '../../db/columns.js';
-import { insertReturning, prepared, transaction, updateCount } from '../../db/ops.js';
+import { insertReturning, transaction, updateCount } from '../../db/ops.js';
 import { products } from '../products/table.js';
 import { orders, type OrderRow } from './table.js';
 
@@ -19,25 +18,17 @@ export interface OrderInput {
 const withProduct = { order: orders, productName: products.name };
 
 export class OrderRepository {
-  private readonly listPage;
+  constructor(private readonly db: Db) {}
 
-  constructor(private readonly db: Db) {
-    this.listPage = preparePerShape((shape) => {
-      const { where, orderBy } = keysetQuery(orders, shape);
-      return prepared(
-        db
-          .select(withProduct)
-          .from(orders)
-          .innerJoin(products, eq(products.id, orders.productId))
-          .where(and(eq(orders.userId, sql.placeholder('userId')), where))
-          .orderBy(...orderBy)
-          .limit(sql.placeholder('limit')),
-      );
-    });
-  }
-
-  async list(userId: number, request: CursorRequest): Promise<OrderWithProduct[]> {
-    const rows = await this.listPage[keysetShape(request)]({ ...keysetValues(request, timeParam), userId });
+  async list(userId: number, request: CursorListRequest): Promise<OrderWithProduct[]> {
+    const { where, orderBy } = listQuery(request, orders.id);
+    const rows = await this.db
+      .select(withProduct)
+      .from(orders)
+      .innerJoin(products, eq(products.id, orders.productId))
+      .where(and(eq(orders.userId, userId), where))
+      .orderBy(...orderBy)
+      .limit(request.pageSize + 1);
     return rows.map(({ order, productName }) => ({ ...order, productName }));
   }
 

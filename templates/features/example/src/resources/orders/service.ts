@@ -1,5 +1,6 @@
 import { NotAuthenticated, NotFound } from '../../core/errors.js';
-import { cursorPage, type CursorPage, type CursorRequest } from '../../core/pagination.js';
+import { listPage, type CursorListRequest } from '../../core/lists.js';
+import type { CursorPage } from '../../core/pagination.js';
 import type { AuthUser } from '../../core/routes.js';
 import type { OrderInput, OrderRepository, OrderWithProduct } from './repository.js';
 
@@ -7,9 +8,8 @@ import type { OrderInput, OrderRepository, OrderWithProduct } from './repository
 export class OrderService {
   constructor(private readonly orders: OrderRepository) {}
 
-  async list(request: CursorRequest, url: URL, user: AuthUser | null): Promise<CursorPage<OrderWithProduct>> {
-    const rows = await this.orders.list(owner(user), request);
-    return cursorPage(rows, request, (row) => ({ createdAt: row.createdAt.getTime(), id: row.id }), url);
+  async list(request: CursorListRequest, url: URL, user: AuthUser | null): Promise<CursorPage<OrderWithProduct>> {
+    return listPage(await this.orders.list(owner(user), request), request, url);
   }
 
   async get(id: number, user: AuthUser | null): Promise<OrderWithProduct> {

@@ -17,8 +17,11 @@ export const orders = table(
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
-  // a user's orders, in cursor order
-  (t) => [index('orders_user_created_at_id_idx').on(t.userId, t.createdAt, t.id)],
+  // a user's orders in each ordering the list declares
+  (t) => [
+    index('orders_user_created_at_id_idx').on(t.userId, t.createdAt, t.id),
+    index('orders_user_quantity_id_idx').on(t.userId, t.quantity, t.id),
+  ],
 );
 
 export type OrderRow = typeof orders.$inferSelect;

@@ -1,31 +1,21 @@
-import { eq, sql } from 'drizzle-orm';
-import { keysetQuery, keysetShape, keysetValues, preparePerShape, type CursorRequest } from '../../core/pagination.js';
+import { eq } from 'drizzle-orm';
+import { listQuery, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { timeParam } from '../../db/columns.js';
-import { deleteCount, insertReturning, prepared, updateReturning } from '../../db/ops.js';
+import { deleteCount, insertReturning, updateReturning } from '../../db/ops.js';
 import { products, type ProductInput, type ProductRow } from './table.js';
 
 export class ProductRepository {
-  // the list is the hottest query: built and prepared once, not per request
-  private readonly listPage;
+  constructor(private readonly db: Db) {}
 
-  constructor(private readonly db: Db) {
-    this.listPage = preparePerShape((shape) => {
-      const { where, orderBy } = keysetQuery(products, shape);
-      return prepared(
-        db
-          .select()
-          .from(products)
-          .where(where)
-          .orderBy(...orderBy)
-          .limit(sql.placeholder('limit')),
-      );
-    });
-  }
-
-  /** pageSize + 1 rows from the cursor's position; the extra one tells whether there is a next page */
-  list(request: CursorRequest): Promise<ProductRow[]> {
-    return this.listPage[keysetShape(request)](keysetValues(request, timeParam));
+  /** pageSize + 1 rows of the list's filter and order from the cursor's position; the extra one tells whether there is a next page */
+  list(request: CursorListRequest): Promise<ProductRow[]> {
+    const { where, orderBy } = listQuery(request, products.id);
+    return this.db
+      .select()
+      .from(products)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(request.pageSize + 1);
   }
 
   async get(id: number): Promise<ProductRow | undefined> {

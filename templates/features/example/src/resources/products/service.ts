@@ -1,5 +1,6 @@
 import { NotFound } from '../../core/errors.js';
-import { cursorPage, type CursorPage, type CursorRequest } from '../../core/pagination.js';
+import { listPage, type CursorListRequest } from '../../core/lists.js';
+import type { CursorPage } from '../../core/pagination.js';
 import type { ProductRepository } from './repository.js';
 import type { ProductInput, ProductRow } from './table.js';
 
@@ -7,9 +8,8 @@ import type { ProductInput, ProductRow } from './table.js';
 export class ProductService {
   constructor(private readonly products: ProductRepository) {}
 
-  async list(request: CursorRequest, url: URL): Promise<CursorPage<ProductRow>> {
-    const rows = await this.products.list(request);
-    return cursorPage(rows, request, (row) => ({ createdAt: row.createdAt.getTime(), id: row.id }), url);
+  async list(request: CursorListRequest, url: URL): Promise<CursorPage<ProductRow>> {
+    return listPage(await this.products.list(request), request, url);
   }
 
   async get(id: number): Promise<ProductRow> {

@@ -1,4 +1,4 @@
-import { decimal, id, index, int, table, timestamp, varchar } from '../../db/columns.js';
+import { decimal, decimalOrder, id, index, int, table, timestamp, varchar } from '../../db/columns.js';
 
 export const products = table(
   'products',
@@ -10,8 +10,13 @@ export const products = table(
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
-  // serves the cursor ordering (-created_at, -id), so a deep page costs what the first does
-  (t) => [index('products_created_at_id_idx').on(t.createdAt, t.id)],
+  // one index (with the id) per ordering the lists declare, so a deep page under any of them costs what the first does
+  (t) => [
+    index('products_created_at_id_idx').on(t.createdAt, t.id),
+    index('products_price_id_idx').on(decimalOrder(t.price), t.id),
+    index('products_name_id_idx').on(t.name, t.id),
+    index('products_stock_id_idx').on(t.stock, t.id),
+  ],
 );
 
 export type ProductRow = typeof products.$inferSelect;

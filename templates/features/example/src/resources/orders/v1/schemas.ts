@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { defineList } from '../../../core/lists.js';
 import type { OrderWithProduct } from '../repository.js';
+import { orders } from '../table.js';
 
 /** v1 read schema. */
 export const orderRead = z.object({
@@ -9,6 +11,16 @@ export const orderRead = z.object({
   quantity: z.number().int(),
   shipping_address: z.string(),
   created_at: z.iso.datetime(),
+});
+
+/** v1 list: a user's orders by product (`?product_id__in=3,7`), newest first or by quantity. */
+export const orderList = defineList({
+  fields: {
+    product_id: { column: orders.productId, type: 'integer', filter: ['exact', 'in'] },
+    quantity: { column: orders.quantity, type: 'integer', order: true },
+    created_at: { column: orders.createdAt, type: 'datetime', order: true },
+  },
+  ordering: '-created_at',
 });
 
 /** v1 write schema: the client names the product and quantity; the owner is the caller. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { defineList } from '../../../core/lists.js';
 import { decimal } from '../../../core/validation.js';
-import type { ProductRow } from '../table.js';
+import { products, type ProductRow } from '../table.js';
 
 /** v1 read schema: what a client receives. Released: fields may be added, never removed or retyped. */
 export const productRead = z.object({
@@ -10,6 +11,17 @@ export const productRead = z.object({
   stock: z.number().int(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
+});
+
+/** v1 list: what clients may filter, search and order by (`?price__gte=10&search=lamp&ordering=-price`). */
+export const productList = defineList({
+  fields: {
+    name: { column: products.name, type: 'string', filter: ['exact', 'icontains', 'istartswith'], search: true, order: true },
+    price: { column: products.price, type: 'decimal', filter: ['exact', 'gt', 'gte', 'lt', 'lte'], order: true },
+    stock: { column: products.stock, type: 'integer', filter: ['exact', 'gt', 'gte', 'lt', 'lte'], order: true },
+    created_at: { column: products.createdAt, type: 'datetime', order: true },
+  },
+  ordering: '-created_at',
 });
 
 /** v1 write schema: what a client may send. Unknown fields are dropped. */

@@ -1,0 +1,528 @@
+import { createHash } from 'node:crypto';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  sql,
+  type AnyColumn,
+  type SQL,
+} from 'drizzle-orm';
+import { z } from 'zod';
+import { decimalOrder, sameText } from '../db/columns.js';
+import { INT32_MAX, INT32_MIN, isStorableId, isStorableTime } from './bounds.js';
+import { BadRequest, ValidationError } from './errors.js';
+import { keysetPage, pageSize, type CursorPage } from './pagination.js';
+
+// Filtering, search and ordering of a list, as django-filter, DRF's SearchFilter and OrderingFilter do them
+// (contract §6). A version declares them next to its read schema with `defineList`; the routes read the query
+// with `cursorList`/`offsetList`, and the repository turns the result into SQL with `listQuery`. Every value is
+// a bound parameter.
+
+/** The kinds of value a list field holds: they decide how a filter's value is parsed and documented. */
+export type ListFieldType = 'integer' | 'decimal' | 'string' | 'boolean' | 'datetime' | 'date' | 'enum' | 'uuid';
+export const LOOKUPS = ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull', 'icontains', 'istartswith'] as const;
+export type Lookup = (typeof LOOKUPS)[number];
+
+export interface ListField {
+  /** the table's column the field reads */
+  column: AnyColumn;
+  type: ListFieldType;
+  /** an enum's values */
+  values?: readonly string[];
+  /** the lookups clients may filter with: `price__gte=10`; `exact` is `price=10` */
+  filter?: readonly Lookup[];
+  /** one of the fields `?search=` looks in */
+  search?: boolean;
+  /** a field `?ordering=` may name */
+  order?: boolean;
+}
+
+export interface ListDeclaration {
+  /** by the API's field names */
+  fields: Record<string, ListField>;
+  /** without `?ordering=`: `-created_at` unless declared; comma-separated, `-` for descending */
+  ordering?: string;
+}
+
+/** A ListDeclaration checked and made ready: built once, when the routes are defined. */
+export interface ListSpec {
+  readonly fields: ReadonlyMap<string, ResolvedField>;
+  readonly defaultOrdering: readonly OrderTerm[];
+  /** the query parameters it reads, as the OpenAPI document lists them */
+  readonly params: z.ZodRawShape;
+}
+
+interface ResolvedField extends ListField {
+  name: string;
+  /** the row's property holding the value (`createdAt`) */
+  prop: string;
+  nullable: boolean;
+  /**
+   * What SQL compares and sorts: the column, or (SQLite's text decimals) an expression. drizzle's operators take
+   * either alike (binding a value through the column's mapping when it is one); typed as a column for their overloads.
+   */
+  key: AnyColumn;
+}
+
+export interface OrderTerm {
+  field: ResolvedField;
+  descending: boolean;
+}
+
+/** What a list request asks for, read and checked: the filter, the order (made total by the id). */
+export interface ListCriteria {
+  spec: ListSpec;
+  filter: SQL | undefined;
+  order: readonly OrderTerm[];
+  /** the id's direction: the last ordering field's */
+  idDescending: boolean;
+  /** names the filter, search and ordering: a cursor is bound to it */
+  binding: string;
+}
+
+export interface CursorListRequest extends ListCriteria {
+  /** where the page starts (exclusive): the ordering fields' values and the id; null for the first page */
+  after: { values: unknown[]; id: number } | null;
+  reverse: boolean;
+  pageSize: number;
+}
+
+export interface OffsetListRequest extends ListCriteria {
+  limit: number;
+  offset: number;
+}
+
+const MAX_SEARCH_TERMS = 10;
+const MAX_SEARCH_TERM = 100;
+const MAX_IN_VALUES = 100;
+
+const LOOKUPS_OF: Record<ListFieldType, readonly Lookup[]> = {
+  integer: ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull'],
+  decimal: ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull'],
+  datetime: ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull'],
+  date: ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull'],
+  string: ['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'isnull', 'icontains', 'istartswith'],
+  uuid: ['exact', 'in', 'isnull'],
+  enum: ['exact', 'in', 'isnull'],
+  boolean: ['exact', 'isnull'],
+};
+
+/**
+ * Checks a list declaration when the routes are defined, so a mistake (a lookup that does not fit its field, an
+ * ordering of an undeclared field) stops the start with one line instead of answering 500 later.
+ */
+export function defineList(declaration: ListDeclaration): ListSpec {
+  const fields = new Map<string, ResolvedField>();
+  for (const [name, field] of Object.entries(declaration.fields)) {
+    const where = `List field "${name}"`;
+    const prop = propertyOf(field.column);
+    if (!prop) throw new Error(`${where}: its column is not a column of a table.`);
+    const nullable = !field.column.notNull;
+    for (const lookup of field.filter ?? []) {
+      if (!LOOKUPS_OF[field.type].includes(lookup)) {
+        throw new Error(`${where}: the lookup "${lookup}" does not fit a ${field.type}; it takes ${LOOKUPS_OF[field.type].join(', ')}.`);
+      }
+      if (lookup === 'isnull' && !nullable) throw new Error(`${where}: "isnull" needs a nullable column.`);
+    }
+    if (field.search && field.type !== 'string') throw new Error(`${where}: only string fields can be searched.`);
+    if (field.type === 'enum' && !field.values?.length) throw new Error(`${where}: an enum needs its values.`);
+    fields.set(name, { ...field, name, prop, nullable, key: comparable(field) });
+  }
+  const spec = { fields, defaultOrdering: [] as OrderTerm[], params: {} };
+  const defaultOrdering = readOrdering(spec, declaration.ordering ?? '-created_at', { all: true });
+  if (defaultOrdering.length === 0) throw new Error('The list declaration has an empty default ordering.');
+  return { fields, defaultOrdering, params: paramsOf(fields) };
+}
+
+/** The column's property name in its table's row (`created_at` -> `createdAt`). */
+function propertyOf(column: AnyColumn): string | undefined {
+  const table = (column as { table?: Parameters<typeof getTableColumns>[0] }).table;
+  if (!table) return undefined;
+  return Object.entries(getTableColumns(table)).find(([, candidate]) => candidate === column)?.[0];
+}
+
+/** A decimal is compared as the database can (as a number on SQLite, which keeps it as text); the rest as its column. */
+function comparable(field: ListField): AnyColumn {
+  return field.type === 'decimal' ? (decimalOrder(field.column) as unknown as AnyColumn) : field.column;
+}
+
+// ---- reading a request ----------------------------------------------------------------------------------------
+
+/** The filter, search and ordering of a list request; every mistake in them is one 400 with each parameter's errors. */
+export function readCriteria(spec: ListSpec, query: Record<string, unknown>): ListCriteria {
+  const errors: Record<string, string[]> = {};
+  const conditions: SQL[] = [];
+  const bound: string[] = [];
+  for (const [name, field] of spec.fields) {
+    for (const lookup of field.filter ?? []) {
+      const param = lookup === 'exact' ? name : `${name}__${lookup}`;
+      const text = query[param];
+      // an empty value is no filter, as django-filter reads it
+      if (typeof text !== 'string' || text === '') continue;
+      try {
+        conditions.push(filterCondition(field, lookup, text));
+        bound.push(`${param}=${text}`);
+      } catch (error) {
+        if (!(error instanceof FieldError)) throw error;
+        errors[param] = [error.message];
+      }
+    }
+  }
+  const search = typeof query.search === 'string' ? query.search : '';
+  try {
+    const condition = searchCondition(spec, search);
+    if (condition) (conditions.push(condition), bound.push(`search=${search}`));
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    errors.search = [error.message];
+  }
+  let order = spec.defaultOrdering;
+  const ordering = typeof query.ordering === 'string' ? query.ordering : '';
+  try {
+    const asked = readOrdering(spec, ordering, { all: false });
+    if (asked.length > 0) order = asked;
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    errors.ordering = [error.message];
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  const terms = order.map((term) => `${term.descending ? '-' : ''}${term.field.name}`).join(',');
+  bound.sort().push(`ordering=${terms}`);
+  return {
+    spec,
+    filter: conditions.length > 0 ? and(...conditions) : undefined,
+    order,
+    idDescending: order[order.length - 1]!.descending,
+    binding: createHash('sha256').update(bound.join('\n')).digest('base64url').slice(0, 16),
+  };
+}
+
+/** A client's mistake in one parameter, reported under its name. */
+class FieldError extends Error {}
+
+function readOrdering(spec: Pick<ListSpec, 'fields'>, text: string, { all }: { all: boolean }): OrderTerm[] {
+  const terms: OrderTerm[] = [];
+  for (const part of text.split(',').map((term) => term.trim())) {
+    if (!part) continue;
+    const descending = part.startsWith('-');
+    const name = descending ? part.slice(1) : part;
+    const field = spec.fields.get(name);
+    // the default may order by any declared field; a client only by those declared `order`
+    if (!field || (!all && !field.order)) {
+      if (all) throw new Error(`The list's default ordering names "${name}", which is not a declared list field.`);
+      throw new FieldError(`Invalid ordering field "${name.slice(0, 100)}".`);
+    }
+    if (!terms.some((term) => term.field === field)) terms.push({ field, descending });
+  }
+  return terms;
+}
+
+function filterCondition(field: ResolvedField, lookup: Lookup, text: string): SQL {
+  const { key } = field;
+  switch (lookup) {
+    case 'isnull':
+      return choice(text, ['true', 'false', '1', '0']) === 'true' || text === '1' ? isNull(field.column) : isNotNull(field.column);
+    case 'in': {
+      const values = text.split(',').filter((value) => value !== '');
+      if (values.length > MAX_IN_VALUES) throw new FieldError(`Ensure this value has at most ${MAX_IN_VALUES} elements.`);
+      const parsed = values.map((value) => parseValue(field, value));
+      return field.type === 'string' ? or(...parsed.map((value) => sameText(key, value as string)))! : inArray(key, parsed);
+    }
+    case 'icontains':
+    case 'istartswith': {
+      const pattern = `${lookup === 'icontains' ? '%' : ''}${likeEscape(noNul(text).toLowerCase())}%`;
+      return sql`lower(${field.column}) like ${pattern} escape '!'`;
+    }
+    default: {
+      const value = parseValue(field, text);
+      if (lookup === 'exact' && field.type === 'string') return sameText(key, value as string);
+      const compare = { exact: eq, gt, gte, lt, lte }[lookup];
+      return compare(key, value);
+    }
+  }
+}
+
+/** `%`, `_` and the escape character itself match only themselves. (`!`, not `\`: MySQL reads `'\'` as an escape.) */
+function likeEscape(text: string): string {
+  return text.replace(/[!%_]/g, (character) => `!${character}`);
+}
+
+function searchCondition(spec: ListSpec, text: string): SQL | undefined {
+  const searched = [...spec.fields.values()].filter((field) => field.search);
+  if (searched.length === 0) return undefined;
+  const terms = text.split(/[\s,]+/).filter(Boolean);
+  if (terms.length === 0) return undefined;
+  if (terms.length > MAX_SEARCH_TERMS) throw new FieldError(`Ensure there are at most ${MAX_SEARCH_TERMS} search terms.`);
+  if (terms.some((term) => term.length > MAX_SEARCH_TERM))
+    throw new FieldError(`Ensure each search term has at most ${MAX_SEARCH_TERM} characters.`);
+  // every term in at least one of the fields, case-insensitively, as DRF's SearchFilter matches
+  return and(
+    ...terms.map((term) => {
+      const pattern = `%${likeEscape(noNul(term).toLowerCase())}%`;
+      return or(...searched.map((field) => sql`lower(${field.column}) like ${pattern} escape '!'`))!;
+    }),
+  );
+}
+
+function noNul(text: string): string {
+  // PostgreSQL refuses a NUL in any text: a 400, not its error
+  if (text.includes('\u0000')) throw new FieldError('Null characters are not allowed.');
+  return text;
+}
+
+function choice(text: string, allowed: readonly string[]): string {
+  if (!allowed.includes(text)) throw new FieldError(`Select a valid choice. ${text.slice(0, 100)} is not one of the available choices.`);
+  return text;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A filter's value as the field's type, in the form the column compares with; a value that does not parse is the client's mistake. */
+function parseValue(field: ResolvedField, raw: string): unknown {
+  const text = raw.trim();
+  switch (field.type) {
+    case 'integer': {
+      if (!/^[+-]?\d+$/.test(text)) throw new FieldError('Enter a whole number.');
+      const value = Number(text);
+      // a number past the column's range would be the database's error, not an empty list
+      if (value > INT32_MAX) throw new FieldError(`Ensure this value is less than or equal to ${INT32_MAX}.`);
+      if (value < INT32_MIN) throw new FieldError(`Ensure this value is greater than or equal to ${INT32_MIN}.`);
+      return value;
+    }
+    case 'decimal': {
+      if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text)) throw new FieldError('Enter a number.');
+      if (text.replace(/[^\d]/g, '').replace(/^0+/, '').length > 30)
+        throw new FieldError('Ensure that there are no more than 30 digits in total.');
+      return text.replace(/^\+/, '');
+    }
+    case 'datetime': {
+      const time = DATETIME.test(text)
+        ? Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text.slice(10)) ? text : `${text.length === 10 ? `${text}T00:00` : text}Z`)
+        : NaN;
+      if (!isStorableTime(time)) throw new FieldError('Enter a valid date/time.');
+      return new Date(time);
+    }
+    case 'date': {
+      const parts = DATE.exec(text);
+      const date = parts ? new Date(`${text}T00:00:00Z`) : undefined;
+      if (!parts || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text)
+        throw new FieldError('Enter a valid date.');
+      return text;
+    }
+    case 'boolean':
+      return ['true', '1'].includes(choice(text, ['true', 'false', '1', '0']));
+    case 'enum':
+      return choice(text, field.values ?? []);
+    case 'uuid':
+      if (!UUID.test(text)) throw new FieldError('Enter a valid UUID.');
+      return text.toLowerCase();
+    case 'string':
+      return noNul(raw);
+  }
+}
+
+// ---- pages ----------------------------------------------------------------------------------------------------
+
+const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** A cursor-paginated list request: its criteria and, from `?cursor=`, where the page starts. */
+export function cursorList(spec: ListSpec, query: Record<string, unknown>): CursorListRequest {
+  const criteria = readCriteria(spec, query);
+  const size = pageSize(stringOf(query.page_size));
+  const cursor = typeof query.cursor === 'string' && query.cursor !== '' ? decodeListCursor(criteria, query.cursor) : null;
+  return { ...criteria, after: cursor?.after ?? null, reverse: cursor?.reverse ?? false, pageSize: size };
+}
+
+/** A limit-offset list request. */
+export function offsetList(spec: ListSpec, query: Record<string, unknown>): OffsetListRequest {
+  const offset = Number(query.offset);
+  return {
+    ...readCriteria(spec, query),
+    limit: pageSize(stringOf(query.limit)),
+    offset: Number.isSafeInteger(offset) && offset > 0 ? offset : 0,
+  };
+}
+
+/** The cursor holds the last row's ordering values, its id, the direction and the query it belongs to. */
+function encodeListCursor(criteria: ListCriteria, row: Record<string, unknown>, reverse: boolean): string {
+  const values = criteria.order.map((term) => toCursorValue(term.field, row[term.field.prop]));
+  return Buffer.from(JSON.stringify({ v: values, i: row.id, r: reverse ? 1 : 0, q: criteria.binding })).toString('base64url');
+}
+
+function decodeListCursor(criteria: ListCriteria, text: string): { after: { values: unknown[]; id: number }; reverse: boolean } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (typeof value === 'object' && value !== null) {
+      const { v, i, r, q } = value as Record<string, unknown>;
+      // bound to its query: with another filter, search or ordering its position means nothing
+      if (q === criteria.binding && isStorableId(i) && (r === 0 || r === 1) && Array.isArray(v) && v.length === criteria.order.length) {
+        const values = criteria.order.map((term, index) => fromCursorValue(term.field, v[index]));
+        if (values.every((item) => item !== INVALID)) return { after: { values, id: i as number }, reverse: r === 1 };
+      }
+    }
+  } catch {
+    // falls through: any undecodable cursor is the same client error
+  }
+  throw new BadRequest('Invalid cursor');
+}
+
+const INVALID = Symbol('invalid');
+
+function toCursorValue(field: ResolvedField, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.getTime() : value;
+}
+
+/** A cursor's value checked against its field, as a filter's is: a value no column compares with is no position. */
+function fromCursorValue(field: ResolvedField, value: unknown): unknown {
+  if (value === null) return field.nullable ? null : INVALID;
+  switch (field.type) {
+    case 'integer':
+      return Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX ? value : INVALID;
+    case 'datetime':
+      return isStorableTime(value) ? new Date(value as number) : INVALID;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : INVALID;
+    case 'decimal':
+      return typeof value === 'string' && /^-?\d{1,30}(\.\d{1,30})?$/.test(value) ? value : INVALID;
+    default:
+      return typeof value === 'string' && value.length <= 100_000 && !value.includes('\u0000') ? value : INVALID;
+  }
+}
+
+// ---- SQL ------------------------------------------------------------------------------------------------------
+
+/**
+ * The WHERE (filter, search and, for a cursor page, the keyset position) and the ORDER BY of a list request.
+ * A null sorts after every value, on every database: ascending last, descending first.
+ */
+export function listQuery(request: ListCriteria | CursorListRequest, id: AnyColumn): { where: SQL | undefined; orderBy: SQL[] } {
+  const reverse = 'reverse' in request && request.reverse;
+  const terms = [
+    ...request.order.map((term) => ({ key: term.field.key, nullable: term.field.nullable, descending: term.descending })),
+    { key: id, nullable: false, descending: request.idDescending },
+  ].map((term) => ({ ...term, descending: term.descending !== reverse }));
+  const orderBy = terms.flatMap((term) => {
+    const direction = term.descending ? desc : asc;
+    return term.nullable ? [direction(sql`(${term.key} is null)`), direction(term.key)] : [direction(term.key)];
+  });
+  const after = 'after' in request ? request.after : null;
+  if (!after) return { where: request.filter, orderBy };
+  const values = [...after.values, after.id];
+  return { where: and(request.filter, keysetAfter(terms, values)), orderBy };
+}
+
+type KeysetTerm = { key: AnyColumn; nullable: boolean; descending: boolean };
+
+/**
+ * Rows strictly past a position in a multi-field order: past on the first field, or equal on it and past on the
+ * next, and so on. The first field's `<=`/`>=` in front is what lets every database seek into the index instead of
+ * scanning from its top; the rest only sorts out the rows that share it.
+ */
+function keysetAfter(terms: KeysetTerm[], values: unknown[]): SQL | undefined {
+  const ties: SQL[] = [];
+  const branches: SQL[] = [];
+  terms.forEach((term, index) => {
+    const past = pastValue(term, values[index]);
+    if (past) branches.push(ties.length > 0 ? and(...ties, past)! : past);
+    ties.push(values[index] === null ? isNull(term.key) : eq(term.key, values[index]));
+  });
+  const first = terms[0]!;
+  const reach = values[0] === null || first.nullable ? undefined : (first.descending ? lte : gte)(first.key, values[0]);
+  return and(reach, or(...branches));
+}
+
+/** Strictly past a value in one field's direction, a null counting as past every value. */
+function pastValue(term: KeysetTerm, value: unknown): SQL | undefined {
+  if (term.descending) return value === null ? isNotNull(term.key) : lt(term.key, value);
+  if (value === null) return undefined;
+  return term.nullable ? or(gt(term.key, value), isNull(term.key)) : gt(term.key, value);
+}
+
+/** The page from `pageSize + 1` rows: links are absolute URLs that keep the query's filter, search, ordering and size. */
+export function listPage<T extends { id: number }>(rows: T[], request: CursorListRequest, url: URL): CursorPage<T> {
+  const encode = (row: T, reverse: boolean) => encodeListCursor(request, row as unknown as Record<string, unknown>, reverse);
+  return keysetPage(rows, { ...request, fromCursor: request.after !== null }, encode, url);
+}
+
+// ---- documentation --------------------------------------------------------------------------------------------
+
+const INT32 = { type: 'integer', minimum: INT32_MIN, maximum: INT32_MAX };
+
+/** A filter value's schema in the OpenAPI document, by the field's type. */
+function valueSchema(field: ListField): Record<string, unknown> {
+  switch (field.type) {
+    case 'integer':
+      return INT32;
+    case 'decimal':
+      return { type: 'number' };
+    case 'datetime':
+      return { type: 'string', format: 'date-time' };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'enum':
+      return { type: 'string', enum: [...(field.values ?? [])] };
+    case 'uuid':
+      return { type: 'string', format: 'uuid' };
+    case 'string':
+      return { type: 'string' };
+  }
+}
+
+const LOOKUP_WORDS: Record<Lookup, string> = {
+  exact: 'equal to',
+  gt: 'greater than',
+  gte: 'at least',
+  lt: 'less than',
+  lte: 'at most',
+  in: 'one of (comma-separated)',
+  isnull: 'empty (true) or not (false)',
+  icontains: 'containing, ignoring case,',
+  istartswith: 'starting, ignoring case, with',
+};
+
+/** The list's query parameters, each documented with its schema; all are read as strings and parsed by `readCriteria`. */
+function paramsOf(fields: ReadonlyMap<string, ResolvedField>): z.ZodRawShape {
+  const shape: Record<string, z.ZodType> = {};
+  const param = (meta: Record<string, unknown>) => z.string().meta(meta).optional();
+  for (const [name, field] of fields) {
+    for (const lookup of field.filter ?? []) {
+      const schema =
+        lookup === 'in' ? { type: 'array', items: valueSchema(field) } : lookup === 'isnull' ? { type: 'boolean' } : valueSchema(field);
+      shape[lookup === 'exact' ? name : `${name}__${lookup}`] = param({
+        ...schema,
+        description: `Only rows whose ${name} is ${LOOKUP_WORDS[lookup]}${lookup === 'in' || lookup === 'isnull' ? '' : ' this'}`,
+      });
+    }
+  }
+  const searched = [...fields.values()].filter((field) => field.search).map((field) => field.name);
+  if (searched.length > 0) {
+    shape.search = param({
+      type: 'string',
+      description: `Only rows with every term (split on spaces and commas; at most ${MAX_SEARCH_TERMS}) in ${searched.join(' or ')}, ignoring case`,
+    });
+  }
+  const ordered = [...fields.values()].filter((field) => field.order).map((field) => field.name);
+  if (ordered.length > 0) {
+    shape.ordering = param({
+      type: 'array',
+      items: { type: 'string', enum: ordered.flatMap((name) => [name, `-${name}`]) },
+      description: 'The order of the list: fields, comma-separated, `-` for descending (ties are broken by the id)',
+    });
+  }
+  return shape;
+}
