@@ -125,6 +125,21 @@ for (const framework of FRAMEWORKS) {
     ` | login target <= 25 ms: ${cpu.login <= 25 ? 'met' : 'MISSED'}`;
   console.log(cpuLine);
   lines.push(cpuLine);
+  // a filtered, searched and ordered list against the plain one, the same 25 rows answered (contract §6): the list
+  // machinery's cost per request, alternated twice to even out the machine's drift
+  const plainList = `${ours.url}/api/v1/products?page_size=25`;
+  const filteredList = `${ours.url}/api/v1/products?page_size=25&price__gte=1&stock__lte=1000&search=product&ordering=-price,name`;
+  const listCpu = { plain: 0, filtered: 0 };
+  for (let round = 0; round < 2; round++) {
+    listCpu.plain += await cpuPerRequest(pid, { url: plainList, headers: {} }, 5_000);
+    listCpu.filtered += await cpuPerRequest(pid, { url: filteredList, headers: {} }, 5_000);
+  }
+  const listRatio = listCpu.filtered / listCpu.plain;
+  const listLine =
+    `${framework.padEnd(8)} list CPU per request: plain ${(listCpu.plain / 2).toFixed(3)} ms | filtered+searched+ordered ${(listCpu.filtered / 2).toFixed(3)} ms` +
+    ` = ${listRatio.toFixed(2)}x | target <= 1.25x: ${listRatio <= 1.25 ? 'met' : 'MISSED'}`;
+  console.log(listLine);
+  lines.push(listLine);
   if (values['cpu-only']) {
     await stopServer(ours);
     continue;

@@ -67,7 +67,7 @@ export function resourceView(spec: ResourceSpec) {
   ];
 
   const drizzle = new Set(['eq']);
-  if (!cursor) drizzle.add('count');
+  drizzle.add(cursor ? 'sql' : 'count');
   if (owner) drizzle.add('and');
 
   return {

@@ -39,6 +39,20 @@ const second = await client.GET('/api/v1/products', { params: { query: { page_si
 check(second.data !== undefined && second.data.results.length === 1, 'second page');
 check(second.data.results[0]!.id !== first.data.results[0]!.id, 'pages do not repeat');
 
+// filtered, searched and ordered, a page at a time: the parameters are typed (the orderings' values too)
+const query = { price__gte: 10, search: 'lamp desk', ordering: ['-price' as const], page_size: 1 };
+const dearest = await client.GET('/api/v1/products', { params: { query: { ...query, search: undefined } } });
+check(dearest.data !== undefined && dearest.data.results.length === 1 && dearest.data.next !== null, 'ordered by -price');
+const top = dearest.data.results[0]!;
+const afterDearest = new URL(dearest.data.next).searchParams.get('cursor') ?? undefined;
+const next = await client.GET('/api/v1/products', { params: { query: { ...query, search: undefined, cursor: afterDearest } } });
+const runnerUp = next.data?.results[0];
+check(runnerUp !== undefined && runnerUp.id !== top.id && Number(runnerUp.price) <= Number(top.price) && Number(runnerUp.price) >= 10, 'the next page, same filter and order');
+const searched = await client.GET('/api/v1/products', { params: { query } });
+check(searched.data !== undefined && searched.data.results.length === 0, 'no product has both terms');
+const bound = await client.GET('/api/v1/products', { params: { query: { ordering: ['price'], cursor: afterDearest } } });
+check(bound.response.status === 400 && bound.error?.code === 400, 'a cursor of another ordering is a typed 400');
+
 const detail = await client.GET('/api/v1/products/{id}', { params: { path: { id } } });
 check(detail.data?.name === 'Lamp' && detail.data.price === '12.50', 'detail');
 const missing = await client.GET('/api/v1/products/{id}', { params: { path: { id: 999_999 } } });

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import {
   and,
   asc,
+  Column,
   desc,
   eq,
   getTableColumns,
   gt,
   gte,
   inArray,
+  is,
   isNotNull,
   isNull,
   lt,
@@ -79,10 +81,23 @@ export interface OrderTerm {
   descending: boolean;
 }
 
+/**
+ * A value in a query: given as it is (drizzle maps it through the column) or, for a prepared statement, as a
+ * placeholder whose value is recorded, mapped to the driver's form by the column (placeholders skip the mapping).
+ */
+type Bind = (key: AnyColumn | undefined, value: unknown) => unknown;
+
+/** One filter or the search, read and checked: its SQL for any way of binding values, and what shapes that SQL. */
+interface Condition {
+  build(bind: Bind): SQL;
+  /** the SQL's shape without its values: conditions of one shape share a prepared statement */
+  shape: string;
+}
+
 /** What a list request asks for, read and checked: the filter, the order (made total by the id). */
 export interface ListCriteria {
   spec: ListSpec;
-  filter: SQL | undefined;
+  conditions: readonly Condition[];
   order: readonly OrderTerm[];
   /** the id's direction: the last ordering field's */
   idDescending: boolean;
@@ -161,16 +176,16 @@ function comparable(field: ListField): AnyColumn {
 /** The filter, search and ordering of a list request; every mistake in them is one 400 with each parameter's errors. */
 export function readCriteria(spec: ListSpec, query: Record<string, unknown>): ListCriteria {
   const errors: Record<string, string[]> = {};
-  const conditions: SQL[] = [];
+  const conditions: Condition[] = [];
   const bound: string[] = [];
   for (const [name, field] of spec.fields) {
     for (const lookup of field.filter ?? []) {
       const param = lookup === 'exact' ? name : `${name}__${lookup}`;
-      const text = query[param];
+      const text = valueOf(query[param], lookup === 'in');
       // an empty value is no filter, as django-filter reads it
       if (typeof text !== 'string' || text === '') continue;
       try {
-        conditions.push(filterCondition(field, lookup, text));
+        conditions.push(filterCondition(field, lookup, text, param));
         bound.push(`${param}=${text}`);
       } catch (error) {
         if (!(error instanceof FieldError)) throw error;
@@ -178,7 +193,7 @@ export function readCriteria(spec: ListSpec, query: Record<string, unknown>): Li
       }
     }
   }
-  const search = typeof query.search === 'string' ? query.search : '';
+  const search = valueOf(query.search, true) ?? '';
   try {
     const condition = searchCondition(spec, search);
     if (condition) (conditions.push(condition), bound.push(`search=${search}`));
@@ -187,7 +202,7 @@ export function readCriteria(spec: ListSpec, query: Record<string, unknown>): Li
     errors.search = [error.message];
   }
   let order = spec.defaultOrdering;
-  const ordering = typeof query.ordering === 'string' ? query.ordering : '';
+  const ordering = valueOf(query.ordering, true) ?? '';
   try {
     const asked = readOrdering(spec, ordering, { all: false });
     if (asked.length > 0) order = asked;
@@ -200,11 +215,23 @@ export function readCriteria(spec: ListSpec, query: Record<string, unknown>): Li
   bound.sort().push(`ordering=${terms}`);
   return {
     spec,
-    filter: conditions.length > 0 ? and(...conditions) : undefined,
+    conditions,
     order,
     idDescending: order[order.length - 1]!.descending,
     binding: createHash('sha256').update(bound.join('\n')).digest('base64url').slice(0, 16),
   };
+}
+
+/**
+ * A parameter's text. A list arrives comma-separated (`?ordering=price,-name`, as the document describes it) or
+ * repeated (`?ordering=price&ordering=-name`, as clients that explode arrays send it): both are read alike. A single
+ * value given twice is read as its last, as Django reads a query.
+ */
+function valueOf(value: unknown, list: boolean): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  const texts = value.filter((item): item is string => typeof item === 'string');
+  return list ? texts.join(',') : texts.at(-1);
 }
 
 /** A client's mistake in one parameter, reported under its name. */
@@ -227,27 +254,39 @@ function readOrdering(spec: Pick<ListSpec, 'fields'>, text: string, { all }: { a
   return terms;
 }
 
-function filterCondition(field: ResolvedField, lookup: Lookup, text: string): SQL {
+/** A filter's value parsed now (its mistakes are the client's 400), its SQL built for the way values are bound. */
+function filterCondition(field: ResolvedField, lookup: Lookup, text: string, param: string): Condition {
   const { key } = field;
   switch (lookup) {
-    case 'isnull':
-      return choice(text, ['true', 'false', '1', '0']) === 'true' || text === '1' ? isNull(field.column) : isNotNull(field.column);
+    case 'isnull': {
+      const empty = ['true', '1'].includes(choice(text, ['true', 'false', '1', '0']));
+      return { shape: `${param}=${empty}`, build: () => (empty ? isNull(field.column) : isNotNull(field.column)) };
+    }
     case 'in': {
       const values = text.split(',').filter((value) => value !== '');
       if (values.length > MAX_IN_VALUES) throw new FieldError(`Ensure this value has at most ${MAX_IN_VALUES} elements.`);
       const parsed = values.map((value) => parseValue(field, value));
-      return field.type === 'string' ? or(...parsed.map((value) => sameText(key, value as string)))! : inArray(key, parsed);
+      return {
+        shape: `${param}:${parsed.length}`,
+        build: (bind) =>
+          field.type === 'string'
+            ? or(...parsed.map((value) => sameText(key, bind(key, value))))!
+            : inArray(
+                key,
+                parsed.map((value) => bind(key, value)),
+              ),
+      };
     }
     case 'icontains':
     case 'istartswith': {
       const pattern = `${lookup === 'icontains' ? '%' : ''}${likeEscape(noNul(text).toLowerCase())}%`;
-      return sql`lower(${field.column}) like ${pattern} escape '!'`;
+      return { shape: param, build: (bind) => sql`lower(${field.column}) like ${bind(undefined, pattern)} escape '!'` };
     }
     default: {
       const value = parseValue(field, text);
-      if (lookup === 'exact' && field.type === 'string') return sameText(key, value as string);
+      if (lookup === 'exact' && field.type === 'string') return { shape: param, build: (bind) => sameText(key, bind(key, value)) };
       const compare = { exact: eq, gt, gte, lt, lte }[lookup];
-      return compare(key, value);
+      return { shape: param, build: (bind) => compare(key, bind(key, value)) };
     }
   }
 }
@@ -257,7 +296,7 @@ function likeEscape(text: string): string {
   return text.replace(/[!%_]/g, (character) => `!${character}`);
 }
 
-function searchCondition(spec: ListSpec, text: string): SQL | undefined {
+function searchCondition(spec: ListSpec, text: string): Condition | undefined {
   const searched = [...spec.fields.values()].filter((field) => field.search);
   if (searched.length === 0) return undefined;
   const terms = text.split(/[\s,]+/).filter(Boolean);
@@ -266,12 +305,17 @@ function searchCondition(spec: ListSpec, text: string): SQL | undefined {
   if (terms.some((term) => term.length > MAX_SEARCH_TERM))
     throw new FieldError(`Ensure each search term has at most ${MAX_SEARCH_TERM} characters.`);
   // every term in at least one of the fields, case-insensitively, as DRF's SearchFilter matches
-  return and(
-    ...terms.map((term) => {
-      const pattern = `%${likeEscape(noNul(term).toLowerCase())}%`;
-      return or(...searched.map((field) => sql`lower(${field.column}) like ${pattern} escape '!'`))!;
-    }),
-  );
+  const patterns = terms.map((term) => `%${likeEscape(noNul(term).toLowerCase())}%`);
+  return {
+    shape: `search:${terms.length}`,
+    build: (bind) =>
+      and(
+        ...patterns.map((pattern) => {
+          const value = bind(undefined, pattern);
+          return or(...searched.map((field) => sql`lower(${field.column}) like ${value} escape '!'`))!;
+        }),
+      )!,
+  };
 }
 
 function noNul(text: string): string {
@@ -409,6 +453,10 @@ function fromCursorValue(field: ResolvedField, value: unknown): unknown {
  * A null sorts after every value, on every database: ascending last, descending first.
  */
 export function listQuery(request: ListCriteria | CursorListRequest, id: AnyColumn): { where: SQL | undefined; orderBy: SQL[] } {
+  return buildQuery(request, id, (_key, value) => value);
+}
+
+function buildQuery(request: ListCriteria | CursorListRequest, id: AnyColumn, bind: Bind): { where: SQL | undefined; orderBy: SQL[] } {
   const reverse = 'reverse' in request && request.reverse;
   const terms = [
     ...request.order.map((term) => ({ key: term.field.key, nullable: term.field.nullable, descending: term.descending })),
@@ -418,10 +466,50 @@ export function listQuery(request: ListCriteria | CursorListRequest, id: AnyColu
     const direction = term.descending ? desc : asc;
     return term.nullable ? [direction(sql`(${term.key} is null)`), direction(term.key)] : [direction(term.key)];
   });
+  const filter = request.conditions.length > 0 ? and(...request.conditions.map((condition) => condition.build(bind))) : undefined;
   const after = 'after' in request ? request.after : null;
-  if (!after) return { where: request.filter, orderBy };
+  if (!after) return { where: filter, orderBy };
   const values = [...after.values, after.id];
-  return { where: and(request.filter, keysetAfter(terms, values)), orderBy };
+  return { where: and(filter, keysetAfter(terms, values, bind)), orderBy };
+}
+
+/** The most statements one list prepares: past them, a new shape of query is built for its request alone. */
+const MAX_SHAPES = 64;
+
+/**
+ * The list's page query, prepared once per shape (which filters, how many values in an `in` or terms in a search,
+ * which ordering, from where) and run with the request's values: building a query costs more than running it.
+ * `prepare` makes the repository's statement from the WHERE and ORDER BY, with the placeholder `limit` and any of
+ * its own (`userId`), whose values the call adds.
+ */
+export function listStatements<R>(
+  id: AnyColumn,
+  prepare: (query: { where: SQL | undefined; orderBy: SQL[] }) => (values: Record<string, unknown>) => Promise<R[]>,
+): (request: CursorListRequest, values?: Record<string, unknown>) => Promise<R[]> {
+  const statements = new Map<string, (values: Record<string, unknown>) => Promise<R[]>>();
+  return (request, own = {}) => {
+    const values: Record<string, unknown> = { ...own, limit: request.pageSize + 1 };
+    let count = 0;
+    const bind: Bind = (key, value) => {
+      const name = `list${count++}`;
+      values[name] = key && is(key, Column) && value !== null ? key.mapToDriverValue(value) : value;
+      return sql.placeholder(name);
+    };
+    const shape = [
+      ...request.conditions.map((condition) => condition.shape),
+      request.order.map((term) => `${term.descending ? '-' : ''}${term.field.name}`).join(','),
+      request.after
+        ? `after:${request.after.values.map((value) => (value === null ? 'null' : 'v')).join(',')}:${request.reverse}`
+        : 'first',
+    ].join('|');
+    const query = buildQuery(request, id, bind);
+    let statement = statements.get(shape);
+    if (!statement) {
+      statement = prepare(query);
+      if (statements.size < MAX_SHAPES) statements.set(shape, statement);
+    }
+    return statement(values);
+  };
 }
 
 type KeysetTerm = { key: AnyColumn; nullable: boolean; descending: boolean };
@@ -431,24 +519,26 @@ type KeysetTerm = { key: AnyColumn; nullable: boolean; descending: boolean };
  * next, and so on. The first field's `<=`/`>=` in front is what lets every database seek into the index instead of
  * scanning from its top; the rest only sorts out the rows that share it.
  */
-function keysetAfter(terms: KeysetTerm[], values: unknown[]): SQL | undefined {
+function keysetAfter(terms: KeysetTerm[], values: unknown[], bind: Bind): SQL | undefined {
   const ties: SQL[] = [];
   const branches: SQL[] = [];
   terms.forEach((term, index) => {
-    const past = pastValue(term, values[index]);
+    const value = values[index];
+    const past = pastValue(term, value, bind);
     if (past) branches.push(ties.length > 0 ? and(...ties, past)! : past);
-    ties.push(values[index] === null ? isNull(term.key) : eq(term.key, values[index]));
+    ties.push(value === null ? isNull(term.key) : eq(term.key, bind(term.key, value)));
   });
   const first = terms[0]!;
-  const reach = values[0] === null || first.nullable ? undefined : (first.descending ? lte : gte)(first.key, values[0]);
+  const reach = values[0] === null || first.nullable ? undefined : (first.descending ? lte : gte)(first.key, bind(first.key, values[0]));
   return and(reach, or(...branches));
 }
 
 /** Strictly past a value in one field's direction, a null counting as past every value. */
-function pastValue(term: KeysetTerm, value: unknown): SQL | undefined {
-  if (term.descending) return value === null ? isNotNull(term.key) : lt(term.key, value);
+function pastValue(term: KeysetTerm, value: unknown, bind: Bind): SQL | undefined {
+  if (term.descending) return value === null ? isNotNull(term.key) : lt(term.key, bind(term.key, value));
   if (value === null) return undefined;
-  return term.nullable ? or(gt(term.key, value), isNull(term.key)) : gt(term.key, value);
+  const past = gt(term.key, bind(term.key, value));
+  return term.nullable ? or(past, isNull(term.key)) : past;
 }
 
 /** The page from `pageSize + 1` rows: links are absolute URLs that keep the query's filter, search, ordering and size. */
@@ -498,7 +588,8 @@ const LOOKUP_WORDS: Record<Lookup, string> = {
 /** The list's query parameters, each documented with its schema; all are read as strings and parsed by `readCriteria`. */
 function paramsOf(fields: ReadonlyMap<string, ResolvedField>): z.ZodRawShape {
   const shape: Record<string, z.ZodType> = {};
-  const param = (meta: Record<string, unknown>) => z.string().meta(meta).optional();
+  // taken as sent (one text, or several when repeated) and read by readCriteria; documented by the schema they parse as
+  const param = (meta: Record<string, unknown>) => z.unknown().meta(meta).optional();
   for (const [name, field] of fields) {
     for (const lookup of field.filter ?? []) {
       const schema =

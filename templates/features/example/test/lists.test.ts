@@ -98,6 +98,8 @@ describe('lists: filters, search, ordering', () => {
     expect(await names('ordering=price')).toEqual(['Desk Lamp', 'Lampshade', '100% cotton rug', 'Rug_large', 'Chair', 'Floor lamp']);
     expect(await names('ordering=-price')).toEqual(['Floor lamp', 'Chair', 'Rug_large', '100% cotton rug', 'Lampshade', 'Desk Lamp']);
     expect(await names('ordering=-stock,name')).toEqual(['Lampshade', 'Rug_large', 'Chair', 'Desk Lamp', '100% cotton rug', 'Floor lamp']);
+    // a list given as repeated parameters (clients that explode arrays) reads as the comma-separated one
+    expect(await names('ordering=-stock&ordering=name')).toEqual(await names('ordering=-stock,name'));
     expect(await names('ordering=created_at')).toEqual(['Desk Lamp', 'Floor lamp', 'Lampshade', '100% cotton rug', 'Rug_large', 'Chair']);
     // without the parameter: newest first
     expect(await names('')).toEqual(['Chair', 'Rug_large', '100% cotton rug', 'Lampshade', 'Floor lamp', 'Desk Lamp']);

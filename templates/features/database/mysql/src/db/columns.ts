@@ -47,5 +47,5 @@ export const decimalOrder = <C extends AnyColumn>(column: C): C => column;
  * A list's `exact` filter on text, case-sensitive as on the other databases: MySQL's default collation compares
  * ignoring case, so the byte-wise comparison narrows what the (indexable) collation's comparison finds.
  */
-export const sameText = (column: AnyColumn, value: string): SQL =>
+export const sameText = (column: AnyColumn, value: unknown): SQL =>
   sql`(${column} = ${value} and cast(${column} as binary) = cast(${value} as binary))`;

@@ -43,4 +43,4 @@ export const timeParam = (epochMs: number): unknown => new Date(epochMs);
 export const decimalOrder = <C extends AnyColumn>(column: C): C => column;
 
 /** A list's `exact` filter on text: the column's own comparison, which is case-sensitive here (MySQL's is not). */
-export const sameText = (column: AnyColumn, value: string): SQL => eq(column, value);
+export const sameText = (column: AnyColumn, value: unknown): SQL => eq(column, value);

@@ -37,4 +37,4 @@ export const timeParam = (epochMs: number): unknown => epochMs;
 export const decimalOrder = (column: AnyColumn): SQL => sql`cast(${column} as real)`;
 
 /** A list's `exact` filter on text: the column's own comparison, which is case-sensitive here (MySQL's is not). */
-export const sameText = (column: AnyColumn, value: string): SQL => eq(column, value);
+export const sameText = (column: AnyColumn, value: unknown): SQL => eq(column, value);

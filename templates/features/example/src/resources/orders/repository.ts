@@ -1,9 +1,9 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { INT32_MAX, isStorableId } from '../../core/bounds.js';
 import { ValidationError } from '../../core/errors.js';
-import { listQuery, type CursorListRequest } from '../../core/lists.js';
+import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { insertReturning, transaction, updateCount } from '../../db/ops.js';
+import { insertReturning, prepared, transaction, updateCount } from '../../db/ops.js';
 import { products } from '../products/table.js';
 import { orders, type OrderRow } from './table.js';
 
@@ -18,17 +18,24 @@ export interface OrderInput {
 const withProduct = { order: orders, productName: products.name };
 
 export class OrderRepository {
-  constructor(private readonly db: Db) {}
+  private readonly page;
+
+  constructor(private readonly db: Db) {
+    this.page = listStatements(orders.id, ({ where, orderBy }) =>
+      prepared(
+        db
+          .select(withProduct)
+          .from(orders)
+          .innerJoin(products, eq(products.id, orders.productId))
+          .where(and(eq(orders.userId, sql.placeholder('userId')), where))
+          .orderBy(...orderBy)
+          .limit(sql.placeholder('limit')),
+      ),
+    );
+  }
 
   async list(userId: number, request: CursorListRequest): Promise<OrderWithProduct[]> {
-    const { where, orderBy } = listQuery(request, orders.id);
-    const rows = await this.db
-      .select(withProduct)
-      .from(orders)
-      .innerJoin(products, eq(products.id, orders.productId))
-      .where(and(eq(orders.userId, userId), where))
-      .orderBy(...orderBy)
-      .limit(request.pageSize + 1);
+    const rows = await this.page(request, { userId });
     return rows.map(({ order, productName }) => ({ ...order, productName }));
   }
 

@@ -1,21 +1,29 @@
-import { eq } from 'drizzle-orm';
-import { listQuery, type CursorListRequest } from '../../core/lists.js';
+import { eq, sql } from 'drizzle-orm';
+import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { deleteCount, insertReturning, updateReturning } from '../../db/ops.js';
+import { deleteCount, insertReturning, prepared, updateReturning } from '../../db/ops.js';
 import { products, type ProductInput, type ProductRow } from './table.js';
 
 export class ProductRepository {
-  constructor(private readonly db: Db) {}
+  // the list is the hottest query: prepared once per shape (its filters, ordering, cursor), not built per request
+  private readonly page;
+
+  constructor(private readonly db: Db) {
+    this.page = listStatements(products.id, ({ where, orderBy }) =>
+      prepared(
+        db
+          .select()
+          .from(products)
+          .where(where)
+          .orderBy(...orderBy)
+          .limit(sql.placeholder('limit')),
+      ),
+    );
+  }
 
   /** pageSize + 1 rows of the list's filter and order from the cursor's position; the extra one tells whether there is a next page */
   list(request: CursorListRequest): Promise<ProductRow[]> {
-    const { where, orderBy } = listQuery(request, products.id);
-    return this.db
-      .select()
-      .from(products)
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(request.pageSize + 1);
+    return this.page(request);
   }
 
   async get(id: number): Promise<ProductRow | undefined> {
