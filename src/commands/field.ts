@@ -126,10 +126,11 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
       if (indexed.migration && !migration) migration = `index_${names.table}_${field!.name}`;
     }
   } else if (change.kind === 'list') {
+    const name = change.spec.split(':')[0]!;
+    assertFieldName(name);
+    const known = [...new Set([...readKeys(schemas), ...writeKeys(schemas)])];
+    if (!known.includes(name)) throw new UsageError(`${version}'s ${names.pluralKebab} has no field ${name}; its fields are ${known.join(', ')}.`);
     const listed = listedField(target, change.spec);
-    if (![...readKeys(schemas), ...writeKeys(schemas)].includes(listed.name)) {
-      throw new UsageError(`${version}'s ${names.pluralKebab} has no field ${listed.name}; its fields are ${[...new Set([...readKeys(schemas), ...writeKeys(schemas)])].join(', ')}.`);
-    }
     const before = listRules(listEntry(schemas, listed.name));
     const lost = [...before.filter.filter((lookup) => !(listed.filter as readonly string[] | undefined)?.includes(lookup)).map((lookup) => `the filter ${lookup === 'exact' ? listed.name : `${listed.name}__${lookup}`}`)];
     if (before.search && !listed.search) lost.push(`searching ${listed.name}`);

@@ -44,6 +44,17 @@ describe('field commands refuse bad input: one line, exit 2, nothing written', (
     [['v2'], ['remove-field', 'products', 'stock', '--version', 'v2'], 'v2 is released (api-contract/v2.json): removing stock would break its clients. Make the change in a new version: create-prod-api add-version v3, then create-prod-api remove-field products stock --version v3.'],
     [['v2'], ['rename-field', 'products', 'name', 'title', '--version', 'v2'], 'v2 is released (api-contract/v2.json): renaming name would break its clients'],
     [['v2'], ['add-field', 'products', 'size:int', '--version', 'v2'], 'v2 is released (api-contract/v2.json): adding the required field size would break its clients'],
+    [[], ['list-field', 'products', 'price:filter=icontains', '--version', 'v2'], 'lookup "icontains" does not fit type decimal'],
+    [[], ['list-field', 'products', 'colour:order', '--version', 'v2'], "v2's products has no field colour"],
+    [[], ['list-field', 'products', 'price:min=0', '--version', 'v2'], 'it takes list rules only (filter, filter=<lookups>, search, order)'],
+    [[], ['list-field', 'products', 'price:search', '--version', 'v2'], 'rule "search" does not fit type decimal'],
+    [[], ['add-field', 'products', 'notes:text?:order', '--version', 'v2'], 'rule "order" does not fit type text'],
+    [
+      ['v2'],
+      ['list-field', 'products', 'price:filter=gte:order', '--version', 'v2'],
+      'v2 is released (api-contract/v2.json): removing the filter price, the filter price__gt, the filter price__lt, the filter price__lte would break its clients',
+    ],
+    [['v2'], ['list-field', 'products', 'name', '--version', 'v2'], 'removing the filter name, the filter name__icontains, the filter name__istartswith, searching name, ordering by name'],
     // v1's orders are served by v2 too (inherited): a released v2 guards them
     [['v2'], ['remove-field', 'orders', 'shipping_address', '--version', 'v1'], 'v2 is released (api-contract/v2.json) (its orders are served by v1, v2)'],
   ])('released %j, %j', async (released, args, message) => {
@@ -114,6 +125,50 @@ describe('field commands', () => {
     expect(test).toContain("expect(Object.keys(body).sort()).toEqual(['created_at', 'handle', 'id', 'name', 'updated_at']);");
     expect(test).toContain('handle: `slug ${i}`,');
     expect(test).not.toContain('rank');
+  });
+
+  it('list-field adds lookups to a released version (compatible) and an ordering with its index; add-field takes list rules', async () => {
+    const dir = await project();
+    await release(dir, 'v1');
+    const added = await runCli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v1'], { cwd: dir });
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(await read(dir, 'src/resources/products/v1/schemas.ts')).toContain(
+      "stock: { column: products.stock, type: 'integer', filter: ['exact', 'gt', 'gte', 'lt', 'lte', 'in'], order: true },",
+    );
+    // v2's list is v2's
+    expect(await read(dir, 'src/resources/products/v2/schemas.ts')).not.toContain("'in']");
+    // an ordering of a field the table had no index for: its index, and a migration (asked for: no install here)
+    const ordered = await runCli(['list-field', 'orders', 'product_id:filter=exact|in:order', '--version', 'v1'], { cwd: dir });
+    expect(ordered.exitCode, ordered.stderr).toBe(0);
+    expect(await read(dir, 'src/resources/orders/table.ts')).toContain("index('orders_user_product_id_id_idx').on(t.userId, t.productId, t.id)");
+    expect(ordered.stdout).toMatch(/drizzle-kit generate|db:generate/);
+    const field = await runCli(['add-field', 'products', 'discount:decimal?:max=100:filter=gte|isnull:order', '--version', 'v2'], { cwd: dir });
+    expect(field.exitCode, field.stderr).toBe(0);
+    expect(await read(dir, 'src/resources/products/v2/schemas.ts')).toContain(
+      "discount: { column: products.discount, type: 'decimal', filter: ['gte', 'isnull'], order: true },",
+    );
+    expect(await read(dir, 'src/resources/products/table.ts')).toContain("index('products_discount_id_idx').on(decimalOrder(t.discount), t.id)");
+    // rename and remove keep the list in step
+    expect((await runCli(['rename-field', 'products', 'discount', 'rebate', '--version', 'v2'], { cwd: dir })).exitCode).toBe(0);
+    expect(await read(dir, 'src/resources/products/v2/schemas.ts')).toContain("rebate: { column: products.discount, type: 'decimal'");
+    expect((await runCli(['remove-field', 'products', 'rebate', '--version', 'v2'], { cwd: dir })).exitCode).toBe(0);
+    expect(await read(dir, 'src/resources/products/v2/schemas.ts')).not.toContain('products.discount');
+    // a second run changes nothing
+    const again = await snapshotTree(dir);
+    expect((await runCli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v1'], { cwd: dir })).exitCode).toBe(0);
+    expect(await snapshotTree(dir)).toEqual(again);
+  });
+
+  it('a version written before lists were declared: list rules are refused, saying how to declare its list', async () => {
+    const dir = await project();
+    const schemas = path.join(dir, 'src/resources/products/v2/schemas.ts');
+    const text = await readFile(schemas, 'utf8');
+    await writeFile(schemas, text.replace(/\/\*\* v2 list:[\s\S]*?\n}\);\n\n/, ''));
+    const before = await snapshotTree(dir);
+    const result = await runCli(['list-field', 'products', 'price:order', '--version', 'v2'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('has no `productList = defineList({ fields: { ... } })` (it was written before lists were declared)');
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 
   it("the user's edits survive every field command", async () => {
