@@ -85,6 +85,8 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   const test = testText === null ? undefined : sources.load(testPath, testText);
   let schemas = target.schemas;
   let migration: string | undefined;
+  // a column the table did not have: the manifest's fields gain it (an index alone does not make a field)
+  let newColumn = false;
   const noTest = () => ui.warn(`${testPath} has no payload() and create() helpers (it was written by hand): add a test of the change there.`);
   // a test written by hand says nowhere which version it tests: what it sends and expects is the team's to check
   const handWritten = (file: SourceFile) => {
@@ -118,6 +120,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
     if (column === undefined) {
       ensureColumn(table, field!.prop, code.column, code.columnHelpers);
       migration = `add_${names.table}_${field!.name}`;
+      newColumn = true;
     }
     if (test && !ensureFieldTest(test, { version, plural: names.pluralKebab, name: field!.name, sample: code.sample, invalid: code.invalid })) noTest();
     if (isListed(field!)) {
@@ -130,7 +133,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
     assertFieldName(name);
     const known = [...new Set([...readKeys(schemas), ...writeKeys(schemas)])];
     if (!known.includes(name)) throw new UsageError(`${version}'s ${names.pluralKebab} has no field ${name}; its fields are ${known.join(', ')}.`);
-    const listed = listedField(target, change.spec);
+    const listed = listedField(target, change.spec, writtenProp(schemas, name));
     const before = listRules(listEntry(schemas, listed.name));
     const lost = [...before.filter.filter((lookup) => !(listed.filter as readonly string[] | undefined)?.includes(lookup)).map((lookup) => `the filter ${lookup === 'exact' ? listed.name : `${listed.name}__${lookup}`}`)];
     if (before.search && !listed.search) lost.push(`searching ${listed.name}`);
@@ -176,7 +179,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   const record = target.manifest.resources[names.pluralKebab];
   if (record) {
     const versions = [...new Set([...record.versions, version])];
-    const fields = fieldsAfter(record.fields, change, migration !== undefined, version === record.versions[0]);
+    const fields = fieldsAfter(record.fields, change, newColumn, version === record.versions[0]);
     if (versions.length !== record.versions.length || fields !== record.fields) {
       changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(target.manifest, { ...target.manifest.resources, [names.pluralKebab]: { ...record, versions, fields } }));
     }
@@ -243,12 +246,14 @@ function declareInList(target: Target, schemas: VersionSchemas, table: TableColu
 }
 
 /** `list-field products price:filter=gte|lte:order`: the field's type from the manifest's record, its list rules from the spec. */
-function listedField(target: Target, spec: string): Field {
+function listedField(target: Target, spec: string, written: string | undefined): Field {
   const [name = '', ...rules] = spec.split(':');
   assertFieldName(name);
   const record = target.manifest.resources[target.names.pluralKebab]?.fields;
   const example = target.manifest.options.example ? EXAMPLE_FIELDS[target.names.pluralKebab] : undefined;
-  const known = parseFields(record ?? example ?? `${name}:string`).find((field) => field.name === name);
+  // the column the version's field fills: a field renamed in this version is still its column's (`title` -> name)
+  const prop = written ?? name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  const known = parseFields(record ?? example ?? `${name}:string`).find((field) => field.name === name || field.prop === prop);
   if (!known || (!record && !example)) {
     throw new UsageError(`list-field: the manifest does not record ${target.names.pluralKebab}'s field ${name} (its type decides its lookups); declare it in ${target.schemasPath} by hand.`);
   }
@@ -257,7 +262,7 @@ function listedField(target: Target, spec: string): Field {
   if (listRulesOnly.length !== rules.length) {
     throw new UsageError(`list-field ${spec}: it takes list rules only (filter, filter=<lookups>, search, order), e.g. price:filter=gte|lte:order; the field's other rules stay as they are.`);
   }
-  return parseFields([`${name}:${typeText}${known.optional ? '?' : ''}`, ...listRulesOnly].join(':'))[0]!;
+  return { ...parseFields([`${name}:${typeText}${known.optional ? '?' : ''}`, ...listRulesOnly].join(':'))[0]!, prop };
 }
 
 /** The example's fields, as its feature records them (a project made before the manifest held them). */

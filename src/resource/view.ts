@@ -108,9 +108,11 @@ export function resourceView(spec: ResourceSpec) {
   };
 }
 
-/** `widgets_price_id_idx`: the index that serves ordering by one field (within a user's rows for owner resources). */
-export function orderIndexName(names: ResourceNames, field: Field, owner: boolean): string {
-  return `${names.table}_${owner ? 'user_' : ''}${field.name}_id_idx`;
+/** `widgets_price_id_idx`: the index that serves ordering by one column (within a user's rows for owner resources). */
+export function orderIndexName(names: ResourceNames, field: Pick<Field, 'prop'>, owner: boolean): string {
+  // named by the column (a field renamed in one version orders by the same column, and the same index)
+  const column = field.prop.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  return `${names.table}_${owner ? 'user_' : ''}${column}_id_idx`;
 }
 
 const LIST_TYPE: Record<Field['type'], string> = {

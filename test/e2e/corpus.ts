@@ -135,6 +135,22 @@ function routes(): CorpusEntry[] {
     entry('list products, garbage cursor', call('GET', '/api/v1/products?cursor=%%%')),
     entry('list products, unknown parameter', call('GET', '/api/v1/products?colour=red')),
     entry('list products, __proto__ parameter', call('GET', '/api/v1/products?__proto__=1&constructor=2')),
+    // lists' filters, search and ordering (contract §6): parsed, refused and escaped the same everywhere
+    entry('list products, filtered and ordered', call('GET', '/api/v1/products?price__gte=1&price__lt=1000&stock__gt=0&ordering=-price,name&page_size=3')),
+    entry('list products, icontains with % and _', call('GET', '/api/v1/products?name__icontains=%25_&name__istartswith=a')),
+    entry('list products, search', call('GET', '/api/v1/products?search=lamp%20desk,chair')),
+    entry('list products, values that do not parse', call('GET', '/api/v1/products?price__gte=cheap&stock=1.5&stock__lt=99999999999&name=a%00b')),
+    entry('list products, undeclared ordering', call('GET', '/api/v1/products?ordering=updated_at')),
+    entry('list products, repeated ordering', call('GET', '/api/v1/products?ordering=price&ordering=-name&page_size=2')),
+    entry('list products, 11 search terms', call('GET', `/api/v1/products?search=${'a+'.repeat(11)}`)),
+    entry('list products, a filter as an object', call('GET', '/api/v1/products?price__gte[a]=1&ordering[]=price')),
+    entry('list products v2, ordering=price', call('GET', '/api/v2/products?ordering=price&page_size=2')),
+    entry(
+      'list products, a cursor of another query',
+      call('GET', `/api/v1/products?ordering=price&cursor=${Buffer.from(JSON.stringify({ v: ['1.00'], i: 1, r: 0, q: 'another' })).toString('base64url')}`),
+    ),
+    entry('list orders by product, by quantity', call('GET', '/api/v1/orders?product_id__in=1,2&ordering=-quantity', { auth: 'user' })),
+    entry('list orders, 101 products', call('GET', `/api/v1/orders?product_id__in=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`, { auth: 'user' })),
     // bounds every database holds: a cursor at the edge of time and ids, ids and integers past 32 bits, NUL
     ...[
       { t: Number.MAX_SAFE_INTEGER, i: 1, r: 0 },

@@ -58,6 +58,8 @@ export interface ListDeclaration {
 
 /** A ListDeclaration checked and made ready: built once, when the routes are defined. */
 export interface ListSpec {
+  /** tells one declaration's prepared statements from another's */
+  readonly id: number;
   readonly fields: ReadonlyMap<string, ResolvedField>;
   readonly defaultOrdering: readonly OrderTerm[];
   /** the query parameters it reads, as the OpenAPI document lists them */
@@ -156,8 +158,10 @@ export function defineList(declaration: ListDeclaration): ListSpec {
   const spec = { fields, defaultOrdering: [] as OrderTerm[], params: {} };
   const defaultOrdering = readOrdering(spec, declaration.ordering ?? '-created_at', { all: true });
   if (defaultOrdering.length === 0) throw new Error('The list declaration has an empty default ordering.');
-  return { fields, defaultOrdering, params: paramsOf(fields) };
+  return { id: (declared += 1), fields, defaultOrdering, params: paramsOf(fields) };
 }
+
+let declared = 0;
 
 /** The column's property name in its table's row (`created_at` -> `createdAt`). */
 function propertyOf(column: AnyColumn): string | undefined {
@@ -185,8 +189,8 @@ export function readCriteria(spec: ListSpec, query: Record<string, unknown>): Li
       // an empty value is no filter, as django-filter reads it
       if (typeof text !== 'string' || text === '') continue;
       try {
-        conditions.push(filterCondition(field, lookup, text, param));
-        bound.push(`${param}=${text}`);
+        const condition = filterCondition(field, lookup, text, param);
+        if (condition) (conditions.push(condition), bound.push(`${param}=${text}`));
       } catch (error) {
         if (!(error instanceof FieldError)) throw error;
         errors[param] = [error.message];
@@ -255,7 +259,7 @@ function readOrdering(spec: Pick<ListSpec, 'fields'>, text: string, { all }: { a
 }
 
 /** A filter's value parsed now (its mistakes are the client's 400), its SQL built for the way values are bound. */
-function filterCondition(field: ResolvedField, lookup: Lookup, text: string, param: string): Condition {
+function filterCondition(field: ResolvedField, lookup: Lookup, text: string, param: string): Condition | undefined {
   const { key } = field;
   switch (lookup) {
     case 'isnull': {
@@ -264,6 +268,8 @@ function filterCondition(field: ResolvedField, lookup: Lookup, text: string, par
     }
     case 'in': {
       const values = text.split(',').filter((value) => value !== '');
+      // `?id__in=,` names no value: no filter, as an empty value is none
+      if (values.length === 0) return undefined;
       if (values.length > MAX_IN_VALUES) throw new FieldError(`Ensure this value has at most ${MAX_IN_VALUES} elements.`);
       const parsed = values.map((value) => parseValue(field, value));
       return {
@@ -279,8 +285,8 @@ function filterCondition(field: ResolvedField, lookup: Lookup, text: string, par
     }
     case 'icontains':
     case 'istartswith': {
-      const pattern = `${lookup === 'icontains' ? '%' : ''}${likeEscape(noNul(text).toLowerCase())}%`;
-      return { shape: param, build: (bind) => sql`lower(${field.column}) like ${bind(undefined, pattern)} escape '!'` };
+      const pattern = `${lookup === 'icontains' ? '%' : ''}${likeEscape(noNul(text))}%`;
+      return { shape: param, build: (bind) => sql`lower(${field.column}) like lower(${bind(undefined, pattern)}) escape '!'` };
     }
     default: {
       const value = parseValue(field, text);
@@ -305,14 +311,14 @@ function searchCondition(spec: ListSpec, text: string): Condition | undefined {
   if (terms.some((term) => term.length > MAX_SEARCH_TERM))
     throw new FieldError(`Ensure each search term has at most ${MAX_SEARCH_TERM} characters.`);
   // every term in at least one of the fields, case-insensitively, as DRF's SearchFilter matches
-  const patterns = terms.map((term) => `%${likeEscape(noNul(term).toLowerCase())}%`);
+  const patterns = terms.map((term) => `%${likeEscape(noNul(term))}%`);
   return {
     shape: `search:${terms.length}`,
     build: (bind) =>
       and(
         ...patterns.map((pattern) => {
           const value = bind(undefined, pattern);
-          return or(...searched.map((field) => sql`lower(${field.column}) like ${value} escape '!'`))!;
+          return or(...searched.map((field) => sql`lower(${field.column}) like lower(${value}) escape '!'`))!;
         }),
       )!,
   };
@@ -333,6 +339,15 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** `2024-02-31` is no day (V8's Date.parse would read it as March 2nd); a year past what every database holds neither. */
+function isCalendarDate(text: string): boolean {
+  const parts = DATE.exec(text);
+  if (!parts) return false;
+  const [year, month, day] = parts.slice(1).map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1000 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** A filter's value as the field's type, in the form the column compares with; a value that does not parse is the client's mistake. */
 function parseValue(field: ResolvedField, raw: string): unknown {
   const text = raw.trim();
@@ -352,17 +367,15 @@ function parseValue(field: ResolvedField, raw: string): unknown {
       return text.replace(/^\+/, '');
     }
     case 'datetime': {
-      const time = DATETIME.test(text)
-        ? Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text.slice(10)) ? text : `${text.length === 10 ? `${text}T00:00` : text}Z`)
-        : NaN;
+      const time =
+        DATETIME.test(text) && isCalendarDate(text.slice(0, 10))
+          ? Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text.slice(10)) ? text : `${text.length === 10 ? `${text}T00:00` : text}Z`)
+          : NaN;
       if (!isStorableTime(time)) throw new FieldError('Enter a valid date/time.');
       return new Date(time);
     }
     case 'date': {
-      const parts = DATE.exec(text);
-      const date = parts ? new Date(`${text}T00:00:00Z`) : undefined;
-      if (!parts || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text)
-        throw new FieldError('Enter a valid date.');
+      if (!isCalendarDate(text)) throw new FieldError('Enter a valid date.');
       return text;
     }
     case 'boolean':
@@ -371,7 +384,7 @@ function parseValue(field: ResolvedField, raw: string): unknown {
       return choice(text, field.values ?? []);
     case 'uuid':
       if (!UUID.test(text)) throw new FieldError('Enter a valid UUID.');
-      return text.toLowerCase();
+      return text;
     case 'string':
       return noNul(raw);
   }
@@ -442,7 +455,13 @@ function fromCursorValue(field: ResolvedField, value: unknown): unknown {
     case 'decimal':
       return typeof value === 'string' && /^-?\d{1,30}(\.\d{1,30})?$/.test(value) ? value : INVALID;
     default:
-      return typeof value === 'string' && value.length <= 100_000 && !value.includes('\u0000') ? value : INVALID;
+      // a date, uuid, enum or string: what a filter would take, or the database would fail on it (a forged cursor)
+      if (typeof value !== 'string' || value.length > 100_000) return INVALID;
+      try {
+        return parseValue(field, value) === value ? value : INVALID;
+      } catch {
+        return INVALID;
+      }
   }
 }
 
@@ -473,7 +492,10 @@ function buildQuery(request: ListCriteria | CursorListRequest, id: AnyColumn, bi
   return { where: and(filter, keysetAfter(terms, values, bind)), orderBy };
 }
 
-/** The most statements one list prepares: past them, a new shape of query is built for its request alone. */
+/**
+ * The most statements one list keeps: past them, a new shape of query is built for its request alone (the
+ * repositories' statements have no name on the server, so nothing piles up there either).
+ */
 const MAX_SHAPES = 64;
 
 /**
@@ -496,6 +518,7 @@ export function listStatements<R>(
       return sql.placeholder(name);
     };
     const shape = [
+      request.spec.id,
       ...request.conditions.map((condition) => condition.shape),
       request.order.map((term) => `${term.descending ? '-' : ''}${term.field.name}`).join(','),
       request.after

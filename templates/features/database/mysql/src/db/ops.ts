@@ -69,3 +69,6 @@ export function prepared<R>(query: {
   let statement: { execute(values?: Record<string, unknown>): Promise<R[]> } | undefined;
   return (values) => (statement ??= query.prepare()).execute(values);
 }
+
+/** A statement built once and run with new values, for queries of many shapes (a list's): here, `prepared` itself. */
+export const statement = prepared;

@@ -53,3 +53,14 @@ export function prepared<R>(query: {
   const statement = query.prepare(`q${++statements}`);
   return (values) => statement.execute(values);
 }
+
+/**
+ * A statement built once (drizzle's work) and run with new values, without a name on the server: for queries of
+ * many shapes (a list's filters and orderings), whose named statements would pile up on every connection.
+ */
+export function statement<R>(query: {
+  prepare(name?: string): { execute(values?: Record<string, unknown>): Promise<R[]> };
+}): (values: Record<string, unknown>) => Promise<R[]> {
+  const built = query.prepare();
+  return (values) => built.execute(values);
+}

@@ -147,3 +147,6 @@ export function prepared<R>(query: {
   let statement: { all(values?: Record<string, unknown>): R[] } | undefined;
   return async (values) => (statement ??= query.prepare()).all(values);
 }
+
+/** A statement built once and run with new values, for queries of many shapes (a list's): here, `prepared` itself. */
+export const statement = prepared;

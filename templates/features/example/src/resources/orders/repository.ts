@@ -3,7 +3,7 @@ import { INT32_MAX, isStorableId } from '../../core/bounds.js';
 import { ValidationError } from '../../core/errors.js';
 import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { insertReturning, prepared, transaction, updateCount } from '../../db/ops.js';
+import { insertReturning, statement, transaction, updateCount } from '../../db/ops.js';
 import { products } from '../products/table.js';
 import { orders, type OrderRow } from './table.js';
 
@@ -22,7 +22,7 @@ export class OrderRepository {
 
   constructor(private readonly db: Db) {
     this.page = listStatements(orders.id, ({ where, orderBy }) =>
-      prepared(
+      statement(
         db
           .select(withProduct)
           .from(orders)

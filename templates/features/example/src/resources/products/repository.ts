@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { deleteCount, insertReturning, prepared, updateReturning } from '../../db/ops.js';
+import { deleteCount, insertReturning, statement, updateReturning } from '../../db/ops.js';
 import { products, type ProductInput, type ProductRow } from './table.js';
 
 export class ProductRepository {
@@ -10,7 +10,7 @@ export class ProductRepository {
 
   constructor(private readonly db: Db) {
     this.page = listStatements(products.id, ({ where, orderBy }) =>
-      prepared(
+      statement(
         db
           .select()
           .from(products)
