@@ -13,6 +13,7 @@ export const example: Feature = {
   migrations: [
     { tag: '0001_examples', when: 1795783146703 },
     { tag: '0002_list_orderings', when: 1796241390871 },
+    { tag: '0003_row_versions', when: 1796245961592 },
   ],
   // the same resources in add-resource's terms (orders also check stock, which the DSL does not say)
   resources: {

@@ -53,7 +53,7 @@ export function resourceView(spec: ResourceSpec) {
     .filter((field) => field.type === 'ref')
     .map((field) => ({ name: field.name, prop: field.prop, ...spec.refs.get(field.name)! }));
 
-  const helpers = new Set(['id', 'index', 'table', 'timestamp', ...fields.flatMap((field) => field.columnHelpers)]);
+  const helpers = new Set(['id', 'index', 'int', 'table', 'timestamp', ...fields.flatMap((field) => field.columnHelpers)]);
   if (owner) helpers.add('foreignId');
   // one index (with the id) per ordering field, so a deep page under it costs what the first does
   const ordered = spec.fields.filter((field) => field.order);
@@ -66,9 +66,8 @@ export function resourceView(spec: ResourceSpec) {
       .map((ref) => ({ names: ref.table, from: ref.fromResource })),
   ];
 
-  const drizzle = new Set(['eq']);
+  const drizzle = new Set(['and', 'eq']);
   drizzle.add(cursor ? 'sql' : 'count');
-  if (owner) drizzle.add('and');
 
   return {
     name: names.kebab,

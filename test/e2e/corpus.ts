@@ -164,6 +164,13 @@ function routes(): CorpusEntry[] {
     entry('create product, a lone surrogate in the name', send('POST', '/api/v1/products', { ...product, name: 'half \ud800 pair' }, { auth: 'staff' })),
     entry('order, product id past 32 bits', send('POST', '/api/v1/orders', { product_id: 2147483648, quantity: 1, shipping_address: 'x' }, { auth: 'user' })),
     entry('product detail', call('GET', '/api/v1/products/1')),
+    // conditional requests (contract §10): the tags are the same bytes everywhere, and so are the answers
+    entry('product detail, If-None-Match *', call('GET', '/api/v1/products/1', { headers: [['If-None-Match', '*']] })),
+    entry('product detail, If-None-Match stale', call('GET', '/api/v1/products/1', { headers: [['If-None-Match', 'W/"1-aaaaaaaaaaaaaaaa", "x"']] })),
+    entry('change product, stale If-Match', send('PATCH', '/api/v1/products/1', { stock: 3 }, { auth: 'staff', headers: [['If-Match', '"1-aaaaaaaaaaaaaaaa"']] })),
+    entry('change product, If-Match garbage', send('PATCH', '/api/v1/products/1', { stock: 3 }, { auth: 'staff', headers: [['If-Match', 'garbage']] })),
+    entry('delete product, stale If-Match', call('DELETE', '/api/v1/products/1', { auth: 'staff', headers: [['If-Match', '"9-aaaaaaaaaaaaaaaa"']] })),
+    entry('change product, If-Match *', send('PATCH', '/api/v1/products/1', { stock: 3 }, { auth: 'staff', headers: [['If-Match', '*']] })),
     entry('product detail under v2', call('GET', '/api/v2/products/1')),
   );
   for (const id of ['999', '0', '-1', 'abc', '1.5', '01', '1e3', '%31', '9007199254740993', 'x'.repeat(600), '%zz', '%00', '1%2F2', "1'", '1;DROP']) {

@@ -79,7 +79,7 @@ describe('what the options select', () => {
     const tree = await plan({});
     expect(tree.has('src/resources/products/v2/schemas.ts')).toBe(true);
     const journal = JSON.parse(String(tree.get('drizzle/meta/_journal.json')!.content)) as { entries: { tag: string }[] };
-    expect(journal.entries.map((entry) => entry.tag)).toEqual(['0000_auth', '0001_examples', '0002_list_orderings']);
+    expect(journal.entries.map((entry) => entry.tag)).toEqual(['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions']);
     expect(tree.has('drizzle/0001_examples.sql')).toBe(true);
   });
 

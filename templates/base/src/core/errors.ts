@@ -83,6 +83,20 @@ export class NotFound extends ApiError {
   }
 }
 
+/** If-Match names no current ETag of the object: nothing changed (contract §10). */
+export class PreconditionFailed extends ApiError {
+  constructor() {
+    super(412, { detail: 'Precondition failed.' });
+  }
+}
+
+/** REQUIRE_IF_MATCH: a change without If-Match, which could overwrite a change its client never saw. */
+export class PreconditionRequired extends ApiError {
+  constructor() {
+    super(428, { detail: 'Precondition required.' });
+  }
+}
+
 export class InvalidVersion extends NotFound {
   constructor() {
     super('Invalid version in URL path.');

@@ -77,9 +77,27 @@ function errorResponses(route: RouteDef, authenticates: boolean): Record<string,
     responses[413] = error('The body is larger than the limit');
     responses[415] = error('The body is not JSON');
   }
+  if (route.conditional === 'write') {
+    responses[412] = error('If-Match names no current ETag of the object: nothing changed');
+    responses[428] = error('No If-Match, and the API requires one (REQUIRE_IF_MATCH)');
+  }
   if (throttled)
     responses[429] = error('Throttled', { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_LIMIT_HEADERS });
   return responses;
+}
+
+const ETAG_HEADER = {
+  ETag: { description: "The object's strong entity tag: send it back in If-None-Match or If-Match", schema: { type: 'string' } },
+};
+
+/** The conditional request headers an operation reads (contract §10). */
+function conditionalParameters(route: RouteDef): JsonSchema[] {
+  const header = (name: string, description: string) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+  if (route.conditional === 'read') return [header('If-None-Match', 'ETags the client holds: when one is current, a 304 without a body')];
+  if (route.conditional === 'write') {
+    return [header('If-Match', 'The ETag the change is based on (or *): when it is not current, a 412 and nothing changes')];
+  }
+  return [];
 }
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
@@ -199,17 +217,27 @@ function operation(mounted: MountedRoute, authenticates: boolean, components: Co
   const status = String(route.status ?? (route.responseShape === 'empty' ? 204 : 200));
   const body = responseSchema(route, components, names);
   const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  const headers = route.throttle !== false ? { headers: RATE_LIMIT_HEADERS } : {};
+  const tagged = route.conditional !== undefined && route.responseShape !== 'empty';
+  const headerSet = { ...(route.throttle !== false ? RATE_LIMIT_HEADERS : {}), ...(tagged ? ETAG_HEADER : {}) };
+  const headers = Object.keys(headerSet).length > 0 ? { headers: headerSet } : {};
   const op: JsonSchema = {
     operationId: operationIdOf(route),
     summary: route.summary,
     description: descriptionOf(route),
     tags: route.tags ?? [],
-    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...conditionalParameters(route)],
     responses: {
       [status]: body
         ? { description: 'OK', ...headers, content: { 'application/json': { schema: body } } }
         : { description: 'No content', ...headers },
+      ...(route.conditional === 'read'
+        ? {
+            304: {
+              description: "Not modified: the client's copy is current",
+              headers: { ...ETAG_HEADER, ...(route.throttle !== false ? RATE_LIMIT_HEADERS : {}) },
+            },
+          }
+        : {}),
       ...errorResponses(route, authenticates),
       default: errorResponse,
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError, AuthenticationFailed, BadRequest, NotAuthenticated, PermissionDenied } from './errors.js';
+import { ApiError, AuthenticationFailed, BadRequest, NotAuthenticated, PermissionDenied, PreconditionRequired } from './errors.js';
 import type { Logger } from '../logger.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
 import { HttpResult, type Access, type AuthUser, type MountedRoute, type RouteDef, type ThrottleRule } from './routes.js';
@@ -46,6 +46,8 @@ export interface PipelineDeps {
   onAuthFailed?: (reason: string) => void;
   /** told of each request's signed-in user, once its credential is accepted: the request's trace span */
   onAuthenticated?: (userId: string) => void;
+  /** REQUIRE_IF_MATCH: a change of an object without If-Match is a 428 */
+  requireIfMatch?: boolean;
 }
 
 /** A refused credential, wherever it was refused (the gate, a login), is reported once, by its error code. */
@@ -151,6 +153,8 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
     const headers: Record<string, string | string[]> = { ...fixedHeaders };
     try {
       const user = await gate(request, headers);
+      if (deps.requireIfMatch && route.conditional === 'write' && request.headers['if-match'] === undefined)
+        throw new PreconditionRequired();
 
       const context = {
         params: route.params ? validate(route.params, request.params) : request.params,
@@ -175,7 +179,12 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
       const result = await route.handler(context);
 
       if (result instanceof HttpResult) {
-        return { status: result.status, headers: { ...headers, ...result.headers }, body: serialize(result.body) };
+        // a 304 has no body to shape
+        return {
+          status: result.status,
+          headers: { ...headers, ...result.headers },
+          body: result.body === undefined ? undefined : serialize(result.body),
+        };
       }
       const status = route.status ?? (route.responseShape === 'empty' ? 204 : 200);
       return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INT32_MAX, isStorableId } from './bounds.js';
-import { NotFound } from './errors.js';
+import { entityTag, ifMatchVersions, isVersioned, noneMatchHits } from './conditional.js';
+import { NotFound, PreconditionFailed } from './errors.js';
 import { cursorList, offsetList, type CursorListRequest, type ListSpec, type OffsetListRequest } from './lists.js';
 import {
   cursorQuery,
@@ -12,7 +13,7 @@ import {
   type OffsetPage,
   type OffsetRequest,
 } from './pagination.js';
-import { defineRoute, type Access, type AuthUser, type RouteDef } from './routes.js';
+import { defineRoute, HttpResult, type Access, type AuthUser, type RouteDef } from './routes.js';
 
 /** What a resource's service offers; `user` lets it apply object-level rules (own rows only). */
 export interface ResourceService<Row, Create, Update> extends ItemService<Row, Create, Update> {
@@ -37,8 +38,9 @@ export interface OffsetResourceService<Row, Create, Update> extends ItemService<
 interface ItemService<Row, Create, Update> {
   get(id: number, user: AuthUser | null): Promise<Row>;
   create(input: Create, user: AuthUser | null): Promise<Row>;
-  update(id: number, input: Update, user: AuthUser | null): Promise<Row>;
-  remove(id: number, user: AuthUser | null): Promise<void>;
+  /** `expected`: the row version an If-Match named; the change finds no row (a NotFound) when it has moved on */
+  update(id: number, input: Update, user: AuthUser | null, expected?: number): Promise<Row>;
+  remove(id: number, user: AuthUser | null, expected?: number): Promise<void>;
 }
 
 /** One version's serializers: separate read and write declarations, how a row is presented, and what its list filters, searches and orders by. */
@@ -149,7 +151,8 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       operationId: `create${singular}`,
       schemaNames: { body: `${singular}Write`, response: `${singular}Read` },
       tags: [tag],
-      handler: async ({ body, user }) => present(await service.create(body as z.output<Create>, user)),
+      conditional: 'create',
+      handler: async ({ body, user, version }) => tagged(await service.create(body as z.output<Create>, user), version, 201),
     }),
     defineRoute({
       method: 'GET',
@@ -161,7 +164,15 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       operationId: `get${singular}`,
       schemaNames: { response: `${singular}Read` },
       tags: [tag],
-      handler: async ({ params, user }) => present(await service.get(idOf(params), user)),
+      conditional: 'read',
+      handler: async ({ params, user, version, headers }) => {
+        const row = await service.get(idOf(params), user);
+        // the client's copy is current: the tag again, no body
+        if (isVersioned(row) && noneMatchHits(headers['if-none-match'], entityTag(version, path, row))) {
+          return new HttpResult(304, undefined, { ETag: entityTag(version, path, row) });
+        }
+        return tagged(row, version, 200);
+      },
     }),
     defineRoute({
       method: 'PATCH',
@@ -174,7 +185,12 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       operationId: `update${singular}`,
       schemaNames: { body: `${singular}Patch`, response: `${singular}Read` },
       tags: [tag],
-      handler: async ({ params, body, user }) => present(await service.update(idOf(params), body as z.output<Update>, user)),
+      conditional: 'write',
+      handler: async ({ params, body, user, version, headers }) => {
+        const id = idOf(params);
+        const expected = await precondition(headers['if-match'], version, id, user);
+        return tagged(await conditionally(expected, () => service.update(id, body as z.output<Update>, user, expected)), version, 200);
+      },
     }),
     defineRoute({
       method: 'DELETE',
@@ -185,9 +201,48 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       summary: `Delete ${one}`,
       operationId: `delete${singular}`,
       tags: [tag],
-      handler: async ({ params, user }) => service.remove(idOf(params), user),
+      conditional: 'write',
+      handler: async ({ params, user, version, headers }) => {
+        const id = idOf(params);
+        const expected = await precondition(headers['if-match'], version, id, user);
+        await conditionally(expected, () => service.remove(id, user, expected));
+      },
     }),
   ];
+
+  /** The presented object, with its ETag when its rows carry a version. */
+  function tagged(row: Row, version: string | null, status: number): HttpResult {
+    return new HttpResult(status, present(row), isVersioned(row) ? { ETag: entityTag(version, path, row) } : {});
+  }
+
+  /**
+   * If-Match: the row version the change must find (the write compares it itself, so of N concurrent changes with
+   * one tag exactly one is made), or undefined without the header or with `*`. An object the caller may not see is
+   * still a 404; one whose current tag is not named (or that has none: a resource without a version column) a 412.
+   */
+  async function precondition(
+    header: string | undefined,
+    version: string | null,
+    id: number,
+    user: AuthUser | null,
+  ): Promise<number | undefined> {
+    if (header === undefined) return undefined;
+    const current = await service.get(id, user);
+    const versions = ifMatchVersions(header, version, path, id);
+    if (versions === '*') return undefined;
+    if (!isVersioned(current) || !versions.includes(current.version)) throw new PreconditionFailed();
+    return current.version;
+  }
+}
+
+/** A change made under If-Match that found no row of the expected version: another change came first, a 412. */
+async function conditionally<T>(expected: number | undefined, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (expected !== undefined && error instanceof NotFound) throw new PreconditionFailed();
+    throw error;
+  }
 }
 
 type ListBase = Pick<RouteDef, 'method' | 'path' | 'access' | 'response' | 'summary' | 'operationId' | 'schemaNames' | 'tags'>;

@@ -78,6 +78,11 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   /** how the response wraps `response`: a single object (default) or a page of them */
   responseShape?: 'object' | 'cursor-page' | 'offset-page' | 'empty';
   status?: number;
+  /**
+   * Conditional requests (contract §10): `read` answers an ETag and honours If-None-Match (304), `create` answers an
+   * ETag, `write` honours If-Match (412) and, with REQUIRE_IF_MATCH, requires it (428). The OpenAPI document says so.
+   */
+  conditional?: 'read' | 'create' | 'write';
   summary: string;
   /** for the OpenAPI document; derived from the access rule, pagination and throttling when absent */
   description?: string;

@@ -1,4 +1,4 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { MySqlColumn, MySqlTable, MySqlUpdateSetSource } from 'drizzle-orm/mysql-core';
 import type { Db } from './client.js';
 
@@ -30,19 +30,32 @@ export async function insertMany<T extends MySqlTable>(db: Db, table: T, values:
   await db.insert(table).values(values);
 }
 
-/** The updated row, or undefined when `where` matched none. `where` must still match after the change (an id). */
-export async function updateReturning<T extends MySqlTable>(
+/**
+ * The updated row, or undefined when `where` matched none. MySQL has no RETURNING: the row is found first, the
+ * UPDATE keeps the whole condition (a version an If-Match named still decides who wins), and the row is read back
+ * by its id (the condition may no longer hold once the row changed: its version moved on).
+ */
+export async function updateReturning<T extends WithId>(
   db: Db,
   table: T,
   set: MySqlUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<Row<T> | undefined> {
-  const [result] = (await db.update(table).set(set).where(where)) as unknown as Affected;
+  const [target] = (await db
+    .select({ id: table.id })
+    .from(table as MySqlTable)
+    .where(where)
+    .limit(1)) as { id: number }[];
+  if (!target) return undefined;
+  const [result] = (await db
+    .update(table)
+    .set(set)
+    .where(and(where, eq(table.id, target.id)))) as unknown as Affected;
   if (result.affectedRows === 0) return undefined;
   const [row] = (await db
     .select()
     .from(table as MySqlTable)
-    .where(where)) as Row<T>[];
+    .where(eq(table.id, target.id))) as Row<T>[];
   return row;
 }
 

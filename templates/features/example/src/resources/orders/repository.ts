@@ -1,5 +1,6 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { INT32_MAX, isStorableId } from '../../core/bounds.js';
+import { atVersion, nextVersion } from '../../core/conditional.js';
 import { ValidationError } from '../../core/errors.js';
 import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
@@ -57,10 +58,13 @@ export class OrderRepository {
     });
   }
 
-  /** Moves stock between the old and the new line in one transaction; nothing changes if the new one cannot be met. */
-  update(userId: number, id: number, input: Partial<OrderInput>): Promise<OrderWithProduct | undefined> {
+  /**
+   * Moves stock between the old and the new line in one transaction; nothing changes if the new one cannot be met.
+   * With `expected` (If-Match), only while the order is at that version.
+   */
+  update(userId: number, id: number, input: Partial<OrderInput>, expected?: number): Promise<OrderWithProduct | undefined> {
     return transaction(this.db, async (tx) => {
-      const current = await lockAndFind(tx, userId, id);
+      const current = await lockAndFind(tx, userId, id, expected);
       if (!current) return undefined;
       const productId = input.productId ?? current.productId;
       const quantity = input.quantity ?? current.quantity;
@@ -74,9 +78,9 @@ export class OrderRepository {
   }
 
   /** Deleting an order returns its stock. */
-  delete(userId: number, id: number): Promise<boolean> {
+  delete(userId: number, id: number, expected?: number): Promise<boolean> {
     return transaction(this.db, async (tx) => {
-      const current = await lockAndFind(tx, userId, id);
+      const current = await lockAndFind(tx, userId, id, expected);
       if (!current) return false;
       await tx.delete(orders).where(eq(orders.id, id));
       await giveBack(tx, current.productId, current.quantity);
@@ -98,10 +102,15 @@ async function find(db: Db, userId: number, id: number): Promise<OrderWithProduc
 /**
  * Locks the order row before reading it, by writing to it: a concurrent change or delete of the same order waits
  * for this transaction and then sees its result, so stock is never given back twice. (The write is the portable
- * row lock: SQLite has no SELECT ... FOR UPDATE.)
+ * row lock: SQLite has no SELECT ... FOR UPDATE.) It is the change's one version bump, and If-Match's compare.
  */
-async function lockAndFind(tx: Db, userId: number, id: number): Promise<OrderWithProduct | undefined> {
-  const locked = await updateCount(tx, orders, { updatedAt: new Date() }, and(eq(orders.id, id), eq(orders.userId, userId)));
+async function lockAndFind(tx: Db, userId: number, id: number, expected?: number): Promise<OrderWithProduct | undefined> {
+  const locked = await updateCount(
+    tx,
+    orders,
+    { updatedAt: new Date(), version: nextVersion(orders) },
+    and(eq(orders.id, id), eq(orders.userId, userId), atVersion(orders, expected)),
+  );
   return locked === 0 ? undefined : find(tx, userId, id);
 }
 
@@ -115,7 +124,7 @@ async function take(tx: Db, productId: number, quantity: number): Promise<string
   const taken = await updateCount(
     tx,
     products,
-    { stock: sql`${products.stock} - ${quantity}`, updatedAt: new Date() },
+    { stock: sql`${products.stock} - ${quantity}`, updatedAt: new Date(), version: nextVersion(products) },
     and(eq(products.id, productId), gte(products.stock, quantity)),
   );
   if (taken === 0) throw ValidationError.field('quantity', 'Insufficient stock for this product.');
@@ -125,5 +134,5 @@ async function take(tx: Db, productId: number, quantity: number): Promise<string
 /** Returns stock, up to the column's maximum: a stock set near it by hand never makes a delete fail. */
 async function giveBack(tx: Db, productId: number, quantity: number): Promise<void> {
   const stock = sql`case when ${products.stock} > ${INT32_MAX - quantity} then ${INT32_MAX} else ${products.stock} + ${quantity} end`;
-  await updateCount(tx, products, { stock, updatedAt: new Date() }, eq(products.id, productId));
+  await updateCount(tx, products, { stock, updatedAt: new Date(), version: nextVersion(products) }, eq(products.id, productId));
 }

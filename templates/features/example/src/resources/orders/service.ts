@@ -20,12 +20,13 @@ export class OrderService {
     return this.orders.create(owner(user), input);
   }
 
-  async update(id: number, input: Partial<OrderInput>, user: AuthUser | null): Promise<OrderWithProduct> {
-    return found(await this.orders.update(owner(user), id, input));
+  /** `expected`: the order version an If-Match named (no row of it is a NotFound, which the route makes a 412). */
+  async update(id: number, input: Partial<OrderInput>, user: AuthUser | null, expected?: number): Promise<OrderWithProduct> {
+    return found(await this.orders.update(owner(user), id, input, expected));
   }
 
-  async remove(id: number, user: AuthUser | null): Promise<void> {
-    if (!(await this.orders.delete(owner(user), id))) throw new NotFound();
+  async remove(id: number, user: AuthUser | null, expected?: number): Promise<void> {
+    if (!(await this.orders.delete(owner(user), id, expected))) throw new NotFound();
   }
 }
 

@@ -16,6 +16,8 @@ export const orders = table(
     shippingAddress: varchar('shipping_address', 500).notNull(),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
+    // bumped by every write of the row: what its ETag carries and If-Match compares
+    version: int('version').notNull().default(1),
   },
   // a user's orders in each ordering the list declares
   (t) => [

@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { atVersion, nextVersion } from '../../core/conditional.js';
 import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
 import { deleteCount, insertReturning, statement, updateReturning } from '../../db/ops.js';
@@ -36,11 +37,13 @@ export class ProductRepository {
     return insertReturning(this.db, products, { ...input, createdAt: now, updatedAt: now });
   }
 
-  update(id: number, input: Partial<ProductInput>): Promise<ProductRow | undefined> {
-    return updateReturning(this.db, products, { ...input, updatedAt: new Date() }, eq(products.id, id));
+  /** With `expected` (If-Match), only while the row is at that version: the compare and the write are one statement. */
+  update(id: number, input: Partial<ProductInput>, expected?: number): Promise<ProductRow | undefined> {
+    const changes = { ...input, updatedAt: new Date(), version: nextVersion(products) };
+    return updateReturning(this.db, products, changes, and(eq(products.id, id), atVersion(products, expected)));
   }
 
-  async delete(id: number): Promise<boolean> {
-    return (await deleteCount(this.db, products, eq(products.id, id))) > 0;
+  async delete(id: number, expected?: number): Promise<boolean> {
+    return (await deleteCount(this.db, products, and(eq(products.id, id), atVersion(products, expected)))) > 0;
   }
 }

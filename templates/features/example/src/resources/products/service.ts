@@ -1,6 +1,7 @@
 import { NotFound } from '../../core/errors.js';
 import { listPage, type CursorListRequest } from '../../core/lists.js';
 import type { CursorPage } from '../../core/pagination.js';
+import type { AuthUser } from '../../core/routes.js';
 import type { ProductRepository } from './repository.js';
 import type { ProductInput, ProductRow } from './table.js';
 
@@ -22,13 +23,14 @@ export class ProductService {
     return this.products.create(input);
   }
 
-  async update(id: number, input: Partial<ProductInput>): Promise<ProductRow> {
-    const row = await this.products.update(id, input);
+  /** `expected`: the row version an If-Match named (no row of it is a NotFound, which the route makes a 412). */
+  async update(id: number, input: Partial<ProductInput>, _user?: AuthUser | null, expected?: number): Promise<ProductRow> {
+    const row = await this.products.update(id, input, expected);
     if (!row) throw new NotFound();
     return row;
   }
 
-  async remove(id: number): Promise<void> {
-    if (!(await this.products.delete(id))) throw new NotFound();
+  async remove(id: number, _user?: AuthUser | null, expected?: number): Promise<void> {
+    if (!(await this.products.delete(id, expected))) throw new NotFound();
   }
 }

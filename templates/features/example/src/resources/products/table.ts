@@ -9,6 +9,8 @@ export const products = table(
     stock: int('stock').notNull().default(0),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
+    // bumped by every write of the row: what its ETag carries and If-Match compares
+    version: int('version').notNull().default(1),
   },
   // one index (with the id) per ordering the lists declare, so a deep page under any of them costs what the first does
   (t) => [
@@ -21,4 +23,4 @@ export const products = table(
 
 export type ProductRow = typeof products.$inferSelect;
 /** What the write schemas hand the repository: every column but those the code itself sets. */
-export type ProductInput = Omit<typeof products.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
+export type ProductInput = Omit<typeof products.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
