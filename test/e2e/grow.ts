@@ -61,7 +61,7 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     await contractCheck();
     // a released version's list may gain a lookup (compatible), never lose one
     expect(await cli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v2'])).toContain('src/resources/products/v2/schemas.ts');
-    expect(await inProject(project, 'npm', ['run', 'contract:check'])).toContain('stock__in added');
+    expect(await inProject(project, 'npm', ['run', 'contract:check'])).toMatch(/stock__in +added/);
     await expect(cli(['list-field', 'products', 'stock', '--version', 'v2'])).rejects.toThrow('v2 is released (api-contract/v2.json)');
     await contractCheck();
     expect(await cli(['remove-field', 'products', 'stock', '--version', 'v3'])).toContain('src/resources/products/v3/schemas.ts');

@@ -125,7 +125,9 @@ async function take(tx: Db, productId: number, quantity: number): Promise<string
     tx,
     products,
     { stock: sql`${products.stock} - ${quantity}`, updatedAt: new Date(), version: nextVersion(products) },
-    and(eq(products.id, productId), gte(products.stock, quantity)),
+    // `stock - quantity >= 0`, not `stock >= quantity`: an index on stock (the list's ordering) cannot serve it, so
+    // MySQL finds the row by its primary key alone; through that index InnoDB's gap locks deadlocked concurrent orders
+    and(eq(products.id, productId), gte(sql`${products.stock} - ${quantity}`, 0)),
   );
   if (taken === 0) throw ValidationError.field('quantity', 'Insufficient stock for this product.');
   return product.name;
