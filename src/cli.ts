@@ -79,4 +79,7 @@ try {
 } catch (error) {
   code = exitCodeFor(error);
 }
+// process.exit() drops what is still queued for a pipe (a long --dry-run diff read by another program): each stream's
+// callback for an empty write runs once everything written before it is out
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
 process.exit(code);

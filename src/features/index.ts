@@ -4,6 +4,7 @@ import { base } from './base.js';
 import { databaseFeature } from './database.js';
 import { example } from './example.js';
 import { frameworkFeature } from './framework.js';
+import { idempotencyFeature } from './idempotency.js';
 import type { Feature } from './types.js';
 
 export type { Feature } from './types.js';
@@ -17,5 +18,6 @@ export function featuresFor(ctx: Context): Feature[] {
     if (ctx.auth !== 'jwt') throw new Error('The example resources need --auth jwt: orders belong to users.');
     features.push(example);
   }
+  features.push(idempotencyFeature(ctx));
   return features;
 }

@@ -21,6 +21,8 @@ export interface Feature {
   readonly routes?: readonly { version: string; name: string; from: string }[];
   /** drizzle migrations this feature's templates hold, in order, as drizzle-kit recorded them */
   readonly migrations?: readonly { tag: string; when: number }[];
+  /** the folder under templates/migrations/<dialect>/ holding them, when it is not the feature's id */
+  readonly migrationsFrom?: string;
   /** resources it defines, recorded in the manifest so add-resource can refer to them (ref fields, test rows) */
   readonly resources?: Readonly<Record<string, ResourceRecord>>;
 }

@@ -58,7 +58,7 @@ function viewFor(ctx: Context, features: Feature[]): View & { dialect: string } 
 async function addMigrations(tree: FileTree, features: Feature[], dialect: string): Promise<void> {
   for (const feature of features) {
     if (!feature.migrations?.length) continue;
-    const folder = path.join(TEMPLATES_DIR, 'migrations', dialect, feature.id);
+    const folder = path.join(TEMPLATES_DIR, 'migrations', dialect, feature.migrationsFrom ?? feature.id);
     for (const file of await readTemplateDir(folder)) tree.set(`drizzle/${file.path}`, file.content);
   }
 }

@@ -205,6 +205,19 @@ function routes(): CorpusEntry[] {
     entry('update order', send('PATCH', '/api/v1/orders/1', { shipping_address: '3 Main St' }, { auth: 'user' })),
     entry('delete order of someone else: 404', call('DELETE', '/api/v1/orders/1', { auth: 'staff' })),
     entry('list orders under v2', call('GET', '/api/v2/orders', { auth: 'user' })),
+    // idempotent creates (contract §10): the replay is the first answer, byte for byte, on every framework
+    ...(
+      [
+        ['create order with an Idempotency-Key', 1, 'corpus-key-1'],
+        ['create order, the same key again', 1, 'corpus-key-1'],
+        ['create order, the same key, another body', 2, 'corpus-key-1'],
+        ['create order, an Idempotency-Key with a space', 1, 'has space'],
+        ['create order, an empty Idempotency-Key', 1, ''],
+      ] as const
+    ).map(([name, quantity, key]) =>
+      entry(name, send('POST', '/api/v1/orders', { product_id: 1, quantity, shipping_address: 'key' }, { auth: 'user', headers: [['Idempotency-Key', key]] })),
+    ),
+    entry('refresh with an Idempotency-Key: not read', send('POST', '/api/token/refresh', { refresh: 'garbage' }, { headers: [['Idempotency-Key', 'has space']] })),
     // tokens: refresh rotates, reuse revokes the family, blacklist logs out
     entry('refresh: no token', send('POST', '/api/token/refresh', {})),
     entry('refresh: garbage', send('POST', '/api/token/refresh', { refresh: 'garbage' })),

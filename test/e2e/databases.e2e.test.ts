@@ -71,13 +71,13 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
     expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^migrations: could not apply them to .*: connect ECONNREFUSED 127\.0\.0\.1:\d+$/)]);
   }, 2 * MINUTES);
 
-  it('two instances share the database: one rotation, no oversold stock', async () => {
+  it('two instances share the database: one rotation, no oversold stock, one object for one Idempotency-Key', async () => {
     const [a, b] = [await startServer(project, env), await startServer(project, env)];
     servers.push(a, b);
-    const post = (server: RunningServer, path: string, body: unknown, token?: string) =>
+    const post = (server: RunningServer, path: string, body: unknown, token?: string, headers: Record<string, string> = {}) =>
       fetch(`${server.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify(body),
       });
 
@@ -100,6 +100,18 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
     expect(orders.filter((response) => response.status === 400)).toHaveLength(15);
     const after = (await (await fetch(`${b.url}/api/v1/products/${product.id}`)).json()) as { stock: number; price: string };
     expect(after).toMatchObject({ stock: 0, price: '12.50' });
+
+    // 10 concurrent orders with one Idempotency-Key, half on each instance: one order, the rest replays or 409s
+    const restocked = (await (await post(a, '/api/v1/products', { name: 'Desk', price: '80.00', stock: 10 }, tokens.access)).json()) as { id: number };
+    const keyed = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        post(i % 2 ? a : b, '/api/v1/orders', { product_id: restocked.id, quantity: 1, shipping_address: 'x' }, tokens.access, { 'Idempotency-Key': 'both-instances' }),
+      ),
+    );
+    expect(keyed.filter((response) => response.status === 201 && !response.headers.has('idempotent-replayed'))).toHaveLength(1);
+    expect(keyed.every((response) => response.status === 201 || response.status === 409)).toBe(true);
+    const desk = (await (await fetch(`${b.url}/api/v1/products/${restocked.id}`)).json()) as { stock: number };
+    expect(desk.stock).toBe(9);
 
     for (const server of [a, b]) {
       const stopped = await stopServer(server);

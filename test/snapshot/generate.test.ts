@@ -79,8 +79,35 @@ describe('what the options select', () => {
     const tree = await plan({});
     expect(tree.has('src/resources/products/v2/schemas.ts')).toBe(true);
     const journal = JSON.parse(String(tree.get('drizzle/meta/_journal.json')!.content)) as { entries: { tag: string }[] };
-    expect(journal.entries.map((entry) => entry.tag)).toEqual(['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions']);
+    expect(journal.entries.map((entry) => entry.tag)).toEqual([
+      '0000_auth',
+      '0001_examples',
+      '0002_list_orderings',
+      '0003_row_versions',
+      '0004_idempotency_keys',
+    ]);
     expect(tree.has('drizzle/0001_examples.sql')).toBe(true);
+  });
+
+  it('every project has the Idempotency-Keys table, its migration numbered after the others, its snapshot after theirs', async () => {
+    const journeys = [
+      [CASES['auth-none-no-example-offset']!, ['0000_idempotency_keys']],
+      [{ example: false }, ['0000_auth', '0001_idempotency_keys']],
+      [{ database: 'postgres' as const }, ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys']],
+    ] as const;
+    for (const [options, tags] of journeys) {
+      const tree = await plan(options);
+      const journal = JSON.parse(String(tree.get('drizzle/meta/_journal.json')!.content)) as { entries: { tag: string; when: number }[] };
+      expect(journal.entries.map((entry) => entry.tag)).toEqual(tags);
+      const whens = journal.entries.map((entry) => entry.when);
+      expect(whens).toEqual([...whens].sort((a, b) => a - b));
+      const last = tags.at(-1)!;
+      expect(String(tree.get(`drizzle/${last}.sql`)!.content)).toContain('idempotency_keys');
+      const snapshots = tags.map((tag) => JSON.parse(String(tree.get(`drizzle/meta/${tag.slice(0, 4)}_snapshot.json`)!.content)) as { id: string; prevId: string });
+      // each snapshot follows the one before it, as drizzle-kit chains them
+      snapshots.forEach((snapshot, index) => expect(snapshot.prevId).toBe(index === 0 ? '00000000-0000-0000-0000-000000000000' : snapshots[index - 1]!.id));
+      expect(String(tree.get('src/db/schema.ts')!.content)).toContain("export * from '../idempotency/table.js';");
+    }
   });
 
   it('the package name comes from the directory', async () => {

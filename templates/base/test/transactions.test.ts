@@ -47,4 +47,31 @@ describe('transactions', () => {
     const names = (await app.database.db.select({ name: probeItems.name }).from(probeItems)).map((row) => row.name);
     expect(names).toEqual(['outside']);
   });
+
+  it("inside a transaction, a repository's write through the database handle joins it: undone with it", async () => {
+    const before = await rows();
+    const failing = transaction(app.database.db, async (tx) => {
+      await insertMany(tx, probeItems, [{ name: 'through tx', createdAt: new Date() }]);
+      // what a service does when its caller (an idempotent create) opened the transaction
+      await insertMany(app.database.db, probeItems, [{ name: 'through db', createdAt: new Date() }]);
+      throw new Error('rolled back');
+    });
+    await expect(failing).rejects.toThrow('rolled back');
+    expect(await rows()).toBe(before);
+  });
+
+  it('a transaction inside another is a savepoint: its failure undoes its own writes, the outer one commits', async () => {
+    await transaction(app.database.db, async (tx) => {
+      await insertMany(tx, probeItems, [{ name: 'outer', createdAt: new Date() }]);
+      const inner = transaction(app.database.db, async (nested) => {
+        await insertMany(nested, probeItems, [{ name: 'inner', createdAt: new Date() }]);
+        throw new Error('inner failed');
+      });
+      await expect(inner).rejects.toThrow('inner failed');
+      await transaction(tx, (nested) => insertMany(nested, probeItems, [{ name: 'inner kept', createdAt: new Date() }]));
+    });
+    const names = (await app.database.db.select({ name: probeItems.name }).from(probeItems)).map((row) => row.name);
+    expect(names).toEqual(expect.arrayContaining(['outer', 'inner kept']));
+    expect(names).not.toContain('inner');
+  });
 });

@@ -116,6 +116,20 @@ export class Conflict extends ApiError {
   }
 }
 
+/** Idempotency-Key (contract §10): the key came with another body before. */
+export class IdempotencyKeyReused extends ApiError {
+  constructor() {
+    super(422, { detail: 'This Idempotency-Key was used with a different request.' });
+  }
+}
+
+/** Idempotency-Key: the first request with the key is still running; the repeat may try again in a second. */
+export class IdempotencyKeyInProgress extends ApiError {
+  constructor() {
+    super(409, { detail: 'A request with this Idempotency-Key is being processed.' }, { 'Retry-After': '1' });
+  }
+}
+
 export class PayloadTooLarge extends ApiError {
   constructor(limitBytes: number) {
     super(413, { detail: `Request body is larger than the limit of ${limitBytes} bytes.` });

@@ -81,8 +81,19 @@ function errorResponses(route: RouteDef, authenticates: boolean): Record<string,
     responses[412] = error('If-Match names no current ETag of the object: nothing changed');
     responses[428] = error('No If-Match, and the API requires one (REQUIRE_IF_MATCH)');
   }
+  if (route.idempotent) {
+    responses[409] = error('A request with this Idempotency-Key is still being processed: try again shortly', {
+      'Retry-After': { $ref: '#/components/headers/Retry-After' },
+    });
+    responses[422] = error('This Idempotency-Key came with a different request before');
+  }
+  for (const [status, description] of Object.entries(route.answers ?? {})) if (description) responses[status] = error(description);
   if (throttled)
     responses[429] = error('Throttled', { 'Retry-After': { $ref: '#/components/headers/Retry-After' }, ...RATE_LIMIT_HEADERS });
+  // any route: a database wait past DATABASE_TIMEOUT_MS, a request arriving while the server shuts down
+  responses[503] = error('The database is busy, or the server is shutting down: try again after Retry-After', {
+    'Retry-After': { $ref: '#/components/headers/Retry-After' },
+  });
   return responses;
 }
 
@@ -97,8 +108,27 @@ function conditionalParameters(route: RouteDef): JsonSchema[] {
   if (route.conditional === 'write') {
     return [header('If-Match', 'The ETag the change is based on (or *): when it is not current, a 412 and nothing changes')];
   }
+  if (route.idempotent) {
+    return [
+      {
+        ...header(
+          'Idempotency-Key',
+          "A key of the client's choosing (a UUID): a retry with the same key and body gets the first answer again " +
+            '(`Idempotent-Replayed: true`) instead of making a second object. Kept for IDEMPOTENCY_TTL after a success.',
+        ),
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
+      },
+    ];
+  }
   return [];
 }
+
+const REPLAYED_HEADER = {
+  'Idempotent-Replayed': {
+    description: 'true on the answer a retry with the same Idempotency-Key gets: the first request made the object',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
@@ -218,7 +248,11 @@ function operation(mounted: MountedRoute, authenticates: boolean, components: Co
   const body = responseSchema(route, components, names);
   const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const tagged = route.conditional !== undefined && route.responseShape !== 'empty';
-  const headerSet = { ...(route.throttle !== false ? RATE_LIMIT_HEADERS : {}), ...(tagged ? ETAG_HEADER : {}) };
+  const headerSet = {
+    ...(route.throttle !== false ? RATE_LIMIT_HEADERS : {}),
+    ...(tagged ? ETAG_HEADER : {}),
+    ...(route.idempotent ? REPLAYED_HEADER : {}),
+  };
   const headers = Object.keys(headerSet).length > 0 ? { headers: headerSet } : {};
   const op: JsonSchema = {
     operationId: operationIdOf(route),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError, AuthenticationFailed, BadRequest, NotAuthenticated, PermissionDenied, PreconditionRequired } from './errors.js';
 import type { Logger } from '../logger.js';
+import type { Idempotency } from './idempotency.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
 import { HttpResult, type Access, type AuthUser, type MountedRoute, type RouteDef, type ThrottleRule } from './routes.js';
 import { compileSerializer } from './serializer.js';
@@ -48,6 +49,8 @@ export interface PipelineDeps {
   onAuthenticated?: (userId: string) => void;
   /** REQUIRE_IF_MATCH: a change of an object without If-Match is a 428 */
   requireIfMatch?: boolean;
+  /** Idempotency-Key on the routes marked idempotent (the creates); without it the header is not read */
+  idempotency?: Idempotency | null;
 }
 
 /** A refused credential, wherever it was refused (the gate, a login), is reported once, by its error code. */
@@ -147,6 +150,7 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
   const gate = createGate(route, deps);
   const byBody = route.throttle ? [route.throttle].flat().filter((rule) => rule.byBodyField) : [];
   const throttler = route.throttle === false ? null : deps.throttler;
+  const idempotency = route.idempotent ? deps.idempotency : null;
 
   return async (request) => {
     // headers every answer of this route carries, errors included (a 429 keeps its RateLimit-*, a 404 its Sunset)
@@ -176,18 +180,25 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
             await count(throttler, rule, `field:${createHash('sha256').update(value).digest('base64url')}`, headers);
         }
       }
-      const result = await route.handler(context);
-
-      if (result instanceof HttpResult) {
-        // a 304 has no body to shape
-        return {
-          status: result.status,
-          headers: { ...headers, ...result.headers },
-          body: result.body === undefined ? undefined : serialize(result.body),
-        };
-      }
-      const status = route.status ?? (route.responseShape === 'empty' ? 204 : 200);
-      return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
+      const respond = async (): Promise<RawResponse> => {
+        const result = await route.handler(context);
+        if (result instanceof HttpResult) {
+          // a 304 has no body to shape
+          return {
+            status: result.status,
+            headers: { ...headers, ...result.headers },
+            body: result.body === undefined ? undefined : serialize(result.body),
+          };
+        }
+        const status = route.status ?? (route.responseShape === 'empty' ? 204 : 200);
+        return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
+      };
+      const key = idempotency ? request.headers['idempotency-key'] : undefined;
+      if (key === undefined) return await respond();
+      // keyed by caller and route: one client's key never answers another's request, nor another route's
+      const caller = user ? `user:${user.id}` : `ip:${request.ip}`;
+      const answer = await idempotency!({ key, caller, route: `${route.method} ${mounted.path}`, body: request.body }, respond);
+      return { ...answer, headers: { ...headers, ...answer.headers } };
     } catch (error) {
       const translated = deps.translateError(error);
       reportAuthFailure(translated, deps);

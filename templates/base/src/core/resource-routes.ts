@@ -152,6 +152,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       schemaNames: { body: `${singular}Write`, response: `${singular}Read` },
       tags: [tag],
       conditional: 'create',
+      idempotent: true,
       handler: async ({ body, user, version }) => tagged(await service.create(body as z.output<Create>, user), version, 201),
     }),
     defineRoute({
@@ -202,6 +203,7 @@ export function resourceRoutes<Row, Create extends z.ZodType, Update extends z.Z
       operationId: `delete${singular}`,
       tags: [tag],
       conditional: 'write',
+      answers: { 409: 'Other objects refer to this one: remove or change them first' },
       handler: async ({ params, user, version, headers }) => {
         const id = idOf(params);
         const expected = await precondition(headers['if-match'], version, id, user);

@@ -83,6 +83,11 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
    * ETag, `write` honours If-Match (412) and, with REQUIRE_IF_MATCH, requires it (428). The OpenAPI document says so.
    */
   conditional?: 'read' | 'create' | 'write';
+  /**
+   * A create that honours `Idempotency-Key` (contract §10): a repeat with the key gets the first answer back instead
+   * of making a second object. The handler's writes and the kept answer commit in one transaction.
+   */
+  idempotent?: boolean;
   summary: string;
   /** for the OpenAPI document; derived from the access rule, pagination and throttling when absent */
   description?: string;
@@ -91,6 +96,11 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
    * paginated list `ProductPage`); derived from the operationId when absent (`CreateOrderRequest`)
    */
   schemaNames?: { body?: string; response?: string; page?: string };
+  /**
+   * error statuses the handler answers of its own, for the OpenAPI document (a login's 401, a delete's 409 when other
+   * rows refer to the object); those every route of its kind can answer are derived
+   */
+  answers?: Partial<Record<number, string>>;
   /** unique within a version's OpenAPI document (`listProducts`); derived from the method and path when absent */
   operationId?: string;
   tags?: string[];

@@ -10,11 +10,12 @@ import {
   parseCursorRequest,
   preparePerShape,
 } from '../../src/core/pagination.js';
-import { defineRoute } from '../../src/core/routes.js';
+import { Conflict } from '../../src/core/errors.js';
+import { defineRoute, HttpResult } from '../../src/core/routes.js';
 import type { RouteFactory, VersionRegistry } from '../../src/core/versioning.js';
 import type { Database } from '../../src/db/client.js';
 import { id, table, timeParam, timestamp, varchar } from '../../src/db/columns.js';
-import { insertMany, prepared } from '../../src/db/ops.js';
+import { insertMany, insertReturning, prepared } from '../../src/db/ops.js';
 
 /**
  * A resource that exists only in tests, so the practices (validation, errors,
@@ -106,6 +107,22 @@ const probeRoutes: RouteFactory<RouteDeps> = ({ db }) => {
       summary: 'Insert into a table whose name is unique',
       handler: async ({ body }) => {
         await insertMany(db, probeItems, [{ name: body.name, createdAt: new Date() }]);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/probe/created',
+      access: 'public',
+      body: z.object({ name: z.string().max(100), fail: z.boolean().optional(), waitMs: z.int().min(0).max(2000).optional() }),
+      response: z.object({ id: z.number(), name: z.string() }),
+      status: 201,
+      idempotent: true,
+      summary: 'A create that honours Idempotency-Key; `fail` answers an error after writing, `waitMs` takes its time',
+      handler: async ({ body, version }) => {
+        const row = await insertReturning(db, probeItems, { name: body.name, createdAt: new Date() });
+        if (body.waitMs) await new Promise((resolve) => setTimeout(resolve, body.waitMs));
+        if (body.fail) throw new Conflict('Failed after writing: the write is undone.');
+        return new HttpResult(201, row, { Location: `/api/${version}/probe/items/${row.id}` });
       },
     }),
     defineRoute({

@@ -158,4 +158,32 @@ describe('conditional requests: ETag, If-None-Match, If-Match', () => {
     expect(item.patch!.responses['200']!.headers).toHaveProperty('ETag');
     expect(document.paths['/api/v1/products']!.post!.responses['201']!.headers).toHaveProperty('ETag');
   });
+
+  it('an order retried with its Idempotency-Key is made once: the stock is taken once, the answer replayed', async () => {
+    const { id } = await product('Kettle');
+    const order = () =>
+      app.request('/api/v1/orders', {
+        method: 'POST',
+        body: { product_id: id, quantity: 3, shipping_address: '1 Main St' },
+        token: user,
+        headers: { 'Idempotency-Key': 'order-kettle' },
+      });
+    const first = await order();
+    expect(first.status).toBe(201);
+    const again = await order();
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(await first.json());
+    expect(((await (await app.request(`/api/v1/products/${id}`)).json()) as { stock: number }).stock).toBe(47);
+    // the key is the caller's: another user's order with it is their own
+    const others = await app.request('/api/v1/orders', {
+      method: 'POST',
+      body: { product_id: id, quantity: 3, shipping_address: '1 Main St' },
+      token: other,
+      headers: { 'Idempotency-Key': 'order-kettle' },
+    });
+    expect(others.status).toBe(201);
+    expect(others.headers.get('idempotent-replayed')).toBeNull();
+    expect(((await (await app.request(`/api/v1/products/${id}`)).json()) as { stock: number }).stock).toBe(44);
+  });
 });

@@ -1,5 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.js';
 import { insertMany, transaction } from '../src/db/ops.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createProbeTable, probeItems, probeRegistry } from './support/probe.js';
@@ -42,14 +43,19 @@ describe('a write lock held elsewhere never stops the process', () => {
     expect(names.results.map((row) => row.name)).toContain('waited');
   });
 
-  it('a write through the plain handle inside transaction() fails at once, naming the fix, instead of waiting for itself', async () => {
-    const started = performance.now();
-    const attempt = transaction(app.database.db, async () => {
-      await insertMany(app.database.db, probeItems, [{ name: 'self-wait', createdAt: new Date() }]);
-    });
-    await expect(attempt).rejects.toThrow(/write through the handle the callback receives/);
-    expect(performance.now() - started).toBeLessThan(1000);
-    // and nothing stays stuck behind it: the next write goes through
-    await insertMany(app.database.db, probeItems, [{ name: 'after', createdAt: new Date() }]);
+  it('a write through another database handle inside transaction() fails at once, naming the fix, instead of waiting for itself', async () => {
+    const elsewhere = openDatabase(app.config.databaseUrl, app.config.database);
+    try {
+      const started = performance.now();
+      const attempt = transaction(app.database.db, async () => {
+        await insertMany(elsewhere.db, probeItems, [{ name: 'self-wait', createdAt: new Date() }]);
+      });
+      await expect(attempt).rejects.toThrow(/write through the handle the callback receives/);
+      expect(performance.now() - started).toBeLessThan(1000);
+      // and nothing stays stuck behind it: the next write goes through
+      await insertMany(app.database.db, probeItems, [{ name: 'after', createdAt: new Date() }]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

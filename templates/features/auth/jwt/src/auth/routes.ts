@@ -54,6 +54,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       response: pair,
       summary: 'Obtain an access and a refresh token',
       operationId: 'obtainToken',
+      answers: { 401: 'No active account with these credentials' },
       schemaNames: { body: 'TokenObtainRequest', response: 'TokenPair' },
       tags: ['auth'],
       handler: async ({ body }) => withCookies(await auth.login(body.username, body.password)),
@@ -70,6 +71,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       response: pair,
       summary: 'Exchange a refresh token for a new pair; the one sent is blacklisted',
       operationId: 'refreshToken',
+      answers: { 401: 'The refresh token is not valid: expired, blacklisted or malformed' },
       schemaNames: { body: 'TokenRefreshRequest', response: 'TokenPair' },
       tags: ['auth'],
       handler: async ({ body, cookies: jar, log }) => withCookies(await auth.refresh(refreshTokenOf(body, jar), log)),
@@ -83,6 +85,7 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
       response: z.object({}),
       summary: 'Log out: blacklist a refresh token',
       operationId: 'blacklistToken',
+      answers: { 401: 'The refresh token is not valid: expired, blacklisted or malformed' },
       schemaNames: { body: 'TokenBlacklistRequest', response: 'TokenBlacklistResponse' },
       tags: ['auth'],
       handler: async ({ body, cookies: jar, log }) => {

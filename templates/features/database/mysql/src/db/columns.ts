@@ -7,6 +7,7 @@ import {
   decimal as mysqlDecimal,
   index,
   int as mysqlInt,
+  mediumtext,
   mysqlTable,
   text,
   uniqueIndex,
@@ -26,6 +27,8 @@ export const id = () => mysqlInt('id').primaryKey().autoincrement();
 export const foreignId = (name: string) => mysqlInt(name);
 export const varchar = (name: string, length = 255) => mysqlVarchar(name, { length });
 export const longText = (name: string) => text(name);
+/** a JSON document kept whole (an API answer): MEDIUMTEXT, up to 16 MB, where TEXT stops at 64 KB */
+export const documentText = (name: string) => mediumtext(name);
 export const int = (name: string) => mysqlInt(name);
 export const bool = (name: string) => boolean(name);
 /** a point in time with milliseconds, read as a Date (stored as UTC) */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { MySqlColumn, MySqlTable, MySqlUpdateSetSource } from 'drizzle-orm/mysql-core';
 import type { Db } from './client.js';
@@ -12,12 +13,33 @@ type Row<T extends MySqlTable> = T['$inferSelect'];
 type WithId = MySqlTable & { id: MySqlColumn };
 type Affected = [{ affectedRows: number }, unknown];
 
+/** The transaction running in this async context, and the handle it was opened on. */
+const running = new AsyncLocalStorage<{ db: Db; tx: Db }>();
+
+/**
+ * The handle a statement of this module runs on: inside `transaction(db, ...)`, the transaction's, whether it was
+ * given `db` or `tx`. So a repository's write joins a transaction its caller opened (an idempotent create keeps its
+ * answer in the create's own transaction) instead of running beside it on another connection.
+ */
+function joined(db: Db): Db {
+  const current = running.getStore();
+  return current && (current.db === db || current.tx === db) ? current.tx : db;
+}
+
+/**
+ * Runs `work` in one transaction; every write of this module through `db` or `tx` meanwhile is part of it. Inside
+ * another transaction on the same database it is a savepoint of that one: its failure undoes its own writes only.
+ * Reads through `tx` see the transaction's writes; reads through `db` run on another connection and do not.
+ */
 export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  const current = running.getStore();
   // a transaction offers the same query API as the database it runs on
-  return db.transaction((tx) => work(tx as unknown as Db));
+  if (current && (current.db === db || current.tx === db)) return current.tx.transaction((savepoint) => work(savepoint as unknown as Db));
+  return db.transaction((tx) => running.run({ db, tx: tx as unknown as Db }, () => work(tx as unknown as Db)));
 }
 
 export async function insertReturning<T extends WithId>(db: Db, table: T, values: T['$inferInsert']): Promise<Row<T>> {
+  db = joined(db);
   const [inserted] = (await db.insert(table).values(values).$returningId()) as unknown as { id: number }[];
   const [row] = (await db
     .select()
@@ -27,6 +49,7 @@ export async function insertReturning<T extends WithId>(db: Db, table: T, values
 }
 
 export async function insertMany<T extends MySqlTable>(db: Db, table: T, values: T['$inferInsert'][]): Promise<void> {
+  db = joined(db);
   await db.insert(table).values(values);
 }
 
@@ -41,6 +64,7 @@ export async function updateReturning<T extends WithId>(
   set: MySqlUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<Row<T> | undefined> {
+  db = joined(db);
   const [target] = (await db
     .select({ id: table.id })
     .from(table as MySqlTable)
@@ -66,11 +90,13 @@ export async function updateCount<T extends MySqlTable>(
   set: MySqlUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<number> {
+  db = joined(db);
   const [result] = (await db.update(table).set(set).where(where)) as unknown as Affected;
   return result.affectedRows;
 }
 
 export async function deleteCount<T extends MySqlTable>(db: Db, table: T, where: SQL | undefined): Promise<number> {
+  db = joined(db);
   const [result] = (await db.delete(table).where(where)) as unknown as Affected;
   return result.affectedRows;
 }

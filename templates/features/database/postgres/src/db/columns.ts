@@ -26,6 +26,8 @@ export const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity(
 export const foreignId = (name: string) => integer(name);
 export const varchar = (name: string, length = 255) => pgVarchar(name, { length });
 export const longText = (name: string) => text(name);
+/** a JSON document kept whole (an API answer) */
+export const documentText = (name: string) => text(name);
 export const int = (name: string) => integer(name);
 export const bool = (name: string) => boolean(name);
 /** a point in time with milliseconds, read as a Date */

@@ -15,6 +15,8 @@ export const foreignId = (name: string) => integer(name);
 /** a short string; SQLite does not enforce the length, the write schema does */
 export const varchar = (name: string, _length = 255) => text(name);
 export const longText = (name: string) => text(name);
+/** a JSON document kept whole (an API answer) */
+export const documentText = (name: string) => text(name);
 export const int = (name: string) => integer(name);
 export const bool = (name: string) => integer(name, { mode: 'boolean' });
 /** a point in time with milliseconds, read as a Date */

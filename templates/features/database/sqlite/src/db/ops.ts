@@ -29,10 +29,14 @@ let timeoutMs = 5000;
  * from now: a write queued behind others that each waited for the lock gets its 503 by the timeout, not after
  * theirs added up.
  */
-function exclusive<T>(db: Db, work: () => T): Promise<T> {
-  if (insideTransaction.has(db)) return Promise.resolve().then(work);
+function exclusive<T>(db: Db, work: (db: Db) => T): Promise<T> {
+  if (insideTransaction.has(db)) return Promise.resolve().then(() => work(db));
+  // inside transaction(db, ...), a write through `db` joins it (it holds the turn): an idempotent create keeps its
+  // answer in the create's own transaction, whose writes go through the repository's handle
+  const running = runningTransaction.getStore();
+  if (running && transactionConnections.get(db) === running) return Promise.resolve().then(() => work(running));
   const deadline = Date.now() + timeoutMs;
-  return inTurn(() => whenUnlocked(work, deadline));
+  return inTurn(() => whenUnlocked(() => work(db), deadline));
 }
 
 /** Runs `work` when every write queued before it is done; the next waits for it. */
@@ -40,7 +44,7 @@ function inTurn<T>(work: () => Promise<T>): Promise<T> {
   if (runningTransaction.getStore()) {
     return Promise.reject(
       new Error(
-        'A write through the database handle inside transaction() would wait for that transaction to end, forever: ' +
+        'A write through another database handle inside transaction() would wait for that transaction to end, forever: ' +
           'write through the handle the callback receives (transaction(db, async (tx) => insertMany(tx, ...))).',
       ),
     );
@@ -83,7 +87,14 @@ export function useForTransactions(db: Db, tx: Db, options: { timeoutMs: number 
   timeoutMs = options.timeoutMs;
 }
 
+/**
+ * Runs `work` in one transaction; every write of this module through `db` or `tx` meanwhile is part of it. Inside
+ * another transaction on the same database it is a savepoint of that one: its failure undoes its own writes only.
+ * Reads through `tx` see the transaction's writes; reads through `db` run on another connection and do not.
+ */
 export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  const running = runningTransaction.getStore();
+  if (running && (db === running || transactionConnections.get(db) === running)) return savepoint(running, work);
   const tx = transactionConnections.get(db);
   if (!tx) throw new Error('transaction() needs the database handle openDatabase() returned');
   // the turn is held from BEGIN to COMMIT; BEGIN IMMEDIATE takes the write lock, tried again while another process has
@@ -106,13 +117,27 @@ export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T>
   });
 }
 
+/** A transaction inside another: undone alone when `work` fails, the outer one going on. */
+async function savepoint<T>(tx: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  tx.run(sql`SAVEPOINT nested`);
+  try {
+    const result = await work(tx);
+    tx.run(sql`RELEASE nested`);
+    return result;
+  } catch (error) {
+    tx.run(sql`ROLLBACK TO nested`);
+    tx.run(sql`RELEASE nested`);
+    throw error;
+  }
+}
+
 export function insertReturning<T extends SQLiteTable>(db: Db, table: T, values: T['$inferInsert']): Promise<Row<T>> {
-  return exclusive(db, () => db.insert(table).values(values).returning().get() as Row<T>);
+  return exclusive(db, (handle) => handle.insert(table).values(values).returning().get() as Row<T>);
 }
 
 export function insertMany<T extends SQLiteTable>(db: Db, table: T, values: T['$inferInsert'][]): Promise<void> {
-  return exclusive(db, () => {
-    db.insert(table).values(values).run();
+  return exclusive(db, (handle) => {
+    handle.insert(table).values(values).run();
   });
 }
 
@@ -123,7 +148,7 @@ export function updateReturning<T extends SQLiteTable>(
   set: SQLiteUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<Row<T> | undefined> {
-  return exclusive(db, () => db.update(table).set(set).where(where).returning().get() as Row<T> | undefined);
+  return exclusive(db, (handle) => handle.update(table).set(set).where(where).returning().get() as Row<T> | undefined);
 }
 
 /** How many rows a conditional UPDATE changed: the database's own answer to "who won". */
@@ -133,11 +158,11 @@ export function updateCount<T extends SQLiteTable>(
   set: SQLiteUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<number> {
-  return exclusive(db, () => db.update(table).set(set).where(where).run().changes);
+  return exclusive(db, (handle) => handle.update(table).set(set).where(where).run().changes);
 }
 
 export function deleteCount<T extends SQLiteTable>(db: Db, table: T, where: SQL | undefined): Promise<number> {
-  return exclusive(db, () => db.delete(table).where(where).run().changes);
+  return exclusive(db, (handle) => handle.delete(table).where(where).run().changes);
 }
 
 /** Prepares a select once, on first use (its tables may not exist yet when it is built); runs it with placeholder values. */
