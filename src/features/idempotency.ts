@@ -18,6 +18,7 @@ export function idempotencyFeature(ctx: Pick<Context, 'auth' | 'example'>): Feat
   return {
     id: 'idempotency',
     templates: ['features/idempotency'],
+    scripts: { 'idempotency:flush': 'tsx src/cli/idempotency-flush.ts' },
     tables: ['../idempotency/table.js'],
     migrations: [AFTER[after]],
     migrationsFrom: `idempotency/after-${after}`,

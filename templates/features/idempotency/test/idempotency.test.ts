@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMany } from '../src/db/ops.js';
 import { DatabaseIdempotencyStore } from '../src/idempotency/store.js';
+import { idempotencyKeys } from '../src/idempotency/table.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 import { createProbeTable, probeItems, probeRegistry } from './support/probe.js';
 
@@ -125,6 +128,19 @@ describe('Idempotency-Key on creates', () => {
     );
     const repeat = await store.claim({ ...later, owner: 'repeat' });
     expect(repeat).toEqual({ claimed: false, fingerprint: 'f', answer: { status: 201, headers: {}, body: { kept: true } } });
+  });
+
+  it('npm run idempotency:flush deletes the keys whose time is over, and only those', async () => {
+    const store = new DatabaseIdempotencyStore(app.database.db);
+    const now = Date.now();
+    await store.claim({ id: 'flush-old', fingerprint: 'f', owner: 'o', now: new Date(now - 10_000), until: new Date(now - 5_000) });
+    await store.claim({ id: 'flush-live', fingerprint: 'f', owner: 'o', now: new Date(now), until: new Date(now + 60_000) });
+    const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: app.config.databaseUrl };
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/idempotency-flush.ts'], { env });
+    expect(stdout).toMatch(/^Flushed \d+ expired Idempotency-Keys?\.\n$/);
+    const ids = (await app.database.db.select({ id: idempotencyKeys.id }).from(idempotencyKeys)).map((row) => row.id);
+    expect(ids).toContain('flush-live');
+    expect(ids).not.toContain('flush-old');
   });
 });
 
