@@ -29,6 +29,13 @@ describe('config', () => {
     });
     expect(config.bodyLimit).toBe(1_048_576);
     expect(config.trustProxy).toBe(false);
+    expect(config.idempotencyTtlSeconds).toBe(24 * 3600);
+  });
+
+  it('IDEMPOTENCY_TTL is a duration above 0', () => {
+    expect(loadConfig({ IDEMPOTENCY_TTL: '30m' }).idempotencyTtlSeconds).toBe(1800);
+    expect(problemsOf({ IDEMPOTENCY_TTL: '0s' })).toEqual(['IDEMPOTENCY_TTL: expected a duration above 0, e.g. 24h']);
+    expect(problemsOf({ IDEMPOTENCY_TTL: 'a day' })).toEqual(['IDEMPOTENCY_TTL: expected a duration such as 60m, 7d, 3600s']);
   });
 
   it('hosts: the local ones by default; production needs PUBLIC_URL or ALLOWED_HOSTS; a bad entry or HSTS value is one line', () => {
