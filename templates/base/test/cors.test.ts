@@ -32,7 +32,7 @@ describe('CORS (CORS_ORIGINS set): the same policy on every framework', () => {
       .toLowerCase()
       .split(',')
       .map((item) => item.trim());
-    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key']));
     expect(response.headers.get('access-control-max-age')).toBe('600');
   });
 
@@ -42,7 +42,7 @@ describe('CORS (CORS_ORIGINS set): the same policy on every framework', () => {
       'access-control-allow-origin': ORIGIN,
       'access-control-allow-credentials': 'true',
       'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE',
-      'access-control-allow-headers': 'Authorization, Content-Type, X-Request-Id',
+      'access-control-allow-headers': 'Authorization, Content-Type, X-Request-Id, If-Match, If-None-Match, Idempotency-Key',
       'access-control-max-age': '600',
       vary: 'Origin',
     });
@@ -68,12 +68,12 @@ describe('CORS (CORS_ORIGINS set): the same policy on every framework', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
   });
 
-  it('an actual request from an allowed origin may read the request id and rate-limit headers', async () => {
+  it('an actual request from an allowed origin may read the request id, rate-limit, ETag, Location and Idempotent-Replayed headers', async () => {
     const response = await app.request('/api/v1/probe/version', { headers: { Origin: ORIGIN } });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(response.headers.get('access-control-expose-headers')).toBe(
-      'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Deprecation, Sunset, Link',
+      'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Deprecation, Sunset, Link, ETag, Location, Idempotent-Replayed',
     );
   });
 });

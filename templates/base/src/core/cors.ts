@@ -9,8 +9,8 @@ import type { RawResponse } from './pipeline.js';
 export const CORS_POLICY = {
   /** every method the API serves */
   methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  /** the headers a client sends */
-  allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+  /** the headers a client sends (the conditional and idempotent requests' among them) */
+  allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'If-Match', 'If-None-Match', 'Idempotency-Key'],
   /** the headers a browser on another origin may read */
   exposedHeaders: [
     'X-Request-Id',
@@ -21,6 +21,9 @@ export const CORS_POLICY = {
     'Deprecation',
     'Sunset',
     'Link',
+    'ETag',
+    'Location',
+    'Idempotent-Replayed',
   ],
   maxAgeSeconds: 600,
 } as const;

@@ -120,15 +120,22 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     let keeps = false;
     let committed = false;
     try {
-      const answer = await store.complete(id, owner, async (keep) => {
-        const answer = await respond();
-        if (answer.status >= 200 && answer.status < 300) {
-          // lost: the claim lapsed and another request holds the key; rolling back keeps one object for one key
-          if (!(await keep(keptOf(answer), new Date(now() + ttlSeconds * 1000)))) throw new IdempotencyKeyInProgress();
-          keeps = true;
-        }
-        return answer;
-      });
+      const answer = await store
+        .complete(id, owner, async (keep) => {
+          const answer = await respond();
+          // an error answer a handler returns (not throws) is not kept, and neither is what it wrote
+          if (answer.status >= 400) throw new Unkept(answer);
+          if (answer.status >= 200 && answer.status < 300) {
+            // lost: the claim lapsed and another request holds the key; rolling back keeps one object for one key
+            if (!(await keep(keptOf(answer), new Date(now() + ttlSeconds * 1000)))) throw new IdempotencyKeyInProgress();
+            keeps = true;
+          }
+          return answer;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof Unkept) return error.answer;
+          throw error;
+        });
       committed = true;
       return answer;
     } finally {
@@ -136,6 +143,11 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       if (!(committed && keeps)) await store.release(id, owner).catch(() => undefined);
     }
   };
+}
+
+/** Carries an error answer out of the create's transaction, rolling it back. */
+class Unkept {
+  constructor(readonly answer: Answer) {}
 }
 
 function keptOf(answer: Answer): KeptAnswer {

@@ -82,9 +82,12 @@ function errorResponses(route: RouteDef, authenticates: boolean): Record<string,
     responses[428] = error('No If-Match, and the API requires one (REQUIRE_IF_MATCH)');
   }
   if (route.idempotent) {
-    responses[409] = error('A request with this Idempotency-Key is still being processed: try again shortly', {
-      'Retry-After': { $ref: '#/components/headers/Retry-After' },
-    });
+    responses[409] = error(
+      'A request with this Idempotency-Key is still being processed (try again after Retry-After), or the object conflicts with a change made meanwhile',
+      {
+        'Retry-After': { $ref: '#/components/headers/Retry-After' },
+      },
+    );
     responses[422] = error('This Idempotency-Key came with a different request before');
   }
   for (const [status, description] of Object.entries(route.answers ?? {})) if (description) responses[status] = error(description);

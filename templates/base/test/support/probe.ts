@@ -113,15 +113,22 @@ const probeRoutes: RouteFactory<RouteDeps> = ({ db }) => {
       method: 'POST',
       path: '/probe/created',
       access: 'public',
-      body: z.object({ name: z.string().max(100), fail: z.boolean().optional(), waitMs: z.int().min(0).max(2000).optional() }),
+      body: z.object({
+        name: z.string().max(100),
+        fail: z.boolean().optional(),
+        refuse: z.boolean().optional(),
+        waitMs: z.int().min(0).max(2000).optional(),
+      }),
       response: z.object({ id: z.number(), name: z.string() }),
       status: 201,
       idempotent: true,
-      summary: 'A create that honours Idempotency-Key; `fail` answers an error after writing, `waitMs` takes its time',
+      summary:
+        'A create that honours Idempotency-Key; `fail` throws an error after writing, `refuse` returns a 422 after writing, `waitMs` takes its time',
       handler: async ({ body, version }) => {
         const row = await insertReturning(db, probeItems, { name: body.name, createdAt: new Date() });
         if (body.waitMs) await new Promise((resolve) => setTimeout(resolve, body.waitMs));
         if (body.fail) throw new Conflict('Failed after writing: the write is undone.');
+        if (body.refuse) return new HttpResult(422, row);
         return new HttpResult(201, row, { Location: `/api/${version}/probe/items/${row.id}` });
       },
     }),

@@ -71,6 +71,10 @@ describe('Idempotency-Key on creates', () => {
     expect(corrected.headers.get('idempotent-replayed')).toBeNull();
     expect((await create('key-after-error', { name: 'corrected' })).headers.get('idempotent-replayed')).toBe('true');
     expect(await named('corrected')).toBe(1);
+    // an error answer the handler returns instead of throwing: the same, its write undone with it
+    expect((await create('key-after-refusal', { name: 'refused', refuse: true })).status).toBe(422);
+    expect(await named('refused')).toBe(0);
+    expect((await create('key-after-refusal', { name: 'refused' })).status).toBe(201);
   });
 
   it('N concurrent creates with one key make one object; a repeat while the first runs is a 409 with Retry-After: 1', async () => {
@@ -83,6 +87,10 @@ describe('Idempotency-Key on creates', () => {
       expect((await envelope(answer)).errors).toEqual({ detail: 'A request with this Idempotency-Key is being processed.' });
     }
     expect(answers.every((answer) => answer.status === 201 || answer.status === 409)).toBe(true);
+    // every replay is the first answer
+    const first = await made[0]!.json();
+    for (const answer of answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true'))
+      expect(await answer.json()).toEqual(first);
     expect(await named('concurrent')).toBe(1);
     expect((await create('key-concurrent', body)).headers.get('idempotent-replayed')).toBe('true');
     // a repeat while the first is surely still running

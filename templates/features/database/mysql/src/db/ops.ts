@@ -17,11 +17,12 @@ type Affected = [{ affectedRows: number }, unknown];
 const running = new AsyncLocalStorage<{ db: Db; tx: Db }>();
 
 /**
- * The handle a statement of this module runs on: inside `transaction(db, ...)`, the transaction's, whether it was
- * given `db` or `tx`. So a repository's write joins a transaction its caller opened (an idempotent create keeps its
- * answer in the create's own transaction) instead of running beside it on another connection.
+ * The handle a statement runs on: inside `transaction(db, ...)`, the transaction's, whether it was given `db` or
+ * `tx`. So a repository's write joins a transaction its caller opened (an idempotent create keeps its answer in the
+ * create's own transaction) instead of running beside it on another connection. A read inside a create that must
+ * see its writes, or must not wait for a second pooled connection, goes through it too (`activeHandle(this.db)`).
  */
-function joined(db: Db): Db {
+export function activeHandle(db: Db): Db {
   const current = running.getStore();
   return current && (current.db === db || current.tx === db) ? current.tx : db;
 }
@@ -39,7 +40,7 @@ export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T>
 }
 
 export async function insertReturning<T extends WithId>(db: Db, table: T, values: T['$inferInsert']): Promise<Row<T>> {
-  db = joined(db);
+  db = activeHandle(db);
   const [inserted] = (await db.insert(table).values(values).$returningId()) as unknown as { id: number }[];
   const [row] = (await db
     .select()
@@ -49,7 +50,7 @@ export async function insertReturning<T extends WithId>(db: Db, table: T, values
 }
 
 export async function insertMany<T extends MySqlTable>(db: Db, table: T, values: T['$inferInsert'][]): Promise<void> {
-  db = joined(db);
+  db = activeHandle(db);
   await db.insert(table).values(values);
 }
 
@@ -64,7 +65,7 @@ export async function updateReturning<T extends WithId>(
   set: MySqlUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<Row<T> | undefined> {
-  db = joined(db);
+  db = activeHandle(db);
   const [target] = (await db
     .select({ id: table.id })
     .from(table as MySqlTable)
@@ -90,13 +91,13 @@ export async function updateCount<T extends MySqlTable>(
   set: MySqlUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<number> {
-  db = joined(db);
+  db = activeHandle(db);
   const [result] = (await db.update(table).set(set).where(where)) as unknown as Affected;
   return result.affectedRows;
 }
 
 export async function deleteCount<T extends MySqlTable>(db: Db, table: T, where: SQL | undefined): Promise<number> {
-  db = joined(db);
+  db = activeHandle(db);
   const [result] = (await db.delete(table).where(where)) as unknown as Affected;
   return result.affectedRows;
 }

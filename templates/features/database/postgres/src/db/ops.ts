@@ -15,11 +15,12 @@ type Row<T extends PgTable> = T['$inferSelect'];
 const running = new AsyncLocalStorage<{ db: Db; tx: Db }>();
 
 /**
- * The handle a statement of this module runs on: inside `transaction(db, ...)`, the transaction's, whether it was
- * given `db` or `tx`. So a repository's write joins a transaction its caller opened (an idempotent create keeps its
- * answer in the create's own transaction) instead of running beside it on another connection.
+ * The handle a statement runs on: inside `transaction(db, ...)`, the transaction's, whether it was given `db` or
+ * `tx`. So a repository's write joins a transaction its caller opened (an idempotent create keeps its answer in the
+ * create's own transaction) instead of running beside it on another connection. A read inside a create that must
+ * see its writes, or must not wait for a second pooled connection, goes through it too (`activeHandle(this.db)`).
  */
-function joined(db: Db): Db {
+export function activeHandle(db: Db): Db {
   const current = running.getStore();
   return current && (current.db === db || current.tx === db) ? current.tx : db;
 }
@@ -37,13 +38,13 @@ export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T>
 }
 
 export async function insertReturning<T extends PgTable>(db: Db, table: T, values: T['$inferInsert']): Promise<Row<T>> {
-  db = joined(db);
+  db = activeHandle(db);
   const [row] = (await db.insert(table).values(values).returning()) as Row<T>[];
   return row!;
 }
 
 export async function insertMany<T extends PgTable>(db: Db, table: T, values: T['$inferInsert'][]): Promise<void> {
-  db = joined(db);
+  db = activeHandle(db);
   await db.insert(table).values(values);
 }
 
@@ -54,19 +55,19 @@ export async function updateReturning<T extends PgTable>(
   set: PgUpdateSetSource<T>,
   where: SQL | undefined,
 ): Promise<Row<T> | undefined> {
-  db = joined(db);
+  db = activeHandle(db);
   const [row] = (await db.update(table).set(set).where(where).returning()) as Row<T>[];
   return row;
 }
 
 /** How many rows a conditional UPDATE changed: the database's own answer to "who won". */
 export async function updateCount<T extends PgTable>(db: Db, table: T, set: PgUpdateSetSource<T>, where: SQL | undefined): Promise<number> {
-  db = joined(db);
+  db = activeHandle(db);
   return (await db.update(table).set(set).where(where)).rowCount ?? 0;
 }
 
 export async function deleteCount<T extends PgTable>(db: Db, table: T, where: SQL | undefined): Promise<number> {
-  db = joined(db);
+  db = activeHandle(db);
   return (await db.delete(table).where(where)).rowCount ?? 0;
 }
 

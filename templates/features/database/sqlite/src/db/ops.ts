@@ -117,6 +117,16 @@ export function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T>
   });
 }
 
+/**
+ * The handle a statement runs on: inside `transaction(db, ...)`, the transaction's connection, whether it was given
+ * `db` or `tx`. A read inside a create that must see its writes goes through it (`activeHandle(this.db)`); writes of
+ * this module join the transaction on their own.
+ */
+export function activeHandle(db: Db): Db {
+  const running = runningTransaction.getStore();
+  return running && (db === running || transactionConnections.get(db) === running) ? running : db;
+}
+
 /** A transaction inside another: undone alone when `work` fails, the outer one going on. */
 async function savepoint<T>(tx: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   tx.run(sql`SAVEPOINT nested`);
