@@ -14,7 +14,7 @@ import { UsageError } from '../errors.js';
 import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type Manifest } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
 import { fieldCode } from '../resource/field-code.js';
-import { assertIdentifiersFit, parseFields, type Field } from '../resource/fields.js';
+import { assertIdentifiersFit, assertNewFieldName, parseFields, type Field } from '../resource/fields.js';
 import { resourceNames, type ResourceNames } from '../resource/names.js';
 import {
   addFieldTo,
@@ -72,7 +72,7 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   const field = change.kind === 'add' ? parseOneField(change.spec) : undefined;
   if (change.kind === 'remove' || change.kind === 'rename') assertFieldName(change.name);
   if (change.kind === 'rename') {
-    assertFieldName(change.to);
+    assertNewFieldName(change.to, `rename-field: the new name "${change.to}"`);
     if (change.to === change.name) throw new UsageError(`rename-field: ${change.name} and the new name are the same; give a different new name.`);
   }
   const target = await openTarget(root, change.resource, flags.version, change.kind === 'add', ui);

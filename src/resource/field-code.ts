@@ -127,7 +127,7 @@ function readOf(field: Field): string {
       return 'z.string()';
     case 'int':
     case 'ref':
-      return 'z.number().int()';
+      return 'z.int32()';
     case 'decimal':
       return `z.string().meta({ description: 'decimal with two places, e.g. "12.50"' })`;
     case 'boolean':

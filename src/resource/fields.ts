@@ -153,20 +153,38 @@ function isTypeText(text: string): boolean {
   return (FIELD_TYPES as readonly string[]).includes(type) || /^(enum|ref)\(/.test(type);
 }
 
-function parseField(part: string): Field {
-  const [rawName = '', rawType, ...rawRules] = part.split(':');
-  const where = `Field "${part}"`;
-  const name = rawName.trim();
+/** The property a field's column has in its table's rows: `unit_price` -> `unitPrice`. */
+export const propOf = (name: string): string => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * The rules a new field's name meets (add-resource, add-field, rename-field's new name): snake_case, not one the
+ * generated code sets, not a member every JavaScript object has (drizzle's update reads `set[property]` for every
+ * column: an update leaving out `value_of` would bind Object's inherited `valueOf`), and short enough for PostgreSQL.
+ */
+export function assertNewFieldName(name: string, where: string): void {
   if (!/^[a-z][a-z0-9_]*$/.test(name) || name.endsWith('_') || name.includes('__')) {
     throw new UsageError(`${where}: the name must be snake_case (lowercase letters, digits and single underscores), e.g. unit_price.`);
   }
   if (RESERVED_FIELDS.has(name)) {
     throw new UsageError(`${where}: "${name}" is set by the generated code itself (${[...RESERVED_FIELDS].join(', ')} are reserved).`);
   }
+  const prop = propOf(name);
+  if (prop in Object.prototype) {
+    throw new UsageError(
+      `${where}: "${name}" (the property ${prop}) is a name every JavaScript object has already, so an object without the field would still seem to have one; name it e.g. ${name === 'constructor' ? 'constructor_name' : `${name}_value`}.`,
+    );
+  }
   // two long names that share their first 63 characters would be one column on PostgreSQL (and none on MySQL)
   if (name.length > MAX_IDENTIFIER) {
     throw new UsageError(`${where}: the name is ${name.length} characters, over the ${MAX_IDENTIFIER} a PostgreSQL column keeps; shorten it.`);
   }
+}
+
+function parseField(part: string): Field {
+  const [rawName = '', rawType, ...rawRules] = part.split(':');
+  const where = `Field "${part}"`;
+  const name = rawName.trim();
+  assertNewFieldName(name, where);
   if (!rawType) throw new UsageError(`${where} has no type: write name:type, with type one of ${FIELD_TYPES.join(', ')}.`);
   const optional = rawType.endsWith('?');
   const typeText = optional ? rawType.slice(0, -1) : rawType;
@@ -190,7 +208,7 @@ function parseField(part: string): Field {
 
   const field: Field = {
     name,
-    prop: name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()),
+    prop: propOf(name),
     type,
     optional,
     unique: rules.unique === true,

@@ -17,7 +17,7 @@ interface Edit {
 const CASES: { name: string; edits: Edit[]; named?: RegExp[] }[] = [
   {
     name: 'a read field removed',
-    edits: [{ file: 'src/resources/products/v1/schemas.ts', from: '  stock: z.number().int(),\n', to: '' }],
+    edits: [{ file: 'src/resources/products/v1/schemas.ts', from: '  stock: z.int32(),\n', to: '' }],
     named: [/GET \/api\/v1\/products\s+response\s+results\[\]\.stock\s+removed/],
   },
   {

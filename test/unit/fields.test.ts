@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
 import { fieldCode } from '../../src/resource/field-code.js';
 import { parseFields } from '../../src/resource/fields.js';
+import { resourceNames } from '../../src/resource/names.js';
 
 describe('parseFields', () => {
   it('reads types, optional marks and rules', () => {
@@ -70,6 +72,42 @@ describe('parseFields', () => {
   });
 });
 
+// Every name an object has already, as given and in snake_case: each is refused with its fix, or taken as a name of
+// its own. (A field `value_of` compiled, and then every update leaving it out was a 500: drizzle read the inherited
+// `valueOf` as its value.)
+describe('names every JavaScript object has', () => {
+  const keys = Object.getOwnPropertyNames(Object.prototype);
+  const snake = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const attempt = (run: () => unknown): unknown => {
+    try {
+      return run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      return error;
+    }
+  };
+
+  it.each(keys.flatMap((key) => [...new Set([key, snake(key)])]))('field %s: refused with the fix, or a field of that name', (name) => {
+    const outcome = attempt(() => parseFields(`${name}:string`));
+    if (outcome instanceof UsageError) expect(outcome.message).toMatch(/e\.g\. \w+/);
+    else expect((outcome as { name: string }[])[0]!.name).toBe(name);
+  });
+
+  it('a name whose property every object has is refused, whatever its case: constructor, to_string, value_of', () => {
+    expect(() => parseFields('constructor:string')).toThrow('name it e.g. constructor_name');
+    expect(() => parseFields('to_string:string')).toThrow('"to_string" (the property toString) is a name every JavaScript object has already');
+    expect(() => parseFields('value_of:int')).toThrow('name it e.g. value_of_value');
+    // the rest of the word is no collision
+    expect(parseFields('to_string_value:string,constructor_name:string').map((field) => field.prop)).toEqual(['toStringValue', 'constructorName']);
+  });
+
+  it.each(keys)('resource %s: refused with the fix, or names of its own', (key) => {
+    const outcome = attempt(() => resourceNames(key));
+    if (outcome instanceof UsageError) expect(outcome.message).toMatch(/e\.g\./);
+    else expect(outcome).toMatchObject({ kebab: expect.stringMatching(/^[a-z][a-z0-9-]*$/) });
+  });
+});
+
 describe('fieldCode', () => {
   it('maps a field to its column, write and read schema, and test values', () => {
     const [rating] = parseFields('rating:int:min=1:max=5');
@@ -77,7 +115,7 @@ describe('fieldCode', () => {
       column: "int('rating').notNull()",
       write: 'z.int32().min(1).max(5)',
       patch: 'z.int32().min(1).max(5).optional()',
-      read: 'z.number().int()',
+      read: 'z.int32()',
       present: 'row.rating',
       sample: '1 + (i % 5)',
       invalid: ["'seven'", '1.5', '0', '6'],

@@ -40,6 +40,17 @@ export class ValidationError extends ApiError {
   }
 }
 
+/**
+ * A value its column cannot hold (a number past the column's type, text past its length, a NUL byte) that got past
+ * the schemas, which refuse each first: the database's refusal is still the client's 400, never a 500. The
+ * databases do not all name the column, so neither does this.
+ */
+export class ValueOutOfRange extends ValidationError {
+  constructor() {
+    super({ non_field_errors: ['A value is out of the range its field can hold.'] });
+  }
+}
+
 export class ParseError extends ApiError {
   constructor(reason: string) {
     super(400, { detail: `JSON parse error - ${reason}` });

@@ -313,15 +313,30 @@ export function hasBody(headers: Record<string, string | string[] | undefined>):
 /**
  * A JSON body as every adapter reads it: empty is no body; a `__proto__` or
  * `constructor.prototype` key is refused (secure-json-parse, as Fastify's own
- * parser); a syntax error says what is wrong, in the contract's words.
+ * parser); a syntax error says what is wrong, in the contract's words. Its
+ * objects have no prototype: a key the client left out reads as undefined, never
+ * as an inherited member (`body.constructor` is not Object).
  */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  let body: unknown;
   try {
-    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    body = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     throw new ParseError((error as Error).message);
   }
+  return withoutPrototypes(body);
+}
+
+function withoutPrototypes(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (const item of value) withoutPrototypes(item);
+  } else {
+    Object.setPrototypeOf(value, null);
+    for (const key in value) withoutPrototypes((value as Record<string, unknown>)[key]);
+  }
+  return value;
 }
 
 /**

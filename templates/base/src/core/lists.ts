@@ -83,14 +83,22 @@ export interface OrderTerm {
   descending: boolean;
 }
 
-/**
- * A value in a query: given as it is (drizzle maps it through the column) or, for a prepared statement, as a
- * placeholder whose value is recorded, mapped to the driver's form by the column (placeholders skip the mapping).
- */
-type Bind = (key: AnyColumn | undefined, value: unknown) => unknown;
+/** A value a query compares with, and what it is compared to (which maps it to the driver's form, if a column). */
+interface Bound {
+  key: AnyColumn | undefined;
+  value: unknown;
+}
 
-/** One filter or the search, read and checked: its SQL for any way of binding values, and what shapes that SQL. */
+/**
+ * The query's stand-in for the value at `index` of its list of bounds: the value itself (drizzle maps it through the
+ * column) or, for a prepared statement, a placeholder named by its place. Values are named by place, not made while
+ * the SQL is built, so a statement prepared once takes each later request's values without building any SQL.
+ */
+type Bind = (index: number) => unknown;
+
+/** One filter or the search, read and checked: the values it binds, its SQL for any way of binding them, its shape. */
 interface Condition {
+  bounds: readonly Bound[];
   build(bind: Bind): SQL;
   /** the SQL's shape without its values: conditions of one shape share a prepared statement */
   shape: string;
@@ -264,35 +272,40 @@ function filterCondition(field: ResolvedField, lookup: Lookup, text: string, par
   switch (lookup) {
     case 'isnull': {
       const empty = ['true', '1'].includes(choice(text, ['true', 'false', '1', '0']));
-      return { shape: `${param}=${empty}`, build: () => (empty ? isNull(field.column) : isNotNull(field.column)) };
+      return { shape: `${param}=${empty}`, bounds: [], build: () => (empty ? isNull(field.column) : isNotNull(field.column)) };
     }
     case 'in': {
       const values = text.split(',').filter((value) => value !== '');
       // `?id__in=,` names no value: no filter, as an empty value is none
       if (values.length === 0) return undefined;
       if (values.length > MAX_IN_VALUES) throw new FieldError(`Ensure this value has at most ${MAX_IN_VALUES} elements.`);
-      const parsed = values.map((value) => parseValue(field, value));
+      const bounds = values.map((value) => ({ key, value: parseValue(field, value) }));
       return {
-        shape: `${param}:${parsed.length}`,
+        shape: `${param}:${bounds.length}`,
+        bounds,
         build: (bind) =>
           field.type === 'string'
-            ? or(...parsed.map((value) => sameText(key, bind(key, value))))!
+            ? or(...bounds.map((_, index) => sameText(key, bind(index))))!
             : inArray(
                 key,
-                parsed.map((value) => bind(key, value)),
+                bounds.map((_, index) => bind(index)),
               ),
       };
     }
     case 'icontains':
     case 'istartswith': {
       const pattern = `${lookup === 'icontains' ? '%' : ''}${likeEscape(noNul(text))}%`;
-      return { shape: param, build: (bind) => sql`lower(${field.column}) like lower(${bind(undefined, pattern)}) escape '!'` };
+      return {
+        shape: param,
+        bounds: [{ key: undefined, value: pattern }],
+        build: (bind) => sql`lower(${field.column}) like lower(${bind(0)}) escape '!'`,
+      };
     }
     default: {
-      const value = parseValue(field, text);
-      if (lookup === 'exact' && field.type === 'string') return { shape: param, build: (bind) => sameText(key, bind(key, value)) };
+      const bounds = [{ key, value: parseValue(field, text) }];
+      if (lookup === 'exact' && field.type === 'string') return { shape: param, bounds, build: (bind) => sameText(key, bind(0)) };
       const compare = { exact: eq, gt, gte, lt, lte }[lookup];
-      return { shape: param, build: (bind) => compare(key, bind(key, value)) };
+      return { shape: param, bounds, build: (bind) => compare(key, bind(0)) };
     }
   }
 }
@@ -311,13 +324,14 @@ function searchCondition(spec: ListSpec, text: string): Condition | undefined {
   if (terms.some((term) => term.length > MAX_SEARCH_TERM))
     throw new FieldError(`Ensure each search term has at most ${MAX_SEARCH_TERM} characters.`);
   // every term in at least one of the fields, case-insensitively, as DRF's SearchFilter matches
-  const patterns = terms.map((term) => `%${likeEscape(noNul(term))}%`);
+  const bounds = terms.map((term) => ({ key: undefined, value: `%${likeEscape(noNul(term))}%` }));
   return {
     shape: `search:${terms.length}`,
+    bounds,
     build: (bind) =>
       and(
-        ...patterns.map((pattern) => {
-          const value = bind(undefined, pattern);
+        ...bounds.map((_, index) => {
+          const value = bind(index);
           return or(...searched.map((field) => sql`lower(${field.column}) like lower(${value}) escape '!'`))!;
         }),
       )!,
@@ -472,10 +486,17 @@ function fromCursorValue(field: ResolvedField, value: unknown): unknown {
  * A null sorts after every value, on every database: ascending last, descending first.
  */
 export function listQuery(request: ListCriteria | CursorListRequest, id: AnyColumn): { where: SQL | undefined; orderBy: SQL[] } {
-  return buildQuery(request, id, (_key, value) => value);
+  return buildQuery(request, id, (_place, bound) => bound.value);
 }
 
-function buildQuery(request: ListCriteria | CursorListRequest, id: AnyColumn, bind: Bind): { where: SQL | undefined; orderBy: SQL[] } {
+/** How a query takes a value: named by its place in the request (`c0_1`: the first condition's second value). */
+type Binding = (place: string, bound: Bound) => unknown;
+
+function buildQuery(
+  request: ListCriteria | CursorListRequest,
+  id: AnyColumn,
+  binding: Binding,
+): { where: SQL | undefined; orderBy: SQL[] } {
   const reverse = 'reverse' in request && request.reverse;
   const terms = [
     ...request.order.map((term) => ({ key: term.field.key, nullable: term.field.nullable, descending: term.descending })),
@@ -485,11 +506,29 @@ function buildQuery(request: ListCriteria | CursorListRequest, id: AnyColumn, bi
     const direction = term.descending ? desc : asc;
     return term.nullable ? [direction(sql`(${term.key} is null)`), direction(term.key)] : [direction(term.key)];
   });
-  const filter = request.conditions.length > 0 ? and(...request.conditions.map((condition) => condition.build(bind))) : undefined;
+  const conditions = request.conditions.map((condition, at) =>
+    condition.build((index) => binding(`c${at}_${index}`, condition.bounds[index]!)),
+  );
+  const filter = conditions.length > 0 ? and(...conditions) : undefined;
   const after = 'after' in request ? request.after : null;
   if (!after) return { where: filter, orderBy };
   const values = [...after.values, after.id];
+  const bind: Bind = (index) => binding(`k${index}`, { key: terms[index]!.key, value: values[index] });
   return { where: and(filter, keysetAfter(terms, values, bind)), orderBy };
+}
+
+/** The values a prepared list statement takes, by the places `buildQuery` names, in the driver's form. */
+function placeValues(request: CursorListRequest, id: AnyColumn, values: Record<string, unknown>): void {
+  // a placeholder skips drizzle's mapping of a value through its column: done here
+  const driverValue = ({ key, value }: Bound) => (key && value !== null && is(key, Column) ? key.mapToDriverValue(value) : value);
+  request.conditions.forEach((condition, at) => {
+    condition.bounds.forEach((bound, index) => (values[`c${at}_${index}`] = driverValue(bound)));
+  });
+  if (!request.after) return;
+  const keys = [...request.order.map((term) => term.field.key), id];
+  [...request.after.values, request.after.id].forEach((value, index) => {
+    if (value !== null) values[`k${index}`] = driverValue({ key: keys[index], value });
+  });
 }
 
 /**
@@ -500,9 +539,9 @@ const MAX_SHAPES = 64;
 
 /**
  * The list's page query, prepared once per shape (which filters, how many values in an `in` or terms in a search,
- * which ordering, from where) and run with the request's values: building a query costs more than running it.
- * `prepare` makes the repository's statement from the WHERE and ORDER BY, with the placeholder `limit` and any of
- * its own (`userId`), whose values the call adds.
+ * which ordering, from where) and run with the request's values: building a query costs more than running it, and a
+ * request of a shape seen before builds no SQL at all. `prepare` makes the repository's statement from the WHERE and
+ * ORDER BY, with the placeholder `limit` and any of its own (`userId`), whose values the call adds.
  */
 export function listStatements<R>(
   id: AnyColumn,
@@ -511,12 +550,7 @@ export function listStatements<R>(
   const statements = new Map<string, (values: Record<string, unknown>) => Promise<R[]>>();
   return (request, own = {}) => {
     const values: Record<string, unknown> = { ...own, limit: request.pageSize + 1 };
-    let count = 0;
-    const bind: Bind = (key, value) => {
-      const name = `list${count++}`;
-      values[name] = key && is(key, Column) && value !== null ? key.mapToDriverValue(value) : value;
-      return sql.placeholder(name);
-    };
+    placeValues(request, id, values);
     const shape = [
       request.spec.id,
       ...request.conditions.map((condition) => condition.shape),
@@ -525,10 +559,9 @@ export function listStatements<R>(
         ? `after:${request.after.values.map((value) => (value === null ? 'null' : 'v')).join(',')}:${request.reverse}`
         : 'first',
     ].join('|');
-    const query = buildQuery(request, id, bind);
     let statement = statements.get(shape);
     if (!statement) {
-      statement = prepare(query);
+      statement = prepare(buildQuery(request, id, (place) => sql.placeholder(place)));
       if (statements.size < MAX_SHAPES) statements.set(shape, statement);
     }
     return statement(values);
@@ -547,20 +580,20 @@ function keysetAfter(terms: KeysetTerm[], values: unknown[], bind: Bind): SQL | 
   const branches: SQL[] = [];
   terms.forEach((term, index) => {
     const value = values[index];
-    const past = pastValue(term, value, bind);
+    const past = pastValue(term, value, () => bind(index));
     if (past) branches.push(ties.length > 0 ? and(...ties, past)! : past);
-    ties.push(value === null ? isNull(term.key) : eq(term.key, bind(term.key, value)));
+    ties.push(value === null ? isNull(term.key) : eq(term.key, bind(index)));
   });
   const first = terms[0]!;
-  const reach = values[0] === null || first.nullable ? undefined : (first.descending ? lte : gte)(first.key, bind(first.key, values[0]));
+  const reach = values[0] === null || first.nullable ? undefined : (first.descending ? lte : gte)(first.key, bind(0));
   return and(reach, or(...branches));
 }
 
 /** Strictly past a value in one field's direction, a null counting as past every value. */
-function pastValue(term: KeysetTerm, value: unknown, bind: Bind): SQL | undefined {
-  if (term.descending) return value === null ? isNotNull(term.key) : lt(term.key, bind(term.key, value));
+function pastValue(term: KeysetTerm, value: unknown, bound: () => unknown): SQL | undefined {
+  if (term.descending) return value === null ? isNotNull(term.key) : lt(term.key, bound());
   if (value === null) return undefined;
-  const past = gt(term.key, bind(term.key, value));
+  const past = gt(term.key, bound());
   return term.nullable ? or(past, isNull(term.key)) : past;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../core/routes.js';
 import type { RouteFactory } from '../core/versioning.js';
 
-const meRead = z.object({ id: z.number().int(), username: z.string() });
+const meRead = z.object({ id: z.int32(), username: z.string() });
 
 /** GET /api/v1/me: who the access token belongs to. */
 export const meV1: RouteFactory = () => [

@@ -1,4 +1,4 @@
-import { Conflict, DatabaseBusy, ValidationError } from '../core/errors.js';
+import { Conflict, DatabaseBusy, ValidationError, ValueOutOfRange } from '../core/errors.js';
 
 interface DriverError {
   code?: unknown;
@@ -31,6 +31,7 @@ export function translateDatabaseError(error: unknown): unknown {
   if (driver?.code === 'ER_ROW_IS_REFERENCED_2' || driver?.code === 'ER_NO_REFERENCED_ROW_2') {
     return new Conflict('Other records refer to this one; remove or change them first.');
   }
+  if (VALUE_CODES.has(String(driver?.code))) return new ValueOutOfRange();
   if (!isUniqueViolation(error)) return error;
   const field = duplicateField(String(driver?.sqlMessage), String(driver?.sql));
   return ValidationError.field(
@@ -48,5 +49,19 @@ function duplicateField(message: string, statement: string): string {
   if (unique) return unique;
   return /_unique$|_idx$|_key$/.test(key) ? 'non_field_errors' : key;
 }
+
+/**
+ * A value its column cannot hold (strict mode refuses it rather than clamping): a number past the column's type or
+ * past BIGINT in arithmetic, text past its length, a value of the wrong form for its column (a string with bytes
+ * utf8mb4 cannot hold), a time past TIMESTAMP's range.
+ */
+const VALUE_CODES = new Set([
+  'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_DATA_OUT_OF_RANGE',
+  'ER_DATA_TOO_LONG',
+  'ER_TRUNCATED_WRONG_VALUE',
+  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+  'ER_DATETIME_FUNCTION_OVERFLOW',
+]);
 
 const BUSY_CODES = new Set(['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_QUERY_TIMEOUT', 'ER_STATEMENT_TIMEOUT']);

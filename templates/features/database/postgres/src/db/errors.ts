@@ -1,4 +1,4 @@
-import { Conflict, DatabaseBusy, ValidationError } from '../core/errors.js';
+import { Conflict, DatabaseBusy, ValidationError, ValueOutOfRange } from '../core/errors.js';
 
 /** The driver's error behind drizzle's wrapping, if any has a code. */
 function driverError(error: unknown): { code?: unknown; detail?: unknown } | undefined {
@@ -21,6 +21,7 @@ export function translateDatabaseError(error: unknown): unknown {
   if (isBusy(error)) return new DatabaseBusy();
   // a delete that rows elsewhere still refer to (orders of a product): the client's to resolve, not a server error
   if (driverError(error)?.code === '23503') return new Conflict('Other records refer to this one; remove or change them first.');
+  if (VALUE_CODES.has(String(driverError(error)?.code))) return new ValueOutOfRange();
   if (!isUniqueViolation(error)) return error;
   const columns = /^Key \((.+?)\)=/.exec(String(driverError(error)?.detail))?.[1]?.split(', ') ?? [];
   const field = columns.length === 1 ? columns[0]!.replace(/"/g, '') : 'non_field_errors';
@@ -29,6 +30,12 @@ export function translateDatabaseError(error: unknown): unknown {
     field === 'non_field_errors' ? 'This combination of values already exists.' : 'This field must be unique.',
   );
 }
+
+/**
+ * A value its column cannot hold: numeric_value_out_of_range (an int4 past 2^31), string_data_right_truncation (text
+ * past a varchar's length), datetime_field_overflow, character_not_in_repertoire and untranslatable_character (a NUL).
+ */
+const VALUE_CODES = new Set(['22003', '22001', '22008', '22021', '22P05']);
 
 /**
  * Waits that ran out (lock_timeout, set to DATABASE_TIMEOUT_MS in client.ts; a statement_timeout), and transactions

@@ -5,10 +5,10 @@ import { orders } from '../table.js';
 
 /** v1 read schema. */
 export const orderRead = z.object({
-  id: z.number().int(),
-  product_id: z.number().int(),
+  id: z.int32(),
+  product_id: z.int32(),
   product_name: z.string(),
-  quantity: z.number().int(),
+  quantity: z.int32(),
   shipping_address: z.string(),
   created_at: z.iso.datetime(),
 });

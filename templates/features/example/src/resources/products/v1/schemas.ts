@@ -5,10 +5,10 @@ import { products, type ProductRow } from '../table.js';
 
 /** v1 read schema: what a client receives. Released: fields may be added, never removed or retyped. */
 export const productRead = z.object({
-  id: z.number().int(),
+  id: z.int32(),
   name: z.string(),
   price: z.string().meta({ description: 'decimal with two places, e.g. "12.50"' }),
-  stock: z.number().int(),
+  stock: z.int32(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -5,10 +5,10 @@ import { products, type ProductRow } from '../table.js';
 
 /** v2 read schema: `price` became an object with its currency, a change v1 clients never see. */
 export const productRead = z.object({
-  id: z.number().int(),
+  id: z.int32(),
   name: z.string(),
   price: z.object({ amount: z.string(), currency: z.string().length(3) }),
-  stock: z.number().int(),
+  stock: z.int32(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
