@@ -78,61 +78,91 @@ export async function stopTrio(servers: Partial<Record<Framework, RunningServer>
   for (const server of Object.values(servers)) if (server.process.exitCode === null) await stopServer(server);
 }
 
-export interface Difference {
+export type Answer = ReturnType<typeof normalize>;
+
+export interface Difference<K extends string = Framework> {
   request: string;
-  answers: Record<Framework, ReturnType<typeof normalize>>;
+  answers: Record<K, Answer>;
 }
 
 /**
- * Replays the corpus, each request sent to the three servers at once (so each throttle window sees the same
- * timing), and returns every request whose normalized answers are not identical. Also the number of requests.
+ * Replays the corpus, each request sent to every server at once (so each throttle window sees the same timing), and
+ * returns every request whose normalized answers are not identical, the first server's status and whole answer for
+ * each request, and the number of requests. The servers are the frameworks on one database, or one server alone.
  */
-export async function replayCorpus(
-  servers: Record<Framework, RunningServer>,
-): Promise<{ sent: number; differences: Difference[]; statuses: Record<string, number> }> {
+export async function replayCorpus<K extends string>(
+  servers: Record<K, RunningServer>,
+): Promise<{
+  sent: number;
+  differences: Difference<K>[];
+  statuses: Record<string, number>;
+  answers: Record<string, Answer>;
+  /** each server's staff access token, still valid: the property test writes with it */
+  staffTokens: Record<K, string>;
+}> {
+  const names = Object.keys(servers) as K[];
   const entries = corpus(LOGIN_LIMIT);
-  const states = Object.fromEntries(FRAMEWORKS.map((framework) => [framework, { tokens: {}, next: '' } as ReplayState])) as Record<Framework, ReplayState>;
-  const differences: Difference[] = [];
+  const states = Object.fromEntries(names.map((name) => [name, { tokens: {}, next: '' } as ReplayState])) as Record<K, ReplayState>;
+  const differences: Difference<K>[] = [];
   const statuses: Record<string, number> = {};
+  const first: Record<string, Answer> = {};
   for (const entry of entries) {
-    const answers = {} as Record<Framework, ReturnType<typeof normalize>>;
+    const answers = {} as Record<K, Answer>;
     await Promise.all(
-      FRAMEWORKS.map(async (framework) => {
-        const request = entry.request(states[framework]);
-        const answer = await exchange(servers[framework].url, requestBytes(request), 5_000, request.halfClose);
-        answers[framework] = normalize(answer, sentRequestId(request));
-        if (entry.capture && answer.status < 300) entry.capture(answer, states[framework]);
+      names.map(async (name) => {
+        const request = entry.request(states[name]);
+        const answer = await exchange(servers[name].url, requestBytes(request), 5_000, request.halfClose);
+        answers[name] = normalize(answer, sentRequestId(request));
+        if (entry.capture && answer.status < 300) entry.capture(answer, states[name]);
       }),
     );
-    statuses[entry.name] = answers.fastify.status;
-    const [first, ...rest] = FRAMEWORKS.map((framework) => JSON.stringify(answers[framework]));
-    if (rest.some((other) => other !== first)) differences.push({ request: entry.name, answers });
+    first[entry.name] = answers[names[0]!];
+    statuses[entry.name] = answers[names[0]!].status;
+    const [reference, ...rest] = names.map((name) => JSON.stringify(answers[name]));
+    if (rest.some((other) => other !== reference)) differences.push({ request: entry.name, answers });
   }
-  return { sent: entries.length, differences, statuses };
+  const staffTokens = Object.fromEntries(names.map((name) => [name, states[name].tokens.staff])) as Record<K, string>;
+  return { sent: entries.length, differences, statuses, answers: first, staffTokens };
 }
 
 function sentRequestId(request: WireRequest): string | undefined {
   return request.headers?.find(([name]) => name.toLowerCase() === 'x-request-id')?.[1];
 }
 
-/** A difference as a reader wants it: the request, then each framework's status, headers and body that differ. */
-export function describeDifferences(differences: Difference[]): string {
+/** A difference as a reader wants it: the request, then each server's status, headers and body that differ from the first's. */
+export function describeDifferences<K extends string>(differences: Difference<K>[]): string {
   return differences
     .map(({ request, answers }) => {
       const lines = [`- ${request}`];
-      const [reference] = FRAMEWORKS;
-      for (const framework of FRAMEWORKS.slice(1)) {
-        const a = answers[reference];
-        const b = answers[framework];
-        if (a.status !== b.status) lines.push(`    status: ${reference} ${a.status}, ${framework} ${b.status}`);
-        if (a.timedOut !== b.timedOut) lines.push(`    timed out: ${reference} ${a.timedOut}, ${framework} ${b.timedOut}`);
+      const [reference, ...others] = Object.keys(answers) as K[];
+      for (const other of others) {
+        const a = answers[reference!];
+        const b = answers[other];
+        if (a.status !== b.status) lines.push(`    status: ${reference} ${a.status}, ${other} ${b.status}`);
+        if (a.timedOut !== b.timedOut) lines.push(`    timed out: ${reference} ${a.timedOut}, ${other} ${b.timedOut}`);
         for (const header of a.headers.filter((line) => !b.headers.includes(line))) lines.push(`    only ${reference}: ${header}`);
-        for (const header of b.headers.filter((line) => !a.headers.includes(line))) lines.push(`    only ${framework}: ${header}`);
-        if (a.body !== b.body) lines.push(`    body: ${reference} ${a.body.slice(0, 300)}\n          ${framework} ${b.body.slice(0, 300)}`);
+        for (const header of b.headers.filter((line) => !a.headers.includes(line))) lines.push(`    only ${other}: ${header}`);
+        if (a.body !== b.body) lines.push(`    body: ${reference} ${a.body.slice(0, 300)}\n          ${other} ${b.body.slice(0, 300)}`);
       }
       return lines.join('\n');
     })
     .join('\n');
+}
+
+/**
+ * Where one database answers the corpus otherwise than another: a status, or the body of a refusal (an error's
+ * words are the contract's on every database). A success's body may differ: ids a failed insert used up on a
+ * server's sequence, and the order of text under each database's collation.
+ */
+export function databaseDifferences(reference: Record<string, Answer>, other: Record<string, Answer>, names: [string, string]): string[] {
+  const problems: string[] = [];
+  for (const [request, a] of Object.entries(reference)) {
+    const b = other[request];
+    if (!b) problems.push(`- ${request}: no answer on ${names[1]}`);
+    else if (a.status !== b.status) problems.push(`- ${request}: status ${names[0]} ${a.status}, ${names[1]} ${b.status}\n    ${b.body.slice(0, 300)}`);
+    else if (a.status >= 400 && a.body !== b.body) problems.push(`- ${request}: body ${names[0]} ${a.body.slice(0, 300)}\n    ${names[1]} ${b.body.slice(0, 300)}`);
+  }
+  return problems;
 }
 
 /** Arbitrary requests: methods, paths, query strings, headers and bodies, as bytes a client could send. */
@@ -141,11 +171,16 @@ function arbitraryRequest(): fc.Arbitrary<WireRequest> {
   const escape = fc.integer({ min: 0, max: 255 }).map((byte) => `%${byte.toString(16).padStart(2, '0')}`);
   const segment = fc.oneof(
     fc.constantFrom('api', 'v1', 'v2', 'v9', 'products', 'orders', 'me', 'token', 'refresh', 'health', 'live', 'docs', 'openapi.json', '1', '999', '..', '.'),
+    // ids at and past what a column holds
+    fc.constantFrom('0', '2147483647', '2147483648', '-2147483649', '9007199254740993', '1e3'),
     token,
     escape,
   );
   const path = fc.array(segment, { minLength: 0, maxLength: 6 }).map((segments) => `/${segments.join('/')}`);
-  const query = fc.option(fc.array(fc.tuple(token, token), { maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`), { nil: '' });
+  // the lists' own parameters too, with values at and past every bound, a NUL and a lone surrogate (as UTF-8 would carry it)
+  const key = fc.oneof(token, fc.constantFrom('page_size', 'cursor', 'ordering', 'search', 'price__gte', 'stock__lte', 'stock__in', 'product', 'name'));
+  const value = fc.oneof(token, escape, fc.constantFrom('2147483648', '-2147483649', '9007199254740993', '1e400', '%00', '%ED%A0%80', 'eyJ2IjpbOTAwNzE5OTI1NDc0MDk5MV0sImkiOjl9'));
+  const query = fc.option(fc.array(fc.tuple(key, value), { maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`), { nil: '' });
   const method = fc.oneof(fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'), fc.stringMatching(/^[A-Z]{1,10}$/));
   const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,40}$/).map((value) => value.trim());
   const header = fc.oneof(
@@ -190,10 +225,42 @@ export function answerProblem(request: WireRequest, answer: WireAnswer): string 
   return undefined;
 }
 
-/** fast-check against one server: every arbitrary request answered by the contract, and the server serving after. */
-export async function fuzz(server: RunningServer, runs: number): Promise<void> {
+/**
+ * Writes as staff (who may write products) and orders, with values at and past every bound a column has: integers
+ * at each type's edge, a NUL, lone surrogates, text past its length, decimals past their digits. Anonymous requests
+ * seldom get past the 401 to what a database would see.
+ */
+function arbitraryWrite(staffToken: string): fc.Arbitrary<WireRequest> {
+  const int = fc.constantFrom(0, -1, 1, 2147483647, 2147483648, -2147483648, -2147483649, 9007199254740993, 1e308, 1.5);
+  const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('a\u0000b', '\ud800', 'x \udfff', 'x'.repeat(256), ' '));
+  const decimal = fc.oneof(fc.constantFrom('0.00', '99999999.99', '100000000.00', '-0.01', '1e5', 'NaN'), fc.double().map(String));
+  const product = fc.record({ name: text, price: decimal, stock: int }, { requiredKeys: [] });
+  const order = fc.record({ product_id: int, quantity: int }, { requiredKeys: [] });
+  const write = fc.oneof(
+    fc.record({ method: fc.constant('POST'), target: fc.constantFrom('/api/v1/products', '/api/v2/products'), body: product }),
+    fc.record({ method: fc.constantFrom('PATCH', 'PUT'), target: int.map((id) => `/api/v1/products/${id}`), body: product }),
+    fc.record({ method: fc.constant('POST'), target: fc.constant('/api/v1/orders'), body: order }),
+    fc.record({ method: fc.constantFrom('GET', 'DELETE'), target: int.map((id) => `/api/v1/orders/${id}`), body: fc.constant({}) }),
+  );
+  return write.map(({ method, target, body }) => ({
+    method,
+    target,
+    headers: [
+      ['Authorization', `Bearer ${staffToken}`],
+      ['Content-Type', 'application/json'],
+    ],
+    body: method === 'GET' || method === 'DELETE' ? undefined : Buffer.from(JSON.stringify(body)),
+  }));
+}
+
+/**
+ * fast-check against one server: every arbitrary request answered by the contract, and the server serving after.
+ * With a staff token, as many writes with values at every bound again.
+ */
+export async function fuzz(server: RunningServer, runs: number, staffToken?: string): Promise<void> {
+  const requests = staffToken ? fc.oneof(arbitraryRequest(), arbitraryWrite(staffToken)) : arbitraryRequest();
   await fc.assert(
-    fc.asyncProperty(arbitraryRequest(), async (request) => {
+    fc.asyncProperty(requests, async (request) => {
       const answer = await exchange(server.url, requestBytes(request));
       const problem = answerProblem(request, answer);
       if (problem) throw new Error(`${problem}\nrequest: ${requestBytes(request).toString('latin1').slice(0, 500)}`);

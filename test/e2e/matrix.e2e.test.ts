@@ -1,6 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDifferences, FRAMEWORKS, fuzz, generateTrio, lintDocuments, replayCorpus, startTrio, stopTrio, type Framework } from './differential.js';
+import {
+  databaseDifferences,
+  describeDifferences,
+  FRAMEWORKS,
+  fuzz,
+  generateTrio,
+  lintDocuments,
+  replayCorpus,
+  startFresh,
+  startTrio,
+  stopTrio,
+  type Answer,
+  type Framework,
+} from './differential.js';
 import { growJourney } from './grow.js';
 import { typedClientJourney } from './typed-client.js';
 import { docsJourney } from './docs-browser.js';
@@ -10,12 +23,15 @@ import { upgradeJourney } from './upgrade.js';
 import type { RunningServer } from './support.js';
 import { adminStatement, generateProject, inProject, packTarball, SERVERS, stopServer, withDatabase } from './support.js';
 
-// Express and Hono on every database: typecheck, its own tests (the same files as Fastify's), build, migrate,
-// start, the HTTP contract, SIGTERM. On SQLite, one project generated for all three frameworks is also served side
-// by side: the differential corpus and the property test. Fastify's own projects are in create.e2e.test.ts and
-// databases.e2e.test.ts.
+// On SQLite, one project generated for all three frameworks, served side by side: the differential corpus and the
+// property test. Then Express and Hono on every server database: typecheck, its own tests (the same files as
+// Fastify's), build, migrate, start, the HTTP contract, SIGTERM; and on PostgreSQL (Express) and MySQL (Hono) the
+// corpus again, whose statuses and refusals must be SQLite's, and the property test. Fastify's own projects are in
+// create.e2e.test.ts and databases.e2e.test.ts.
 
 const MINUTES = 60_000;
+/** The SQLite corpus run's answers (Fastify's), which PostgreSQL and MySQL must give too: that block runs first. */
+let sqliteAnswers: Record<string, Answer> | undefined;
 const SERVER_DATABASES = ['postgres', 'mysql'] as const;
 type Database = 'sqlite' | (typeof SERVER_DATABASES)[number];
 
@@ -37,50 +53,12 @@ async function servesContractOn(project: string, database: Database, name: strin
   await servesContract(project, server ? withDatabase(server, name) : './data/e2e.sqlite');
 }
 
-describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATABASES.map((database) => [framework, database] as const)))(
-  '%s on %s',
-  (framework, database) => {
-    let project: string;
-    const name = `e2e_${randomBytes(4).toString('hex')}`;
-
-    afterAll(async () => {
-      if (project) await adminStatement(project, database, `DROP DATABASE IF EXISTS ${name}`);
-    });
-
-    it('is generated and installed', async () => {
-      project = await generateProject(tarball, `${framework}-${database}-api`, ['--framework', framework, '--database', database]);
-    }, 10 * MINUTES);
-
-    it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project, database), 10 * MINUTES);
-
-    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project, database, name), 3 * MINUTES);
-
-    // growing and tracing are the same on every framework and server database: Express on PostgreSQL, Hono on
-    // MySQL (and Fastify on SQLite, in create.e2e)
-    if ((framework === 'express') === (database === 'postgres')) {
-      it('traces requests to an OTLP receiver: the caller\'s trace, route-pattern names, version, user, query and Redis spans', () =>
-        tracesRequests(
-          project,
-          withDatabase(SERVERS[database], name),
-          database === 'postgres' ? 'postgresql' : 'mysql',
-          // both encodings OTLP/HTTP has: JSON here, protobuf (the default) on Hono and in create.e2e
-          database === 'postgres' ? 'http/json' : 'http/protobuf',
-        ), 2 * MINUTES);
-
-      it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () =>
-        growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
-
-      it('upgrades a project 0.1.0 made and grown: exactly a fresh replay; tests, build, contract:check; its database migrated, data kept', () =>
-        upgradeJourney(project, { framework, server: { database, url: SERVERS[database] } }), 10 * MINUTES);
-    }
-  },
-);
-
 describe('one SQLite project on Fastify, Express and Hono', () => {
   let projects: Record<Framework, string> | undefined;
   let servers: Partial<Record<Framework, RunningServer>> = {};
   afterAll(() => stopTrio(servers));
   const project = (framework: Framework) => projects?.[framework];
+  let staffTokens: Record<Framework, string> | undefined;
 
   it('is generated for each: Express installed from the tarball, Fastify and Hono on its node_modules', async () => {
     const express = await generateProject(tarball, 'sqlite-api', ['--framework', 'express']);
@@ -100,7 +78,9 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
   it('answers the differential corpus the same, byte for byte, on all three', async () => {
     if (!projects) throw new Error('no generated projects: an earlier step failed');
     servers = await startTrio(projects);
-    const { sent, differences, statuses } = await replayCorpus(servers as Record<Framework, RunningServer>);
+    const { sent, differences, statuses, answers, staffTokens: tokens } = await replayCorpus(servers as Record<Framework, RunningServer>);
+    sqliteAnswers = answers;
+    staffTokens = tokens;
     expect(sent).toBeGreaterThanOrEqual(200);
     expect(differences, `the frameworks answered differently:\n${describeDifferences(differences)}`).toEqual([]);
     // the corpus does what it says: its requests reach what they aim at (a broken token would make them all 401)
@@ -169,8 +149,8 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
 
   it.each(FRAMEWORKS)('answers 200 arbitrary requests by the contract on %s, and serves after (fast-check)', async (framework) => {
     const server = servers[framework];
-    if (!server) throw new Error('no running server: an earlier step failed');
-    await fuzz(server, 200);
+    if (!server || !staffTokens) throw new Error('no running server: an earlier step failed');
+    await fuzz(server, 200, staffTokens[framework]);
   }, 3 * MINUTES);
 
   it('serves OpenAPI documents that Redocly (recommended) and Spectral (spectral:oas) pass with no error or warning', async () => {
@@ -207,3 +187,61 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
     3 * MINUTES,
   );
 });
+
+describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATABASES.map((database) => [framework, database] as const)))(
+  '%s on %s',
+  (framework, database) => {
+    let project: string;
+    const name = `e2e_${randomBytes(4).toString('hex')}`;
+
+    afterAll(async () => {
+      if (project) await adminStatement(project, database, `DROP DATABASE IF EXISTS ${name}`);
+    });
+
+    it('is generated and installed', async () => {
+      project = await generateProject(tarball, `${framework}-${database}-api`, ['--framework', framework, '--database', database]);
+    }, 10 * MINUTES);
+
+    it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project, database), 10 * MINUTES);
+
+    it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project, database, name), 3 * MINUTES);
+
+    // the corpus and the property test on each server database once: Express on PostgreSQL, Hono on MySQL
+    if ((framework === 'express') === (database === 'postgres')) {
+      it('answers the differential corpus as SQLite does (every status, every refusal\'s body), then 200 arbitrary requests by the contract', async () => {
+        if (!sqliteAnswers) throw new Error('no SQLite answers to compare with: the SQLite corpus run failed');
+        const corpusName = `${name}_corpus`;
+        await adminStatement(project, database, `CREATE DATABASE ${corpusName}`);
+        const server = await startFresh(project, { DATABASE_URL: withDatabase(SERVERS[database], corpusName) });
+        try {
+          const { answers, staffTokens } = await replayCorpus({ [database]: server });
+          expect(databaseDifferences(sqliteAnswers, answers, ['sqlite', database]).join('\n')).toBe('');
+          await fuzz(server, 200, staffTokens[database]);
+        } finally {
+          const stopped = await stopServer(server);
+          await adminStatement(project, database, `DROP DATABASE IF EXISTS ${corpusName}`);
+          expect(stopped.exitCode, server.output()).toBe(0);
+        }
+      }, 5 * MINUTES);
+    }
+
+    // growing and tracing are the same on every framework and server database: Express on PostgreSQL, Hono on
+    // MySQL (and Fastify on SQLite, in create.e2e)
+    if ((framework === 'express') === (database === 'postgres')) {
+      it('traces requests to an OTLP receiver: the caller\'s trace, route-pattern names, version, user, query and Redis spans', () =>
+        tracesRequests(
+          project,
+          withDatabase(SERVERS[database], name),
+          database === 'postgres' ? 'postgresql' : 'mysql',
+          // both encodings OTLP/HTTP has: JSON here, protobuf (the default) on Hono and in create.e2e
+          database === 'postgres' ? 'http/json' : 'http/protobuf',
+        ), 2 * MINUTES);
+
+      it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () =>
+        growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);
+
+      it('upgrades a project 0.1.0 made and grown: exactly a fresh replay; tests, build, contract:check; its database migrated, data kept', () =>
+        upgradeJourney(project, { framework, server: { database, url: SERVERS[database] } }), 10 * MINUTES);
+    }
+  },
+);
