@@ -61,6 +61,30 @@ describe('shutdown', () => {
     await app.close();
   });
 
+  it('connections waiting to be accepted when the close begins are answered (a 503), not reset', async () => {
+    const app = await startTestApp({ registry: probeRegistry() });
+    const { hostname, port } = new URL(app.url);
+    const outcomes = Array.from(
+      { length: 20 },
+      () =>
+        new Promise<string>((resolve) => {
+          const socket = connect(Number(port), hostname);
+          let answer = '';
+          socket.on('connect', () => socket.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+          socket.on('data', (chunk) => (answer += chunk.toString()));
+          socket.on('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code}`));
+          socket.on('close', () => resolve(answer.split('\r\n')[0] || 'closed without an answer'));
+        }),
+    );
+    // the connects go out (net.connect issues them on the next tick), and the kernel completes them on loopback; the
+    // event loop does not turn, so the server has accepted none: all twenty wait in the listener's backlog
+    await new Promise((resolve) => process.nextTick(resolve));
+    const closed = app.http.close();
+    expect(await Promise.all(outcomes)).toEqual(Array.from({ length: 20 }, () => 'HTTP/1.1 503 Service Unavailable'));
+    await closed;
+    await app.close();
+  });
+
   it('a body still arriving is in flight but not running: the grace period ends it without losing a request', async () => {
     const app = await startTestApp({ registry: probeRegistry() });
     const half = await open(app.url);

@@ -94,12 +94,21 @@ export class Lifecycle {
 }
 
 /**
- * Drains a Node HTTP server: no new connections; idle keep-alive ones closed
- * now and as they fall idle (a response that just ended leaves its connection
- * idle); resolves when the last one has ended. The caller has set draining,
- * so a request on an open connection meanwhile gets the 503 below.
+ * How long the listener stays open once draining has begun. Connections the kernel has completed but Node has not
+ * yet accepted (the listener's backlog) would be reset by closing it, and a connection accepted but not yet read is
+ * "idle" to Node, which closing the server ends at once: this long, both are accepted and read, and their requests
+ * answered with the 503 below (Connection: close). Clients already on their way get an answer; none a reset.
  */
-export function drainServer(server: Server, close: () => Promise<void> = () => closeServer(server)): Promise<void> {
+const ACCEPT_WINDOW_MS = 100;
+
+/**
+ * Drains a Node HTTP server: after the accept window, no new connections; idle
+ * keep-alive ones closed then and as they fall idle (a response that just ended
+ * leaves its connection idle); resolves when the last one has ended. The caller
+ * has set draining, so a request on an open connection meanwhile gets the 503.
+ */
+export async function drainServer(server: Server, close: () => Promise<void> = () => closeServer(server)): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ACCEPT_WINDOW_MS));
   const sweep = setInterval(() => server.closeIdleConnections(), 100);
   server.closeIdleConnections();
   return close().finally(() => clearInterval(sweep));
