@@ -3,6 +3,7 @@ import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import { observedCalls, sqlOf, type QueryObserver } from '../observability/queries.js';
 import type { DatabaseHandle } from './database.js';
+import { POOL_WAIT_TIMEOUT } from './errors.js';
 import * as schema from './schema.js';
 
 export type Db = MySql2Database<typeof schema>;
@@ -35,6 +36,7 @@ export function openDatabase(
     const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
     connection.query(`SET SESSION innodb_lock_wait_timeout = ${seconds}, lock_wait_timeout = ${seconds}`);
   });
+  boundPoolWait(pool, options.timeoutMs);
   if (options.onQuery) observePoolQueries(pool, options.onQuery);
   const db = drizzle(pool, { schema, mode: 'default' });
   let closing: Promise<void> | undefined;
@@ -44,6 +46,30 @@ export function openDatabase(
       await db.execute(sql`select 1`);
     },
     close: () => (closing ??= pool.end()),
+  };
+}
+
+/**
+ * mysql2's pool waits for a free connection without limit: with every connection held by slow requests, the next
+ * would hang. Each wait here ends after `timeoutMs` with an error (a 503), as PostgreSQL's pool does; a connection
+ * that comes free for a wait already given up goes straight back to the pool, to the next in line. Every query
+ * and transaction of the pool asks through this method.
+ */
+function boundPoolWait(pool: mysql.Pool, timeoutMs: number): void {
+  type Callback = (error: Error | null, connection?: { release(): void }) => void;
+  const core = pool.pool as unknown as { getConnection(callback: Callback): void };
+  const getConnection = core.getConnection.bind(core);
+  core.getConnection = (callback) => {
+    let gaveUp = false;
+    const timer = setTimeout(() => {
+      gaveUp = true;
+      callback(Object.assign(new Error('timeout exceeded when waiting for a free connection'), { code: POOL_WAIT_TIMEOUT }));
+    }, timeoutMs);
+    getConnection((error, connection) => {
+      if (gaveUp) return connection?.release();
+      clearTimeout(timer);
+      callback(error, connection);
+    });
   };
 }
 

@@ -26,7 +26,8 @@ export function isUniqueViolation(error: unknown): boolean {
 export function translateDatabaseError(error: unknown): unknown {
   const driver = driverError(error);
   // waits that ran out (innodb_lock_wait_timeout and lock_wait_timeout, set from DATABASE_TIMEOUT_MS in client.ts;
-  // a statement time limit) and a deadlock the server broke: nothing the client did wrong, a 503 to retry
+  // a statement time limit; the wait for a free pooled connection) and a deadlock the server broke: nothing the
+  // client did wrong, a 503 to retry
   if (BUSY_CODES.has(String(driver?.code))) return new DatabaseBusy();
   if (driver?.code === 'ER_ROW_IS_REFERENCED_2' || driver?.code === 'ER_NO_REFERENCED_ROW_2') {
     return new Conflict('Other records refer to this one; remove or change them first.');
@@ -64,4 +65,7 @@ const VALUE_CODES = new Set([
   'ER_DATETIME_FUNCTION_OVERFLOW',
 ]);
 
-const BUSY_CODES = new Set(['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_QUERY_TIMEOUT', 'ER_STATEMENT_TIMEOUT']);
+/** The code of the error a query gets when no pooled connection came free within DATABASE_TIMEOUT_MS (client.ts). */
+export const POOL_WAIT_TIMEOUT = 'POOL_WAIT_TIMEOUT';
+
+const BUSY_CODES = new Set(['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_QUERY_TIMEOUT', 'ER_STATEMENT_TIMEOUT', POOL_WAIT_TIMEOUT]);
