@@ -32,7 +32,8 @@ const databases: Record<Context['database'], (ctx: Pick<Context, 'dbName'>) => D
     id: 'database-postgres',
     dialect: 'postgresql',
     label: 'PostgreSQL',
-    templates: ['features/database/postgres'],
+    // a server: a pool of connections, whose waits are bounded too (server/test)
+    templates: ['features/database/postgres', 'features/database/server'],
     dependencies: pick('pg'),
     devDependencies: pick('@types/pg'),
     envUrl: `postgres://postgres:postgres@127.0.0.1:5432/${ctx.dbName}`,
@@ -53,7 +54,7 @@ const databases: Record<Context['database'], (ctx: Pick<Context, 'dbName'>) => D
     id: 'database-mysql',
     dialect: 'mysql',
     label: 'MySQL',
-    templates: ['features/database/mysql'],
+    templates: ['features/database/mysql', 'features/database/server'],
     dependencies: pick('mysql2'),
     envUrl: `mysql://root:mysql@127.0.0.1:3306/${ctx.dbName}`,
     urlHelp: 'required: `mysql://user:password@host:3306/database` (MySQL 8 or MariaDB 10.6+)',
