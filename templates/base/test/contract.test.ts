@@ -167,6 +167,14 @@ describe('what a client could notice breaks a released version; additions do not
     ]);
   });
 
+  it("a response's integer stating its range (a project made before read schemas did) is compatible: a client gets no value it could not before", () => {
+    const int32 = { ...int, minimum: -2147483648, maximum: 2147483647 };
+    expect(summary(compareDocuments(documentOf(base), documentOf({ ...base, read: object({ id: int32, price: text }) })))).toEqual([
+      'compatible: GET /api/v1/things response id maximum none -> 2147483647',
+      'compatible: GET /api/v1/things response id minimum none -> -2147483648',
+    ]);
+  });
+
   it('an endpoint removed', () => {
     const released = documentOf({ ...base, extraPath: true });
     expect(summary(compareDocuments(released, documentOf(base)))).toEqual(['breaking: GET /api/v1/other endpoint  removed']);

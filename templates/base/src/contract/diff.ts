@@ -193,10 +193,14 @@ function compareRules(before: Schema, after: Schema, field: string, where: 'requ
       breaking: where === 'request' ? tighter : !tighter,
     });
   };
-  // an integer's bound stated where none was, at its column's own range: the database refused what lies past it all
-  // along (a 500, before the document said so), so no client that worked is refused now
+  // a request's integer bound stated where none was, at its column's own range: the database refused what lies past
+  // it all along (a 500, before the document said so), so no client that worked is refused now. (In a response any
+  // new bound is a narrowing, compatible as it is.)
   const columnRange = (rule: string, was: unknown, is: unknown) =>
-    was === undefined && after.type === 'integer' && ((rule === 'maximum' && is === INT32_MAX) || (rule === 'minimum' && is === INT32_MIN));
+    where === 'request' &&
+    was === undefined &&
+    after.type === 'integer' &&
+    ((rule === 'maximum' && is === INT32_MAX) || (rule === 'minimum' && is === INT32_MIN));
   for (const rule of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'] as const) {
     const [was, is] = [oldRules[rule], newRules[rule]];
     if (was === is) continue;

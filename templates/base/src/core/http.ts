@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Cors } from './cors.js';
 import secureJson from 'secure-json-parse';
 import type { Logger } from '../logger.js';
@@ -94,12 +95,14 @@ export class Lifecycle {
 }
 
 /**
- * How long the listener stays open once draining has begun. Connections the kernel has completed but Node has not
- * yet accepted (the listener's backlog) would be reset by closing it, and a connection accepted but not yet read is
- * "idle" to Node, which closing the server ends at once: this long, both are accepted and read, and their requests
- * answered with the 503 below (Connection: close). Clients already on their way get an answer; none a reset.
+ * Closing the listener resets the connections the kernel has completed but Node has not yet accepted (its backlog),
+ * and closing the server ends at once every connection accepted but not yet read, which Node counts as idle. So the
+ * listener stays open at least this long and two turns of the event loop (the backlog is accepted), then until every
+ * connection accepted since draining began has sent its request (answered with the 503 below, `Connection: close`),
+ * or ACCEPT_WAIT_MAX_MS have passed: clients already on their way get an answer, none a reset.
  */
 const ACCEPT_WINDOW_MS = 100;
+const ACCEPT_WAIT_MAX_MS = 1_000;
 
 /**
  * Drains a Node HTTP server: after the accept window, no new connections; idle
@@ -108,10 +111,34 @@ const ACCEPT_WINDOW_MS = 100;
  * has set draining, so a request on an open connection meanwhile gets the 503.
  */
 export async function drainServer(server: Server, close: () => Promise<void> = () => closeServer(server)): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ACCEPT_WINDOW_MS));
+  await acceptWhatIsOnItsWay(server);
   const sweep = setInterval(() => server.closeIdleConnections(), 100);
   server.closeIdleConnections();
   return close().finally(() => clearInterval(sweep));
+}
+
+async function acceptWhatIsOnItsWay(server: Server): Promise<void> {
+  const unread = new Set<Socket>();
+  const accepted = (socket: Socket) => {
+    unread.add(socket);
+    socket.once('close', () => unread.delete(socket));
+  };
+  const read = (request: IncomingMessage) => unread.delete(request.socket);
+  server.on('connection', accepted);
+  server.on('request', read);
+  const started = performance.now();
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  try {
+    await turn();
+    await turn();
+    const elapsed = () => performance.now() - started;
+    while (elapsed() < ACCEPT_WINDOW_MS || (unread.size > 0 && elapsed() < ACCEPT_WAIT_MAX_MS)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    server.off('connection', accepted);
+    server.off('request', read);
+  }
 }
 
 function closeServer(server: Server): Promise<void> {
