@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import mysql from 'mysql2/promise';
 import type { Database } from '../../src/db/client.js';
 import { loadDotEnv } from '../../src/env-file.js';
+import type { probeItems } from './probe.js';
 
 /**
  * Each test app gets a database of its own on the server DATABASE_URL names,
@@ -56,3 +57,10 @@ export async function holdWriteLock(databaseUrl: string): Promise<() => Promise<
 
 /** The smallest DATABASE_TIMEOUT_MS this database bounds a lock wait by (lock_wait_timeout takes whole seconds). */
 export const LOCK_TIMEOUT_MS = 1000;
+
+/** Values MySQL refuses to hold, each as a query that gives it one (test/database-errors.test.ts). */
+export const valueRefusals = (database: Database, table: typeof probeItems): [string, () => PromiseLike<unknown>][] => [
+  ['an integer past its int column', () => database.db.insert(table).values({ id: 2147483648, name: 'big', createdAt: new Date() })],
+  ['a sum past BIGINT', () => database.db.execute(sql`select cast(${'9223372036854775807'} as signed) + 1`)],
+  ['text past its varchar length', () => database.db.insert(table).values({ name: 'x'.repeat(101), createdAt: new Date() })],
+];

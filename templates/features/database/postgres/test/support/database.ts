@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Database } from '../../src/db/client.js';
 import { loadDotEnv } from '../../src/env-file.js';
+import type { probeItems } from './probe.js';
 
 /**
  * Each test app gets a database of its own on the server DATABASE_URL names,
@@ -70,3 +71,10 @@ export async function holdWriteLock(databaseUrl: string): Promise<() => Promise<
  * a second for a loaded machine's scheduling (500 ms left 250, which a CI machine running three projects overran).
  */
 export const LOCK_TIMEOUT_MS = 1000;
+
+/** Values PostgreSQL refuses to hold, each as a query that gives it one (test/database-errors.test.ts). */
+export const valueRefusals = (database: Database, table: typeof probeItems): [string, () => PromiseLike<unknown>][] => [
+  ['an integer past int4', () => database.db.execute(sql`select ${2147483647}::int4 + 1`)],
+  ['text past its varchar length', () => database.db.insert(table).values({ name: 'x'.repeat(101), createdAt: new Date() })],
+  ['a NUL character', () => database.db.insert(table).values({ name: 'a\u0000b', createdAt: new Date() })],
+];
