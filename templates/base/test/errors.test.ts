@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toErrorResponse, ApiError, NotFound, Throttled, ValidationError } from '../src/core/errors.js';
+import { parseJsonBody } from '../src/core/http.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 import { probeRegistry } from './support/probe.js';
 
@@ -102,5 +103,14 @@ describe('toErrorResponse', () => {
   it('429 carries Retry-After', () => {
     expect(toErrorResponse(new Throttled(1)).headers['Retry-After']).toBe('1');
     expect(toErrorResponse(new Throttled(1)).body.errors).toEqual({ detail: 'Request was throttled. Expected available in 1 second.' });
+  });
+});
+
+describe('JSON bodies', () => {
+  it('have no prototype at any depth, and a body nested 100,000 deep is read, not a stack overflow (a 500)', () => {
+    const body = parseJsonBody('{"a":[{"b":{}}]}') as { a: [{ b: object }] };
+    expect([body, body.a[0], body.a[0].b].map((value) => Object.getPrototypeOf(value))).toEqual([null, null, null]);
+    expect(Array.isArray(body.a)).toBe(true);
+    expect(() => parseJsonBody(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`)).not.toThrow();
   });
 });

@@ -364,15 +364,15 @@ export function parseJsonBody(text: string): unknown {
   return withoutPrototypes(body);
 }
 
-function withoutPrototypes(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    for (const item of value) withoutPrototypes(item);
-  } else {
-    Object.setPrototypeOf(value, null);
-    for (const key in value) withoutPrototypes((value as Record<string, unknown>)[key]);
+/** Without recursion: a body nested as deep as JSON.parse reads must not overflow the stack here (a 500). */
+function withoutPrototypes(body: unknown): unknown {
+  const pending = [body];
+  for (let value = pending.pop(); pending.length > 0 || value !== undefined; value = pending.pop()) {
+    if (typeof value !== 'object' || value === null) continue;
+    if (!Array.isArray(value)) Object.setPrototypeOf(value, null);
+    for (const item of Object.values(value)) pending.push(item);
   }
-  return value;
+  return body;
 }
 
 /**
