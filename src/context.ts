@@ -15,6 +15,8 @@ export interface Context {
   readonly auth: 'jwt' | 'none';
   readonly pagination: 'cursor' | 'offset';
   readonly example: boolean;
+  /** API keys for machine clients (contract §4.2) */
+  readonly apiKeys: boolean;
   readonly packageManager: 'npm' | 'pnpm' | 'yarn' | 'bun';
   readonly install: boolean;
   readonly git: boolean;
@@ -54,6 +56,7 @@ export function createContext(options: Options, directory: string, cwd: string =
     auth: options.auth,
     pagination: options.pagination,
     example: options.example,
+    apiKeys: options.apiKeys,
     packageManager: options.packageManager,
     install: options.install,
     git: options.git,

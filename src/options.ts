@@ -118,6 +118,15 @@ export const OPTION_TABLE = [
     default: true,
     requires: { option: 'auth', equals: 'jwt', why: "the example's orders belong to users" },
   }),
+  toggle({
+    id: 'apiKeys',
+    flag: 'api-keys',
+    negatable: true,
+    description: 'API keys for machine clients (apikey:create, X-API-Key)',
+    question: 'Add API keys for machine clients (CI jobs, partners)?',
+    default: false,
+    requires: { option: 'auth', equals: 'jwt', why: "a key acts as one of the API's users" },
+  }),
   select({
     id: 'packageManager',
     flag: 'package-manager',

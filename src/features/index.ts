@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { apiKeysFeature } from './api-keys.js';
 import { jwtAuth } from './auth.js';
 import { base } from './base.js';
 import { databaseFeature } from './database.js';
@@ -19,5 +20,10 @@ export function featuresFor(ctx: Context): Feature[] {
     features.push(example);
   }
   features.push(idempotencyFeature(ctx));
+  if (ctx.apiKeys) {
+    // the option table refuses --api-keys with --auth none; this guards a caller that skipped it
+    if (ctx.auth !== 'jwt') throw new Error('API keys need --auth jwt: a key acts as one of the API\'s users.');
+    features.push(apiKeysFeature(ctx));
+  }
   return features;
 }

@@ -93,6 +93,8 @@ function manifest(ctx: Context, features: Feature[], tree: FileTree): Record<str
       ctx.name,
       ...['framework', 'database', 'auth', 'pagination', 'package-manager'].flatMap((flag) => [`--${flag}`, String(ctx[camel(flag) as keyof Context])]),
       ctx.example ? '--example' : '--no-example',
+      // only when on: a log without it replays on a generator that predates the flag
+      ...(ctx.apiKeys ? ['--api-keys'] : []),
     ],
   };
   return {
@@ -104,6 +106,7 @@ function manifest(ctx: Context, features: Feature[], tree: FileTree): Record<str
       auth: ctx.auth,
       pagination: ctx.pagination,
       example: ctx.example,
+      ...(ctx.apiKeys ? { apiKeys: true } : {}),
       packageManager: ctx.packageManager,
     },
     resources: Object.assign({}, ...features.map((feature) => feature.resources ?? {})),

@@ -38,6 +38,8 @@ export interface Manifest {
     readonly auth: 'jwt' | 'none';
     readonly pagination: 'cursor' | 'offset';
     readonly example: boolean;
+    /** API keys (`--api-keys`); absent in a project made without them, or before they existed */
+    readonly apiKeys?: boolean;
     readonly packageManager: string;
   };
   /** by plural kebab name (`order-items`) */

@@ -67,6 +67,7 @@ describe('prompts', () => {
       await t.answer('Authentication?', ENTER);
       await t.answer('Default pagination for new resources?', ENTER);
       await t.answer('Add the example resources', ENTER);
+      await t.answer('Add API keys', ENTER);
       await t.answer('Install dependencies?', ENTER);
       await t.answer('Initialize a git repository?', ENTER);
       await t.answer('Create it?', ENTER);
@@ -79,6 +80,7 @@ describe('prompts', () => {
         auth: 'jwt',
         pagination: 'cursor',
         example: true,
+        apiKeys: false,
         packageManager: 'npm',
         install: true,
         git: true,
@@ -97,7 +99,7 @@ describe('prompts', () => {
 
   it('answering no to "Create it?" writes nothing: Cancelled', async () => {
     const cwd = await tempDir();
-    const all = { framework: 'fastify', database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, install: false } as const;
+    const all = { framework: 'fastify', database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, apiKeys: false, install: false } as const;
     const attempt = ask({ directory: 'api', given: all, cwd }, async (t) => {
       await t.answer('Initialize a git repository?', ENTER);
       await t.answer('Create it?', 'n');
@@ -107,7 +109,7 @@ describe('prompts', () => {
 
   it('moving down picks another framework', async () => {
     const cwd = await tempDir();
-    const { result } = await ask({ directory: 'api', given: { database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, install: false, git: false }, cwd }, async (t) => {
+    const { result } = await ask({ directory: 'api', given: { database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, apiKeys: false, install: false, git: false }, cwd }, async (t) => {
       await t.answer('Which HTTP framework?', `${DOWN}${DOWN}${ENTER}`);
       await t.answer('Create it?', ENTER);
     });
@@ -132,7 +134,7 @@ describe('prompts', () => {
     const cwd = await tempDir();
     await mkdir(path.join(cwd, 'taken'));
     await writeFile(path.join(cwd, 'taken/file.txt'), 'x');
-    const all = { framework: 'fastify', database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, install: false, git: false } as const;
+    const all = { framework: 'fastify', database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, apiKeys: false, install: false, git: false } as const;
     const { result, screen } = await ask({ given: all, cwd }, async (t) => {
       await t.answer('Where should the project go?', `My API${ENTER}`);
       await t.answer('try "my-api"', `${'\u007f'.repeat(6)}taken${ENTER}`);

@@ -6,7 +6,8 @@ import type { WireAnswer, WireRequest } from './wire.js';
 
 /** What one server's replay has learnt so far: its tokens and links differ from the others'. */
 export interface ReplayState {
-  tokens: Record<'staff' | 'staffRefresh' | 'user' | 'userRefresh' | 'rotated', string>;
+  /** `userKey`: the user's API key (the projects replayed are made with --api-keys) */
+  tokens: Record<'staff' | 'staffRefresh' | 'user' | 'userRefresh' | 'rotated' | 'userKey', string>;
   next: string;
 }
 
@@ -87,10 +88,22 @@ function routes(): CorpusEntry[] {
     entry('me with an empty Bearer', call('GET', '/api/v1/me', { auth: { raw: 'Bearer ' } })),
     entry('me with a refresh token as access', call('GET', '/api/v1/me', { auth: 'staffRefresh' })),
     entry('me with alg none', call('GET', '/api/v1/me', { auth: { raw: 'Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIiwidG9rZW5fdHlwZSI6ImFjY2VzcyJ9.' } })),
+    // API keys (contract §4.2): a key acts as its owner; every bad one is the one refusal, whichever header brings it
+    entry('me with an API key (X-API-Key)', (state) => call('GET', '/api/v1/me', { headers: [['X-API-Key', state.tokens.userKey]] })(state)),
+    entry('me with an API key as a Bearer token', call('GET', '/api/v1/me', { auth: 'userKey' })),
+    entry('me under v2 with an API key', (state) => call('GET', '/api/v2/me', { headers: [['X-API-Key', state.tokens.userKey]] })(state)),
+    entry('me with an unknown API key', call('GET', '/api/v1/me', { headers: [['X-API-Key', `cpa_AAAAAAAA_${'A'.repeat(43)}`]] })),
+    entry('me with an unknown API key as Bearer', call('GET', '/api/v1/me', { auth: { raw: `Bearer cpa_AAAAAAAA_${'A'.repeat(43)}` } })),
+    entry('me with a malformed X-API-Key', call('GET', '/api/v1/me', { headers: [['X-API-Key', 'not-a-key']] })),
+    entry('me with an empty X-API-Key', call('GET', '/api/v1/me', { headers: [['X-API-Key', '']] })),
+    entry('me with a Bearer key and a stray part', call('GET', '/api/v1/me', { auth: { raw: 'Bearer cpa_x y' } })),
+    entry('me with a bad key beside a good token: the key decides', call('GET', '/api/v1/me', { auth: 'staff', headers: [['X-API-Key', 'cpa_bad']] })),
+    entry('a public list with a refused key: 401', call('GET', '/api/v1/products', { headers: [['X-API-Key', 'cpa_bad']] })),
     entry('products: empty list', call('GET', '/api/v1/products')),
     entry('create product as staff', send('POST', '/api/v1/products', product, { auth: 'staff' })),
     entry('create product as user: 403', send('POST', '/api/v1/products', product, { auth: 'user' })),
     entry('create product anonymous: 401', send('POST', '/api/v1/products', product)),
+    entry("create product with the user's API key: 403", (state) => send('POST', '/api/v1/products', product, { headers: [['X-API-Key', state.tokens.userKey]] })(state)),
     entry('create product, chunked body', send('POST', '/api/v1/products', { ...product, name: 'Desk' }, { auth: 'staff', chunked: true })),
     entry('create product, unknown fields dropped', send('POST', '/api/v1/products', { ...product, name: 'Chair', id: 99, owner: 'x' }, { auth: 'staff' })),
     entry('create product, price as a number', send('POST', '/api/v1/products', { ...product, name: 'Shelf', price: 7 }, { auth: 'staff' })),

@@ -21,11 +21,16 @@ export type Framework = (typeof FRAMEWORKS)[number];
  * packages it lacks (the other frameworks') are added without touching its package.json. One native build of
  * better-sqlite3 serves all three.
  */
-export async function generateTrio(tarball: string, name: string, installed: { framework: Framework; project: string }): Promise<Record<Framework, string>> {
+export async function generateTrio(
+  tarball: string,
+  name: string,
+  installed: { framework: Framework; project: string },
+  flags: string[] = [],
+): Promise<Record<Framework, string>> {
   const projects = { [installed.framework]: installed.project } as Record<Framework, string>;
   for (const framework of FRAMEWORKS) {
     if (framework === installed.framework) continue;
-    projects[framework] = await generateProject(tarball, name, ['--framework', framework, '--no-install'], { install: false });
+    projects[framework] = await generateProject(tarball, name, ['--framework', framework, '--no-install', ...flags], { install: false });
   }
   const missing = new Set<string>();
   for (const framework of FRAMEWORKS) {
@@ -64,7 +69,12 @@ export async function startFresh(project: string, env: Record<string, string> = 
   await inProject(project, 'npm', ['run', 'db:migrate'], settings);
   await inProject(project, 'npm', ['run', 'user:create', '--', '--username', STAFF.username, '--password', STAFF.password, '--staff'], settings);
   await inProject(project, 'npm', ['run', 'user:create', '--', '--username', USER.username, '--password', USER.password], settings);
-  return startServer(project, settings);
+  // with API keys (--api-keys): one of the user's, made as its owner would (the key alone on stdout)
+  const scripts = (JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const apiKey = scripts['apikey:create']
+    ? (await execa('npm', ['run', '--silent', 'apikey:create', '--', '--username', USER.username, '--name', 'corpus'], { cwd: project, env: { ...settings, CI: 'true' } })).stdout.trim()
+    : undefined;
+  return Object.assign(await startServer(project, settings), { apiKey });
 }
 
 /** Each project on a fresh database, started. */
@@ -102,7 +112,9 @@ export async function replayCorpus<K extends string>(
 }> {
   const names = Object.keys(servers) as K[];
   const entries = corpus(LOGIN_LIMIT);
-  const states = Object.fromEntries(names.map((name) => [name, { tokens: {}, next: '' } as ReplayState])) as Record<K, ReplayState>;
+  const states = Object.fromEntries(
+    names.map((name) => [name, { tokens: { userKey: (servers[name] as RunningServer & { apiKey?: string }).apiKey ?? 'no-api-keys' }, next: '' } as ReplayState]),
+  ) as Record<K, ReplayState>;
   const differences: Difference<K>[] = [];
   const statuses: Record<string, number> = {};
   const first: Record<string, Answer> = {};

@@ -61,8 +61,8 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
   let staffTokens: Record<Framework, string> | undefined;
 
   it('is generated for each: Express installed from the tarball, Fastify and Hono on its node_modules', async () => {
-    const express = await generateProject(tarball, 'sqlite-api', ['--framework', 'express']);
-    projects = await generateTrio(tarball, 'sqlite-api', { framework: 'express', project: express });
+    const express = await generateProject(tarball, 'sqlite-api', ['--framework', 'express', '--api-keys']);
+    projects = await generateTrio(tarball, 'sqlite-api', { framework: 'express', project: express }, ['--api-keys']);
   }, 10 * MINUTES);
 
   describe.each(['express', 'hono'] as const)('on %s', (framework) => {
@@ -72,6 +72,10 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
       await inProject(project(framework)!, 'npx', ['tsc', '--noEmit']);
       await inProject(project(framework)!, 'npm', ['run', 'build']);
     }, 10 * MINUTES);
+    if (framework === 'express') {
+      // the one suite that differs by option here: API keys on SQLite (on the server databases they run with the rest)
+      it('passes its API keys tests on SQLite', () => inProject(project(framework)!, 'npx', ['vitest', 'run', 'test/api-keys.test.ts']), 5 * MINUTES);
+    }
     it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project(framework)!, 'sqlite', ''), 3 * MINUTES);
   });
 
@@ -88,6 +92,14 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
       'create product as staff': 201,
       'create product, chunked body': 201,
       'create product as user: 403': 403,
+      'me with an API key (X-API-Key)': 200,
+      'me with an API key as a Bearer token': 200,
+      'me under v2 with an API key': 200,
+      "create product with the user's API key: 403": 403,
+      'me with an unknown API key': 401,
+      'me with an empty X-API-Key': 401,
+      'me with a bad key beside a good token: the key decides': 401,
+      'a public list with a refused key: 401': 401,
       'create product: price not a decimal': 400,
       'list products, next page': 200,
       'delete product as staff': 204,
@@ -199,7 +211,8 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
     });
 
     it('is generated and installed', async () => {
-      project = await generateProject(tarball, `${framework}-${database}-api`, ['--framework', framework, '--database', database]);
+      // with API keys: their own tests run on each server database, and the corpus's key entries compare with SQLite's
+      project = await generateProject(tarball, `${framework}-${database}-api`, ['--framework', framework, '--database', database, '--api-keys']);
     }, 10 * MINUTES);
 
     it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project, database), 10 * MINUTES);

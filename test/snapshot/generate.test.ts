@@ -15,6 +15,7 @@ const DEFAULTS: Options = {
   auth: 'jwt',
   pagination: 'cursor',
   example: true,
+  apiKeys: false,
   packageManager: 'npm',
   install: false,
   git: false,
@@ -67,6 +68,36 @@ describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => 
 });
 
 describe('what the options select', () => {
+  it('--api-keys adds the keys table after every other, its commands and settings, and says so in the manifest', async () => {
+    for (const [options, tags] of [
+      [{ apiKeys: true }, ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys', '0005_api_keys']],
+      [{ apiKeys: true, example: false, database: 'mysql' as const }, ['0000_auth', '0001_idempotency_keys', '0002_api_keys']],
+      [{ apiKeys: true, database: 'postgres' as const }, ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys', '0005_api_keys']],
+    ] as const) {
+      const tree = await plan(options);
+      const journal = JSON.parse(String(tree.get('drizzle/meta/_journal.json')!.content)) as { entries: { tag: string }[] };
+      expect(journal.entries.map((entry) => entry.tag)).toEqual(tags);
+      const snapshots = tags.map((tag) => JSON.parse(String(tree.get(`drizzle/meta/${tag.slice(0, 4)}_snapshot.json`)!.content)) as { id: string; prevId: string; tables: object });
+      snapshots.forEach((snapshot, index) => index > 0 && expect(snapshot.prevId).toBe(snapshots[index - 1]!.id));
+      expect(Object.keys(snapshots.at(-1)!.tables).map((name) => name.replace(/^public\./, ''))).toContain('api_keys');
+      expect(String(tree.get('src/db/schema.ts')!.content)).toContain("export * from '../apikeys/table.js';");
+      expect(tree.has('src/apikeys/service.ts') && tree.has('src/cli/apikey.ts') && tree.has('test/api-keys.test.ts')).toBe(true);
+      const pkg = JSON.parse(String(tree.get('package.json')!.content)) as { scripts: Record<string, string> };
+      expect(pkg.scripts).toMatchObject({ 'apikey:create': 'tsx src/cli/apikey.ts create', 'apikey:list': 'tsx src/cli/apikey.ts list', 'apikey:revoke': 'tsx src/cli/apikey.ts revoke' });
+      expect(String(tree.get('.env.example')!.content)).toContain('THROTTLE_APIKEY=5000/hour');
+      const manifest = JSON.parse(String(tree.get('create-prod-api.json')!.content)) as { options: object; log: { args: string[] }[] };
+      expect(manifest.options).toMatchObject({ apiKeys: true });
+      expect(manifest.log[0]!.args).toContain('--api-keys');
+    }
+    // without the flag: none of it, and a manifest and log as before the option existed
+    const without = await plan({});
+    expect(without.paths().filter((path) => /api-?keys?/i.test(path))).toEqual([]);
+    expect(String(without.get('.env.example')!.content)).not.toContain('THROTTLE_APIKEY');
+    const manifest = JSON.parse(String(without.get('create-prod-api.json')!.content)) as { options: object; log: { args: string[] }[] };
+    expect(manifest.options).not.toHaveProperty('apiKeys');
+    expect(manifest.log[0]!.args).not.toContain('--api-keys');
+  });
+
   it('auth none leaves out every auth file, dependency and script', async () => {
     const tree = await plan(CASES['auth-none-no-example-offset']!);
     expect(tree.paths().filter((path) => /auth|token|user-create/.test(path))).toEqual([]);

@@ -11,6 +11,7 @@ const options: Options = {
   auth: 'jwt',
   pagination: 'cursor',
   example: true,
+  apiKeys: false,
   packageManager: 'pnpm',
   install: false,
   git: true,

@@ -70,6 +70,11 @@ describe('validateOptions', () => {
     expect(() => validateOptions({ auth: 'none', example: true })).toThrow(/--example needs --auth jwt: the example's orders belong to users/);
   });
 
+  it('refuses --api-keys with --auth none and says why', () => {
+    expect(() => validateOptions({ auth: 'none', apiKeys: true })).toThrow(/--api-keys needs --auth jwt: a key acts as one of the API's users/);
+    expect(() => validateOptions({ auth: 'jwt', apiKeys: true, example: false })).not.toThrow();
+  });
+
   it('waits for auth before judging --example', () => {
     expect(() => validateOptions({ example: true })).not.toThrow();
   });

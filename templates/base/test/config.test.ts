@@ -20,7 +20,7 @@ describe('config', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.throttle).toEqual({
+    expect(config.throttle).toMatchObject({
       anon: '100/hour',
       user: '1000/hour',
       login: '10/minute',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DOCS_ASSET_NAMES, DOCS_CSP, docsAsset, docsInitScript, docsVersions, renderDocsPage } from '../core/docs.js';
 import { NotFound, ServiceUnavailable } from '../core/errors.js';
-import { buildOpenApi, type ApiInfo } from '../core/openapi.js';
+import { buildOpenApi, type ApiInfo, type Credentials } from '../core/openapi.js';
 import { defineRoute, HttpResult, type MountedRoute } from '../core/routes.js';
 import { API_PREFIX, versionsInOrder, type VersionRegistry } from '../core/versioning.js';
 
@@ -19,6 +19,7 @@ export function openApiDocuments(
   info: ApiInfo,
   registry: VersionRegistry,
   apiRoutes: MountedRoute[],
+  credentials?: Credentials,
 ): Record<string, Record<string, unknown>> {
   const unversioned = apiRoutes.filter((mounted) => mounted.version === null);
   return Object.fromEntries(
@@ -29,6 +30,7 @@ export function openApiDocuments(
         version,
         routes: [...unversioned, ...apiRoutes.filter((mounted) => mounted.version === version)],
         deprecation: registry.deprecated[version],
+        credentials,
       }),
     ]),
   );
@@ -43,9 +45,11 @@ export function operationsRoutes(options: {
   registry: VersionRegistry;
   apiRoutes: MountedRoute[];
   readiness: ReadinessCheck[];
+  /** how callers authenticate, as the documents say it (default: bearer access tokens) */
+  credentials?: Credentials;
 }): MountedRoute[] {
   const { registry, apiRoutes, readiness, info } = options;
-  const documents = openApiDocuments(info, registry, apiRoutes);
+  const documents = openApiDocuments(info, registry, apiRoutes, options.credentials);
 
   const live = defineRoute({
     method: 'GET',

@@ -14,8 +14,8 @@ export async function liveDocuments(): Promise<Record<string, Record<string, unk
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: OFFLINE_DATABASE_URL });
   const database = openDatabase(config.databaseUrl, config.database);
   try {
-    const { registry, apiRoutes } = composeApi({ config, logger: createLogger({ level: 'silent' }), database });
-    return openApiDocuments(API_INFO, registry, apiRoutes);
+    const { registry, apiRoutes, credentials } = composeApi({ config, logger: createLogger({ level: 'silent' }), database });
+    return openApiDocuments(API_INFO, registry, apiRoutes, credentials);
   } finally {
     await database.close();
   }

@@ -211,40 +211,47 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
   }));
 }
 
-/** Each access level as the operation's security requirement: none, a bearer token, a staff user's bearer token. */
-const SECURITY: Record<Access, JsonSchema[]> = {
-  public: [],
-  user: [{ bearerAuth: [] }],
-  staff: [{ staffBearerAuth: [] }],
-};
+/**
+ * How a caller proves who it is, as the documents state it: the security schemes, each access level's requirement
+ * (any one entry suffices) and the sentence an operation's description gives. The auth module's, widened by API
+ * keys when the project has them (src/apikeys/module.ts).
+ */
+export interface Credentials {
+  schemes: Record<string, JsonSchema>;
+  requirements: Record<Access, JsonSchema[]>;
+  who: Record<Access, string>;
+}
 
-const SECURITY_SCHEMES = {
-  bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/token' },
-  staffBearerAuth: {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'An access token of a staff user, from POST /api/token',
+/** An access token from POST /api/token; staff operations name a scheme of their own, so a reader sees who may call. */
+export const BEARER_CREDENTIALS: Credentials = {
+  schemes: {
+    bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/token' },
+    staffBearerAuth: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'An access token of a staff user, from POST /api/token',
+    },
+  },
+  requirements: { public: [], user: [{ bearerAuth: [] }], staff: [{ staffBearerAuth: [] }] },
+  who: {
+    public: 'Anyone may call it.',
+    user: 'Needs an access token (`Authorization: Bearer <access>`).',
+    staff: "Needs a staff user's access token; anyone else signed in gets 403.",
   },
 };
 
-const WHO: Record<Access, string> = {
-  public: 'Anyone may call it.',
-  user: 'Needs an access token (`Authorization: Bearer <access>`).',
-  staff: "Needs a staff user's access token; anyone else signed in gets 403.",
-};
-
 /** What a client must know of an operation beyond its summary: who may call it, how it pages, how it is limited. */
-function descriptionOf(route: RouteDef): string {
+function descriptionOf(route: RouteDef, credentials: Credentials): string {
   if (route.description) return route.description;
-  const parts = [WHO[route.access]];
+  const parts = [credentials.who[route.access]];
   if (route.responseShape === 'cursor-page') parts.push('Paginated by cursor: follow `next` and `previous`; `page_size` up to 100.');
   if (route.responseShape === 'offset-page') parts.push('Paginated by `limit` (up to 100) and `offset`.');
   if (route.throttle !== false) parts.push('Throttled: `RateLimit-*` headers on every answer, 429 with `Retry-After` past the limit.');
   return parts.join(' ');
 }
 
-function operation(mounted: MountedRoute, authenticates: boolean, components: Components): JsonSchema {
+function operation(mounted: MountedRoute, authenticates: boolean, components: Components, credentials: Credentials): JsonSchema {
   const { route } = mounted;
   const names = schemaNamesOf(route);
   const status = String(route.status ?? (route.responseShape === 'empty' ? 204 : 200));
@@ -260,7 +267,7 @@ function operation(mounted: MountedRoute, authenticates: boolean, components: Co
   const op: JsonSchema = {
     operationId: operationIdOf(route),
     summary: route.summary,
-    description: descriptionOf(route),
+    description: descriptionOf(route, credentials),
     tags: route.tags ?? [],
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...conditionalParameters(route)],
     responses: {
@@ -285,7 +292,7 @@ function operation(mounted: MountedRoute, authenticates: boolean, components: Co
       content: { 'application/json': { schema: components.ref(names.body, schemaOf(route.body, 'input')) } },
     };
   }
-  op.security = SECURITY[route.access];
+  op.security = credentials.requirements[route.access];
   return op;
 }
 
@@ -298,15 +305,22 @@ export interface ApiInfo {
   license: { name: string; identifier?: string; url?: string };
 }
 
-export function buildOpenApi(options: { info: ApiInfo; version: string; routes: MountedRoute[]; deprecation?: Deprecation }): JsonSchema {
+export function buildOpenApi(options: {
+  info: ApiInfo;
+  version: string;
+  routes: MountedRoute[];
+  deprecation?: Deprecation;
+  credentials?: Credentials;
+}): JsonSchema {
   const { deprecation } = options;
+  const credentials = options.credentials ?? BEARER_CREDENTIALS;
   // an API with any route that needs a user reads credentials on every route (a bad one is a 401 anywhere)
   const authenticates = options.routes.some((mounted) => mounted.route.access !== 'public');
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const components = new Components();
   for (const mounted of options.routes) {
     const path = mounted.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const op = operation(mounted, authenticates, components);
+    const op = operation(mounted, authenticates, components, credentials);
     // a deprecated version's own operations (not the unversioned token endpoints, which every version shares)
     if (deprecation && mounted.version !== null) op.deprecated = true;
     (paths[path] ??= {})[mounted.route.method.toLowerCase()] = op;
@@ -317,8 +331,8 @@ export function buildOpenApi(options: { info: ApiInfo; version: string; routes: 
     info['x-sunset'] = deprecation.sunset;
   }
   const tags = [...new Set(options.routes.flatMap((mounted) => mounted.route.tags ?? []))].sort();
-  const usedSchemes = (Object.keys(SECURITY_SCHEMES) as (keyof typeof SECURITY_SCHEMES)[]).filter((name) =>
-    options.routes.some((mounted) => SECURITY[mounted.route.access].some((requirement) => name in requirement)),
+  const usedSchemes = Object.keys(credentials.schemes).filter((name) =>
+    options.routes.some((mounted) => credentials.requirements[mounted.route.access].some((requirement) => name in requirement)),
   );
   return {
     openapi: '3.1.0',
@@ -331,7 +345,9 @@ export function buildOpenApi(options: { info: ApiInfo; version: string; routes: 
       schemas: components.schemas,
       headers: HEADERS,
       // only the schemes some operation names: a linter flags the others as unused
-      ...(usedSchemes.length > 0 ? { securitySchemes: Object.fromEntries(usedSchemes.map((name) => [name, SECURITY_SCHEMES[name]])) } : {}),
+      ...(usedSchemes.length > 0
+        ? { securitySchemes: Object.fromEntries(usedSchemes.map((name) => [name, credentials.schemes[name]])) }
+        : {}),
     },
   };
 }

@@ -102,10 +102,10 @@ export function createGate(
     }
 
     if (throttler) {
-      // any scope counts a signed-in caller by user id, an anonymous one by address
-      const ident = user ? `user:${user.id}` : `ip:${request.ip}`;
+      // any scope counts an API key by its prefix, a signed-in caller by user id, an anonymous one by address
+      const ident = user?.apiKey ? `apikey:${user.apiKey}` : user ? `user:${user.id}` : `ip:${request.ip}`;
       if (byCaller) for (const item of byCaller) await count(throttler, item, ident, headers);
-      else await count(throttler, user ? USER : ANON, ident, headers);
+      else await count(throttler, user?.apiKey ? APIKEY : user ? USER : ANON, ident, headers);
     }
 
     checkAccess(rule.access, user);
@@ -220,6 +220,8 @@ function hostnameOf(host: string | undefined): string {
 
 const ANON: ThrottleRule = { scope: 'anon' };
 const USER: ThrottleRule = { scope: 'user' };
+/** a machine client's key: its own scope (THROTTLE_APIKEY), so a CI job never eats its owner's quota */
+const APIKEY: ThrottleRule = { scope: 'apikey' };
 
 /**
  * Counts a request under one rule (Throttled past its limit). Of several rules,

@@ -16,6 +16,8 @@ export interface AuthUser {
   id: number;
   username: string;
   isStaff: boolean;
+  /** the prefix of the API key the request came with (contract §4.2): throttled in its own scope, per key */
+  apiKey?: string;
 }
 
 /** What a handler sees of the request: already authenticated, validated and typed. */
