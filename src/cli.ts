@@ -6,6 +6,7 @@ import { addGrowCommands } from './commands/grow.js';
 import type { UpgradeFlags } from './commands/upgrade.js';
 import { CancelledError, ConflictsError, StepFailedError, UsageError } from './errors.js';
 import { addOptionFlags, type GivenOptions } from './options.js';
+import { nearest } from './util/nearest.js';
 import { generatorVersion } from './util/package-info.js';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, conflicts: 3, cancelled: 130 } as const;
@@ -73,9 +74,32 @@ function exitCodeFor(error: unknown): number {
   return EXIT.failure;
 }
 
+/**
+ * `create-prod-api add-resorce pets` would otherwise plan a project named add-resorce (or fail on "too many
+ * arguments"): a first word a typo away from a command is refused with the command it meant. A project really
+ * named so is still made by its path (`./add-resorce`).
+ */
+function refuseMistypedCommand(program: Command, argv: readonly string[]): void {
+  const first = argv[2];
+  if (first === undefined || first.startsWith('-') || /[./\\]/.test(first)) return;
+  const names = program.commands.map((command) => command.name());
+  if (names.includes(first)) return;
+  const meant = nearest(first, names);
+  if (meant) throw new UsageError(`unknown command "${first}"; did you mean ${meant}? (To create a project with that name, give its path: ./${first})`);
+}
+
 let code: number = EXIT.ok;
+// `create-prod-api my-api --dry-run | head`: the reader left early; what it did not read is not an error of ours
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(code);
+  });
+}
 try {
-  await buildProgram().parseAsync(process.argv);
+  const program = buildProgram();
+  refuseMistypedCommand(program, process.argv);
+  await program.parseAsync(process.argv);
 } catch (error) {
   code = exitCodeFor(error);
 }

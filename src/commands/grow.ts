@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { fieldSpecHelp } from '../resource/fields.js';
 import { resourceNames } from '../resource/names.js';
 import { startFormatter, type Formatter } from '../edit/formatter.js';
 import { UsageError } from '../errors.js';
@@ -57,6 +58,7 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
     .addOption(new Option('--pagination <kind>', 'list pagination').choices(['cursor', 'offset']))
     .addOption(new Option('--access <rule>', 'who may read and write').choices([...ACCESS_KINDS]))
     .option('--dry-run', 'print the diff it would make; write nothing')
+    .addHelpText('after', `\n${fieldSpecHelp()}`)
     .action(async (name: string, flags: AddResourceFlags) => {
       await withFormatter(cwd(), [REGISTRY_FILE, TABLE_INDEX_FILE, MANIFEST_FILE], async (formatter) => {
         const { runAddResource } = await import('./add-resource.js');
@@ -96,6 +98,7 @@ function addFieldCommands(program: Command, cwd: () => string, output?: Writable
     .description("add a field (name:type[?][:rule...]) to a resource in one version: the column and its migration, the version's schemas, presenter and test")
     .option('--version <version>', 'the version whose schemas get it (default: the newest version that is not deprecated)')
     .option(dryRun, dryRunHelp)
+    .addHelpText('after', `\n${fieldSpecHelp()}`)
     .action((resource: string, spec: string, flags: FieldFlags) => run({ kind: 'add', resource, spec }, flags));
   program
     .command('list-field <resource> <field>')
@@ -104,6 +107,7 @@ function addFieldCommands(program: Command, cwd: () => string, output?: Writable
     )
     .option('--version <version>', 'the version whose list changes (default: the newest version that is not deprecated)')
     .option(dryRun, dryRunHelp)
+    .addHelpText('after', `\n${fieldSpecHelp()}`)
     .action((resource: string, spec: string, flags: FieldFlags) => run({ kind: 'list', resource, spec }, flags));
   program
     .command('remove-field <resource> <field>')

@@ -109,7 +109,30 @@ const MIN_EMAIL_LENGTH = 20;
 const DECIMAL_LIMIT = 1e10;
 export const INT_LIMIT = 2 ** 31 - 1;
 
+/**
+ * The field syntax for a command's --help, from the tables above: each type with the rules it takes, and the
+ * lookups a `filter` may name (a new type or rule shows here without another edit).
+ */
+export function fieldSpecHelp(): string {
+  const typeName = (type: FieldType) => (type === 'enum' ? 'enum(a|b|c)' : type === 'ref' ? 'ref(<resource>)' : type);
+  const width = Math.max(...FIELD_TYPES.map((type) => typeName(type).length));
+  return [
+    'Fields: name:type[?][:rule...], comma separated; ? makes the field optional. Names are snake_case.',
+    'Types, and the rules each takes:',
+    ...FIELD_TYPES.map((type) => `  ${typeName(type).padEnd(width)}  ${RULES_OF[type].join(', ')}`),
+    'Rules: min=N, max=N, maxLength=N, default=V, unique; and the list\'s: filter (or filter=gte|lte, the lookups',
+    `of its type: ${LOOKUPS.join(', ')}), search, order.`,
+    'Example: --fields "name:string:unique:search,price:decimal:min=0:filter=gte|lte:order,notes:text?,mood:enum(happy|sad)"',
+  ].join('\n');
+}
+
 export function parseFields(spec: string): Field[] {
+  // `,` separates fields, so `enum(happy,sad)` would read as two: say how to write it instead
+  const enumWithCommas = /enum\(([^()]*,[^()]*)\)/.exec(spec);
+  if (enumWithCommas) {
+    const values = enumWithCommas[1]!.split(',').map((value) => value.trim());
+    throw new UsageError(`--fields: enum values are separated by "|", not "," (which separates fields): write enum(${values.join('|')}).`);
+  }
   const parts = joinLookups(spec.split(',').map((part) => part.trim()));
   if (parts.every((part) => !part)) throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
   parts.forEach((part, index) => {

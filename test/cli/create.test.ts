@@ -179,6 +179,25 @@ describe('create: usage errors exit 2 and write nothing', () => {
     expect(stderr).toContain("unknown option '--fraemwork'");
   });
 
+  it('--api-keys with --auth none says why', async () => {
+    const { stderr } = await refused(['api', '--yes', '--auth', 'none', '--api-keys', '--no-example']);
+    expect(stderr).toContain("--api-keys needs --auth jwt: a key acts as one of the API's users");
+  });
+
+  it('a command a typo away is not a project name: did you mean, whatever follows it', async () => {
+    for (const [typed, meant, rest] of [
+      ['add-resorce', 'add-resource', ['pets', '--fields', 'name:string']],
+      ['add-resorce', 'add-resource', []],
+      ['upgarde', 'upgrade', []],
+      ['rename-feild', 'rename-field', ['products', 'a', 'b']],
+    ] as const) {
+      const { stderr } = await refused([typed, ...rest]);
+      expect(stderr.trim()).toBe(`error: unknown command "${typed}"; did you mean ${meant}? (To create a project with that name, give its path: ./${typed})`);
+    }
+    // by its path, a project may still have such a name
+    expect((await runCli(['./add-resorce', '--yes', '--dry-run'], { cwd: await tempDir() })).exitCode).toBe(0);
+  });
+
   it('no directory when nothing can ask for one', async () => {
     const { stderr } = await refused(['--yes']);
     expect(stderr).toContain('Missing the project directory');

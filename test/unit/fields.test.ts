@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { fieldCode } from '../../src/resource/field-code.js';
-import { parseFields } from '../../src/resource/fields.js';
+import { FIELD_TYPES, fieldSpecHelp, parseFields, RULES_OF } from '../../src/resource/fields.js';
 import { resourceNames } from '../../src/resource/names.js';
 
 describe('parseFields', () => {
@@ -52,6 +52,7 @@ describe('parseFields', () => {
     ['b:boolean:default=yes', 'true or false'],
     ['k:enum(a|b):default=c', 'one of a, b'],
     ['k:enum(a|a)', 'enum values repeat'],
+    ['name:string,mood:enum(happy, sad,meh)', 'enum values are separated by "|", not "," (which separates fields): write enum(happy|sad|meh)'],
     ['e:email:maxLength=10', 'from 20 to'],
     ['a:string,a:int', 'given twice'],
     ['created_at:datetime', 'reserved'],
@@ -146,5 +147,14 @@ describe('fieldCode', () => {
       write: 'z.int().positive()',
       sample: 'refs.productId',
     });
+  });
+});
+
+describe('fieldSpecHelp', () => {
+  it('lists every type with the rules it takes, and its example parses', () => {
+    const help = fieldSpecHelp();
+    for (const type of FIELD_TYPES) expect(help).toMatch(new RegExp(`^  ${type}\\b.* {2}${RULES_OF[type].join(', ')}$`, 'm'));
+    const example = /--fields "([^"]+)"/.exec(help)![1]!;
+    expect(parseFields(example).map((field) => field.name)).toEqual(['name', 'price', 'notes', 'mood']);
   });
 });

@@ -40,7 +40,19 @@ const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 50
 if (redis && redis.status !== 'ready') logger.warn('Redis is unreachable at start; throttling runs in its failure mode until it answers');
 const app = createApp({ config, logger, database, redis, metrics, tracing });
 
-const url = await app.listen(config.port, config.host);
+const url = await app.listen(config.port, config.host).catch(async (error: NodeJS.ErrnoException) => {
+  // a port another process holds, or one below 1024: one line saying what to change, never a stack
+  if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+  console.error(
+    error.code === 'EADDRINUSE'
+      ? `server: port ${config.port} is in use by another process; stop it, or set PORT to a free port` +
+          (process.env.npm_lifecycle_event === 'dev' ? ' in .env, then restart npm run dev (Ctrl-C stops its watcher).' : '.')
+      : `server: no permission to listen on port ${config.port} (ports below 1024 need privileges); set PORT to 1024 or above.`,
+  );
+  await database.close();
+  redis?.disconnect();
+  process.exit(1);
+});
 // METRICS_PORT: /metrics on a port of its own, never on the API's
 const metricsServer =
   metrics.registry && config.metrics.port !== undefined

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -249,6 +249,15 @@ export const registry: VersionRegistry<RouteDeps> = { defaultVersion: 'v1', vers
       const grown = await contract(copy, 'check');
       expect(grown.code, grown.output).toBe(0);
       expect(grown.output).toMatch(/GET \/api\/v1\/gadgets\s+response\s+colour\s+added/);
+
+      // with a v2 served and not released, that is where the change goes: no new version is needed
+      const registry = await readFile(join(copy, 'src/api/versions.ts'), 'utf8');
+      await writeFile(join(copy, 'src/api/versions.ts'), registry.replace('v1: [gadgetsV1] }', 'v1: [gadgetsV1], v2: [] }'));
+      await writeFile(join(copy, 'src/api/gadgets.ts'), route('id: z.int()'));
+      const withV2 = await contract(copy, 'check');
+      expect(withV2.code).toBe(1);
+      expect(withV2.output).toContain('Put the change in v2, which is not released yet (the field commands take --version v2).');
+      expect(withV2.output).not.toContain('add-version');
     } finally {
       await rm(copy, { recursive: true, force: true });
     }

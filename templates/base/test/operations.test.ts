@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 
@@ -12,6 +14,24 @@ describe('operations', () => {
     const response = await app.request('/health/live');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('a port another process holds stops the start with one line saying what to change, never a stack', async () => {
+    const { port } = new URL(app.url);
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: app.config.databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: port,
+    };
+    const started = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(started.code).toBe(1);
+    expect(started.stderr.trim()).toBe(`server: port ${port} is in use by another process; stop it, or set PORT to a free port.`);
   });
 
   it('GET /health/ready answers 200 while the database does', async () => {

@@ -14,7 +14,14 @@ const named = args.filter((arg) => arg !== '--force' && arg !== '--');
 
 const live = await liveDocuments();
 const released = releasedVersions(root);
-const nextVersion = `v${Math.max(0, ...Object.keys(live).map((version) => Number(version.slice(1)))) + 1}`;
+const numberOf = (version: string) => Number(version.slice(1));
+const nextVersion = `v${Math.max(0, ...Object.keys(live).map(numberOf)) + 1}`;
+// a version newer than every released one and not released itself takes changes as they come: no new one is needed
+const newestReleased = Math.max(0, ...released.map(numberOf));
+const open = Object.keys(live)
+  .filter((version) => !released.includes(version) && numberOf(version) > newestReleased)
+  .sort((a, b) => numberOf(a) - numberOf(b))
+  .at(-1);
 
 function describe(version: string, changes: Change[]): { breaking: Change[]; lines: string[] } {
   const breaking = changes.filter((change) => change.breaking);
@@ -51,7 +58,9 @@ if (command === 'check') {
   if (broken.length > 0) {
     const from = broken.filter((version) => live[version]).at(-1);
     console.log(
-      `Released versions may only grow. Put the change in a new version:\n  npx create-prod-api add-version ${nextVersion}${from ? ` --from ${from}` : ''}`,
+      open
+        ? `Released versions may only grow. Put the change in ${open}, which is not released yet (the field commands take --version ${open}).`
+        : `Released versions may only grow. Put the change in a new version:\n  npx create-prod-api add-version ${nextVersion}${from ? ` --from ${from}` : ''}`,
     );
     process.exit(1);
   }
@@ -68,7 +77,7 @@ if (command === 'check') {
       const { breaking, lines } = describe(version, compareDocuments(readContract(root, version), live[version]));
       if (breaking.length > 0 && !force) {
         console.error(
-          `${lines.join('\n')}\nNot updated: ${version} is released. Put the change in ${nextVersion}, or pass --force to rewrite its contract.`,
+          `${lines.join('\n')}\nNot updated: ${version} is released. Put the change in ${open ?? nextVersion}, or pass --force to rewrite its contract.`,
         );
         process.exit(1);
       }
