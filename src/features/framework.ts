@@ -11,13 +11,14 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
   },
   express: {
     id: 'framework-express',
-    templates: ['features/framework/express'],
+    // the Node server and request helpers Express and Hono share (Fastify has its own)
+    templates: ['features/framework/node', 'features/framework/express'],
     dependencies: pick('express'),
     devDependencies: pick('@types/express'),
   },
   hono: {
     id: 'framework-hono',
-    templates: ['features/framework/hono'],
+    templates: ['features/framework/node', 'features/framework/hono'],
     dependencies: pick('hono', '@hono/node-server'),
   },
 };

@@ -38,7 +38,17 @@ try {
 const onCommand = tracing.queries('redis');
 const redis = config.redisUrl ? await openRedis(config.redisUrl, { timeoutMs: 500, ...(onCommand ? { onCommand } : {}) }) : undefined;
 if (redis && redis.status !== 'ready') logger.warn('Redis is unreachable at start; throttling runs in its failure mode until it answers');
-const app = createApp({ config, logger, database, redis, metrics, tracing });
+const { SetupError } = await import('./core/errors.js');
+let app: ReturnType<typeof createApp>;
+try {
+  app = createApp({ config, logger, database, redis, metrics, tracing });
+} catch (error) {
+  if (!(error instanceof SetupError)) throw error;
+  console.error(`routes: ${error.message}`);
+  await database.close();
+  redis?.disconnect();
+  process.exit(1);
+}
 
 const url = await app.listen(config.port, config.host).catch(async (error: NodeJS.ErrnoException) => {
   // a port another process holds, or one below 1024: one line saying what to change, never a stack

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { RedisThrottleStore } from '../src/core/throttle-redis.js';
 import { MemoryThrottleStore, parseRate, Throttler, type ThrottleStore } from '../src/core/throttle.js';
 import { openRedis } from '../src/redis.js';
-import { Throttled } from '../src/core/errors.js';
+import { SetupError, Throttled } from '../src/core/errors.js';
+import { createGate, type PipelineDeps } from '../src/core/pipeline.js';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 import { probeRegistry } from './support/probe.js';
 
@@ -175,5 +176,30 @@ describe.runIf(process.env.REDIS_URL)('RedisThrottleStore', () => {
     expect(hits.every((hit) => hit.resetMs > 0 && hit.resetMs <= 63_000)).toBe(true);
     one.disconnect();
     two.disconnect();
+  });
+});
+
+describe('throttle scopes are checked as routes are mounted', () => {
+  const deps = {
+    throttler: new Throttler(new MemoryThrottleStore(), { anon: '10/minute', user: '10/minute' }),
+    authenticate: null,
+    registry: probeRegistry(),
+    validateResponses: true,
+    translateError: (error: unknown) => error,
+    hostAllowed: null,
+  } satisfies PipelineDeps;
+
+  it('a scope config lacks stops the mount with what to add, instead of a 500 at the first request', () => {
+    expect(() => createGate({ access: 'public', throttle: { scope: 'reports' } }, deps)).toThrow(SetupError);
+    expect(() => createGate({ access: 'public', throttle: [{ scope: 'anon' }, { scope: 'reports' }] }, deps)).toThrow(
+      'a route throttles by scope "reports", which has no rate: add it to config.throttle (src/config.ts, with its THROTTLE_REPORTS setting)',
+    );
+  });
+
+  it('a configured scope, a rule with its own rate, or no throttle mount as they are', () => {
+    expect(() => createGate({ access: 'public', throttle: { scope: 'user' } }, deps)).not.toThrow();
+    expect(() => createGate({ access: 'public', throttle: { scope: 'reports', rate: '5/minute' } }, deps)).not.toThrow();
+    expect(() => createGate({ access: 'public', throttle: false }, deps)).not.toThrow();
+    expect(() => createGate({ access: 'public' }, { ...deps, throttler: null })).not.toThrow();
   });
 });

@@ -9,6 +9,12 @@ export type FieldErrors = Record<string, string[]>;
 export type ErrorDetail = { detail: string; code?: string };
 export type ErrorBody = FieldErrors | ErrorDetail;
 
+/**
+ * A mistake in how the app is put together (a route naming a throttle scope config lacks): found while the routes
+ * are mounted, so the start stops with one line (server.ts) instead of a request failing later.
+ */
+export class SetupError extends Error {}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,

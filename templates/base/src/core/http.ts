@@ -341,11 +341,6 @@ export function assertIdentityEncoding(headers: Record<string, string | string[]
   if (encoding !== 'identity' && encoding !== '') throw new UnsupportedContentEncoding(encoding.slice(0, 40));
 }
 
-/** Whether a request carries a body at all (RFC 9112: a length, or a chunked transfer). */
-export function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
-  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
-}
-
 /**
  * A JSON body as every adapter reads it: empty is no body; a `__proto__` or
  * `constructor.prototype` key is refused (secure-json-parse, as Fastify's own
@@ -388,16 +383,4 @@ export function requestLogger(logger: Logger, requestId: string): Logger {
       return typeof value === 'function' ? value.bind(child) : value;
     },
   });
-}
-
-/** The line each adapter logs when a response has gone out (skipped without touching `log` when info is off). */
-export function logCompleted(
-  logger: Logger,
-  log: Logger,
-  request: { method: string; url: string },
-  statusCode: number,
-  startedAt: bigint,
-): void {
-  if (!logger.isLevelEnabled('info')) return;
-  log.info({ req: request, res: { statusCode }, responseTime: Number(process.hrtime.bigint() - startedAt) / 1e6 }, 'request completed');
 }

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { ApiError, AuthenticationFailed, BadRequest, NotAuthenticated, PermissionDenied, PreconditionRequired } from './errors.js';
+import {
+  ApiError,
+  AuthenticationFailed,
+  BadRequest,
+  NotAuthenticated,
+  PermissionDenied,
+  PreconditionRequired,
+  SetupError,
+} from './errors.js';
 import type { Logger } from '../logger.js';
 import type { Idempotency } from './idempotency.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
@@ -60,11 +68,6 @@ function reportAuthFailure(error: unknown, deps: PipelineDeps): void {
   deps.onAuthFailed(typeof code === 'string' ? code : 'authentication_failed');
 }
 
-/**
- * The same steps for every route on every framework: authenticate, throttle,
- * check access, validate, run the handler, shape the response with the read
- * schema. Adapters only translate requests in and responses out.
- */
 /** What the gate reads of a request: the same for a generated route and a native one. */
 export type GateRequest = Pick<RawRequest, 'headers' | 'cookies' | 'ip'>;
 
@@ -84,6 +87,14 @@ export function createGate(
   const rules = rule.throttle === false ? [] : rule.throttle ? [rule.throttle].flat() : null;
   const byCaller = rules?.filter((item) => !item.byBodyField);
   const throttler = rule.throttle === false ? null : deps.throttler;
+  // a scope without a rate would be a 500 at the route's first request: the start stops instead, saying what to add
+  const unknown = throttler && rules?.find((item) => !item.rate && !throttler.has(item.scope));
+  if (unknown) {
+    throw new SetupError(
+      `a route throttles by scope "${unknown.scope}", which has no rate: add it to config.throttle (src/config.ts, with its ` +
+        `THROTTLE_${unknown.scope.toUpperCase()} setting), or give the rule its own rate ({ scope: '${unknown.scope}', rate: '100/hour' }).`,
+    );
+  }
 
   return async (request, headers) => {
     if (deps.hostAllowed && !rule.anyHost && !deps.hostAllowed(hostnameOf(request.headers.host))) {

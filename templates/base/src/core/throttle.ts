@@ -144,6 +144,11 @@ export class Throttler {
     this.rates = new Map(Object.entries(scopes).map(([scope, rate]) => [scope, parseRate(rate)]));
   }
 
+  /** Whether a scope has a rate (config.throttle): checked as routes are mounted, not at their first request. */
+  has(scope: string): boolean {
+    return this.rates.has(scope);
+  }
+
   async check(scope: string, ident: string, rateOverride?: string): Promise<ThrottleDecision> {
     const rate = rateOverride ? parseRate(rateOverride) : this.rates.get(scope);
     if (!rate) throw new Error(`No throttle rate configured for scope "${scope}"`);

@@ -1,20 +1,15 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { ApiError, ParseError, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
   absoluteUrl,
   answerHeaders,
   assertIdentityEncoding,
   canonicalTarget,
-  drainServer,
   earlyAnswer,
   observeResponse,
-  hasBody,
   isJsonMediaType,
   Lifecycle,
-  logCompleted,
   parseCookies,
   parseJsonBody,
   requestIdFrom,
@@ -26,9 +21,9 @@ import {
 import { compileTrust, linkOrigin } from '../../../core/proxy.js';
 import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
 import type { AuthUser } from '../../../core/routes.js';
-import { answerClientError } from '../../../core/security.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 import type { Logger } from '../../../logger.js';
+import { hasBody, logCompleted, nodeServer } from '../node-server.js';
 import { nativeRoutes } from './native.js';
 
 export interface Locals {
@@ -154,46 +149,14 @@ export function createHttpApp(
     sendError(fromExpressError(error, options.bodyLimit), response),
   );
 
-  let server: Server | undefined;
-  let closing: Promise<void> | undefined;
-  return {
-    express: app,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        // the server made here rather than by app.listen(): the tracing wraps its request listener before it listens
-        // a request without a Host header reaches earlyAnswer, which answers it in the envelope (Node's is bare)
-        const http = createServer({ requireHostHeader: false }, app);
-        server = http;
-        options.tracing.instrument(http);
-        http.once('error', reject);
-        http.listen(port, host, () => {
-          const address = http.address();
-          const actualPort = typeof address === 'object' && address ? address.port : port;
-          resolve(`http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`);
-        });
-        // the HTTP parser's own refusals (431, a malformed request line) answer in the envelope too
-        http.on('clientError', (error: Error, socket: Duplex) => answerClientError(error, socket, options.securityHeaders, randomUUID()));
-        http.keepAliveTimeout = 5_000;
-        http.requestTimeout = 30_000;
-        http.headersTimeout = 30_000;
-      }),
-    close: () => {
-      lifecycle.draining = true;
-      // stop accepting, let in-flight requests finish, drop idle keep-alive connections
-      closing ??= server ? drainServer(server) : Promise.resolve();
-      return closing;
-    },
-    inFlight: () => lifecycle.inFlight,
-    running: () => lifecycle.running,
-    closeAllConnections: () => server?.closeAllConnections(),
-  };
+  return { express: app, ...nodeServer(app, lifecycle, options) };
 }
 
 /**
  * Answers through Node's own writeHead/end (core/http.ts), not res.json: Express's res.send turns the text into a
  * Buffer, parses the content type to set its charset and tests freshness on every response (nothing here is ever
- * fresh: no ETag, no Last-Modified): a products page went from ~84 % to ~90 % of a bare Express route's req/s
- * (docs/benchmarks.md of create-prod-api).
+ * fresh here: the API's ETags are its own, set by the pipeline). Skipping that is a few percent more requests a
+ * second on a list; measure with autocannon before going back to res.json.
  */
 const send = writeAnswer;
 
