@@ -1,3 +1,6 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
@@ -37,17 +40,49 @@ async function plan(overrides: Partial<Options>): Promise<FileTree> {
   return planProject(createContext({ ...DEFAULTS, ...overrides }, 'shop-api', '/tmp/snapshots'));
 }
 
-/** Every path and every file's content, in one reviewable text: a template change shows as a diff here. */
-function serialize(tree: FileTree): string {
-  return tree
+const SNAPSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '__snapshots__');
+
+/** Each path with its mode: a file added, removed or made executable shows here even when no content snapshot does. */
+function index(tree: FileTree, only?: Set<string>): string {
+  return `${tree
     .entries()
-    .map(([path, entry]) => `=== ${path}${entry.mode ? ` (mode ${entry.mode.toString(8)})` : ''}\n${entry.content.toString()}`)
-    .join('\n');
+    .filter(([file]) => !only || only.has(file))
+    .map(([file, entry]) => `${file}${entry.mode ? ` (mode ${entry.mode.toString(8)})` : ''}`)
+    .join('\n')}\n`;
+}
+
+/**
+ * One snapshot file a generated file (`<path>.snap`, so neither vitest nor tsc takes a generated test or module for
+ * one of ours): the default project in full, each other case only where it differs from the default, so a one-line
+ * template change is a one-file diff (issue 24).
+ */
+async function snapshotFiles(name: string, tree: FileTree, base?: FileTree): Promise<string[]> {
+  const files = tree.entries().filter(([file, entry]) => !base || base.get(file)?.content.toString() !== entry.content.toString());
+  for (const [file, entry] of files) await expect(entry.content.toString()).toMatchFileSnapshot(path.join(SNAPSHOTS, name, `${file}.snap`));
+  if (base) {
+    // the files the default has and this case has not
+    const missing = base.paths().filter((file) => !tree.has(file));
+    await expect(missing.length ? `${missing.join('\n')}\n` : '(none)\n').toMatchFileSnapshot(path.join(SNAPSHOTS, name, '_absent.txt'));
+  }
+  await expect(index(tree)).toMatchFileSnapshot(path.join(SNAPSHOTS, name, '_files.txt'));
+  return files.map(([file]) => `${file}.snap`);
+}
+
+/** Snapshot files no planned file matches any more (a template removed or renamed): -u does not delete them. */
+async function staleSnapshots(name: string, written: string[]): Promise<string[]> {
+  const folder = path.join(SNAPSHOTS, name);
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
+  const kept = new Set([...written, '_files.txt', '_absent.txt']);
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .filter((file) => !kept.has(file));
 }
 
 describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => {
-  it('matches the committed snapshot', async () => {
-    await expect(serialize(await plan(overrides))).toMatchFileSnapshot(`./__snapshots__/${name}.txt`);
+  it('matches the committed snapshots (the default in full, this case where it differs)', async () => {
+    const written = await snapshotFiles(name, await plan(overrides), name === 'default' ? undefined : await plan({}));
+    expect(await staleSnapshots(name, written), `delete these from test/snapshot/__snapshots__/${name}/`).toEqual([]);
   });
 
   it('is formatted with its own Prettier settings', async () => {
