@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { execa } from 'execa';
 import { freePort, inProject, startServer, stopServer } from '../test/e2e/support.js';
+import { cpuPerRequest } from './cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,26 +53,6 @@ async function measure(url: string, headers: Record<string, string> = {}): Promi
   await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, caches
   const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
-}
-
-/** The process's user + system CPU time in ms, every thread included. */
-async function cpuMs(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = Number((await execa('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
-
-/** Server CPU ms per request over `amount` requests (2 connections), after a warm-up of a tenth as many. */
-async function cpuPerRequest(pid: number, request: { url: string; method?: 'POST'; body?: string; headers: Record<string, string> }, amount: number) {
-  const run = async (count: number) => {
-    const result = await autocannon({ ...request, connections: 2, amount: count });
-    if (result.non2xx + result.errors > 0) throw new Error(`${request.url}: ${result.non2xx + result.errors} failed requests`);
-  };
-  await run(Math.ceil(amount / 10));
-  const before = await cpuMs(pid);
-  await run(amount);
-  return ((await cpuMs(pid)) - before) / amount;
 }
 
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;

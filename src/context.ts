@@ -12,7 +12,7 @@ export interface Context {
   readonly targetDir: string; // absolute path
   readonly framework: 'fastify' | 'express' | 'hono';
   readonly database: 'sqlite' | 'postgres' | 'mysql';
-  readonly auth: 'jwt' | 'none';
+  readonly auth: 'jwt' | 'oidc' | 'none';
   readonly pagination: 'cursor' | 'offset';
   readonly example: boolean;
   /** API keys for machine clients (contract §4.2) */

@@ -11,10 +11,10 @@ export interface Choice<V extends string = string> {
   readonly hint?: string;
 }
 
-/** "This option only makes sense when `option` is `equals`", and why. */
+/** "This option only makes sense when `option` is one of `equals`", and why. */
 export interface Requirement {
   readonly option: string;
-  readonly equals: string;
+  readonly equals: readonly string[];
   readonly why: string;
 }
 
@@ -92,7 +92,8 @@ export const OPTION_TABLE = [
     description: 'authentication',
     question: 'Authentication?',
     choices: [
-      { value: 'jwt', label: 'JWT', hint: 'access + rotating refresh tokens' },
+      { value: 'jwt', label: 'JWT', hint: 'own users: access + rotating refresh tokens' },
+      { value: 'oidc', label: 'OpenID Connect', hint: "your identity provider's tokens (Keycloak, Auth0, Okta, Entra ID...)" },
       { value: 'none', label: 'None', hint: 'every route public' },
     ],
     default: 'jwt',
@@ -116,7 +117,7 @@ export const OPTION_TABLE = [
     description: 'add the products/orders example resources',
     question: 'Add the example resources (products and orders)?',
     default: true,
-    requires: { option: 'auth', equals: 'jwt', why: "the example's orders belong to users" },
+    requires: { option: 'auth', equals: ['jwt', 'oidc'], why: "the example's orders belong to users" },
   }),
   toggle({
     id: 'apiKeys',
@@ -125,7 +126,7 @@ export const OPTION_TABLE = [
     description: 'API keys for machine clients (apikey:create, X-API-Key)',
     question: 'Add API keys for machine clients (CI jobs, partners)?',
     default: false,
-    requires: { option: 'auth', equals: 'jwt', why: "a key acts as one of the API's users" },
+    requires: { option: 'auth', equals: ['jwt', 'oidc'], why: "a key acts as one of the API's users" },
   }),
   select({
     id: 'packageManager',
@@ -192,7 +193,7 @@ export function helpSuffix(def: OptionDef): string {
   } else if (def.negatable) {
     parts.push(`default: ${def.default ? 'on' : 'off'}`);
   }
-  if (def.requires) parts.push(`needs --${findOption(def.requires.option)?.flag} ${def.requires.equals}`);
+  if (def.requires) parts.push(`needs --${findOption(def.requires.option)?.flag} ${def.requires.equals.join(' or ')}`);
   return parts.length > 0 ? `(${parts.join('; ')})` : '';
 }
 
@@ -200,14 +201,14 @@ export function helpSuffix(def: OptionDef): string {
 export function requirementHolds(def: OptionDef, values: GivenOptions): boolean | undefined {
   if (!def.requires) return true;
   const actual = values[def.requires.option as OptionId];
-  return actual === undefined ? undefined : actual === def.requires.equals;
+  return actual === undefined ? undefined : def.requires.equals.includes(String(actual));
 }
 
 function requirementError(def: OptionDef): UsageError {
   const req = def.requires!;
   const reqFlag = `--${findOption(req.option)?.flag}`;
   return new UsageError(
-    `${flagOf(def)} needs ${reqFlag} ${req.equals}: ${req.why}. Drop ${flagOf(def)} or use ${reqFlag} ${req.equals}.`,
+    `${flagOf(def)} needs ${reqFlag} ${req.equals.join(' or ')}: ${req.why}. Drop ${flagOf(def)} or use ${reqFlag} ${req.equals.join(' or ')}.`,
   );
 }
 

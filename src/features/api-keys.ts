@@ -8,11 +8,13 @@ import type { Feature } from './types.js';
 const AFTER = {
   auth: { tag: '0002_api_keys', when: 1796400000000 },
   example: { tag: '0005_api_keys', when: 1796400000000 },
+  oidc: { tag: '0002_api_keys', when: 1796400000000 },
+  'oidc-example': { tag: '0005_api_keys', when: 1796400000000 },
 } as const;
 
 /** API keys for machine clients (contract §4.2): the keys table, the authenticator in front of the user's, the commands. */
-export function apiKeysFeature(ctx: Pick<Context, 'example'>): Feature {
-  const after = ctx.example ? 'example' : 'auth';
+export function apiKeysFeature(ctx: Pick<Context, 'example' | 'auth'>): Feature {
+  const after = ctx.auth === 'oidc' ? (ctx.example ? 'oidc-example' : 'oidc') : ctx.example ? 'example' : 'auth';
   return {
     id: 'api-keys',
     templates: ['features/api-keys'],

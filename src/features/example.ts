@@ -1,3 +1,4 @@
+import type { Context } from '../context.js';
 import type { Feature } from './types.js';
 
 /** The reference design's products and orders, live: v1 and v2 products, user-owned orders. Needs auth. */
@@ -32,3 +33,8 @@ export const example: Feature = {
     },
   },
 };
+
+/** The example as a project with these users has it: the same SQL, a drizzle-kit snapshot holding their table. */
+export function exampleFeature(ctx: Pick<Context, 'auth'>): Feature {
+  return ctx.auth === 'oidc' ? { ...example, migrationsFrom: 'example-after-oidc' } : example;
+}

@@ -10,11 +10,14 @@ const AFTER = {
   none: { tag: '0000_idempotency_keys', when: 1796284150000 },
   auth: { tag: '0001_idempotency_keys', when: 1796284150000 },
   example: { tag: '0004_idempotency_keys', when: 1796284150000 },
+  oidc: { tag: '0001_idempotency_keys', when: 1796284150000 },
+  'oidc-example': { tag: '0004_idempotency_keys', when: 1796284150000 },
 } as const;
 
 /** Idempotent creates (contract §10): the table their keys and kept answers live in, in every project. */
 export function idempotencyFeature(ctx: Pick<Context, 'auth' | 'example'>): Feature {
-  const after = ctx.example ? 'example' : ctx.auth === 'jwt' ? 'auth' : 'none';
+  const users = ctx.auth === 'oidc' ? 'oidc-' : '';
+  const after = ctx.auth === 'none' ? 'none' : ctx.example ? (`${users}example` as const) : ctx.auth === 'oidc' ? 'oidc' : 'auth';
   return {
     id: 'idempotency',
     templates: ['features/idempotency'],

@@ -1,9 +1,9 @@
 import type { Context } from '../context.js';
 import { apiKeysFeature } from './api-keys.js';
-import { jwtAuth } from './auth.js';
+import { jwtAuth, oidcAuth } from './auth.js';
 import { base } from './base.js';
 import { databaseFeature } from './database.js';
-import { example } from './example.js';
+import { exampleFeature } from './example.js';
 import { frameworkFeature } from './framework.js';
 import { idempotencyFeature } from './idempotency.js';
 import type { Feature } from './types.js';
@@ -14,15 +14,16 @@ export type { Feature } from './types.js';
 export function featuresFor(ctx: Context): Feature[] {
   const features = [base, frameworkFeature(ctx.framework), databaseFeature(ctx)];
   if (ctx.auth === 'jwt') features.push(jwtAuth);
+  if (ctx.auth === 'oidc') features.push(oidcAuth);
   if (ctx.example) {
     // the option table refuses --example with --auth none; this guards a caller that skipped it
-    if (ctx.auth !== 'jwt') throw new Error('The example resources need --auth jwt: orders belong to users.');
-    features.push(example);
+    if (ctx.auth === 'none') throw new Error('The example resources need users (--auth jwt or oidc): orders belong to users.');
+    features.push(exampleFeature(ctx));
   }
   features.push(idempotencyFeature(ctx));
   if (ctx.apiKeys) {
     // the option table refuses --api-keys with --auth none; this guards a caller that skipped it
-    if (ctx.auth !== 'jwt') throw new Error('API keys need --auth jwt: a key acts as one of the API\'s users.');
+    if (ctx.auth === 'none') throw new Error("API keys need users (--auth jwt or oidc): a key acts as one of the API's users.");
     features.push(apiKeysFeature(ctx));
   }
   return features;

@@ -39,7 +39,12 @@ function viewFor(ctx: Context, features: Feature[]): View & { dialect: string } 
   const versions = [...new Set(['v1', ...routes.map((route) => route.version)])].sort();
   return {
     ...ctx,
+    /** our own users, logins and tokens */
     jwt: ctx.auth === 'jwt',
+    /** an identity provider's tokens */
+    oidc: ctx.auth === 'oidc',
+    /** users at all (jwt or oidc): owners, orders, access rules beyond public */
+    users: ctx.auth !== 'none',
     /** `{{#if frameworkIs.hono}}`: text that differs by framework (the README's native-route example) */
     frameworkIs: { [ctx.framework]: true },
     dialect: database.dialect,

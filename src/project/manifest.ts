@@ -35,7 +35,7 @@ export interface Manifest {
   readonly options: {
     readonly framework: string;
     readonly database: 'sqlite' | 'postgres' | 'mysql';
-    readonly auth: 'jwt' | 'none';
+    readonly auth: 'jwt' | 'oidc' | 'none';
     readonly pagination: 'cursor' | 'offset';
     readonly example: boolean;
     /** API keys (`--api-keys`); absent in a project made without them, or before they existed */

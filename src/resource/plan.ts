@@ -31,7 +31,7 @@ export async function planNewResource(
   request: NewResource,
 ): Promise<{ changes: ChangeSet; version: string; deprecated: boolean; access: AccessKind; pagination: 'cursor' | 'offset' }> {
   const { root, manifest, names } = request;
-  const auth = manifest.options.auth === 'jwt';
+  const auth = manifest.options.auth !== 'none';
   if (manifest.resources[names.pluralKebab] || existsSync(path.join(root, 'src/resources', names.pluralKebab))) {
     throw new UsageError(`Resource "${names.pluralKebab}" exists already (src/resources/${names.pluralKebab}); to give it a new version use --version <v> --from <v>.`);
   }
@@ -137,13 +137,13 @@ function refTarget(root: string, manifest: Manifest, field: Field): RefTarget {
   const given = field.ref!;
   const known = Object.keys(manifest.resources);
   if (/^users?$/i.test(given)) {
-    if (manifest.options.auth !== 'jwt') throw new UsageError(`Field "${field.name}": ref(${given}) needs users, and this project was made with --auth none.`);
+    if (manifest.options.auth === 'none') throw new UsageError(`Field "${field.name}": ref(${given}) needs users, and this project was made with --auth none.`);
     return { table: 'users', sqlTable: 'users', fromResource: '../../auth/tables.js', seed: { kind: 'user' } };
   }
   const names = resourceNames(given);
   const record = manifest.resources[names.pluralKebab];
   if (!record || !existsSync(path.join(root, 'src/resources', names.pluralKebab, 'table.ts'))) {
-    const choices = [...known, ...(manifest.options.auth === 'jwt' ? ['users'] : [])];
+    const choices = [...known, ...(manifest.options.auth !== 'none' ? ['users'] : [])];
     throw new UsageError(`Field "${field.name}": ref(${given}) names no resource of this project; it has ${choices.length ? choices.join(', ') : 'none yet'}.`);
   }
   return {

@@ -155,7 +155,7 @@ describe('create: usage errors exit 2 and write nothing', () => {
 
   it('--example with --auth none says why', async () => {
     const { stderr } = await refused(['api', '--yes', '--auth', 'none', '--example']);
-    expect(stderr).toContain('--example needs --auth jwt');
+    expect(stderr).toContain('--example needs --auth jwt or oidc');
     expect(stderr).toContain('orders belong to users');
   });
 
@@ -181,7 +181,7 @@ describe('create: usage errors exit 2 and write nothing', () => {
 
   it('--api-keys with --auth none says why', async () => {
     const { stderr } = await refused(['api', '--yes', '--auth', 'none', '--api-keys', '--no-example']);
-    expect(stderr).toContain("--api-keys needs --auth jwt: a key acts as one of the API's users");
+    expect(stderr).toContain("--api-keys needs --auth jwt or oidc: a key acts as one of the API's users");
   });
 
   it('a command a typo away is not a project name: did you mean, whatever follows it', async () => {

@@ -119,7 +119,7 @@ describe('prompts', () => {
   it('asks only what flags left open, and no example question with auth none', async () => {
     const cwd = await tempDir();
     const { result, screen } = await ask({ directory: 'api', given: { framework: 'fastify', database: 'sqlite', git: false }, cwd }, async (t) => {
-      await t.answer('Authentication?', `${DOWN}${ENTER}`);
+      await t.answer('Authentication?', `${DOWN}${DOWN}${ENTER}`);
       await t.answer('Default pagination for new resources?', `${DOWN}${ENTER}`);
       await t.answer('Install dependencies?', 'n');
       await t.answer('Create it?', ENTER);
@@ -163,10 +163,10 @@ describe('prompts', () => {
   it('an answer that contradicts a flag is a usage error', async () => {
     const cwd = await tempDir();
     const attempt = ask({ directory: 'api', given: { framework: 'fastify', database: 'sqlite', example: true }, cwd }, async (t) => {
-      await t.answer('Authentication?', `${DOWN}${ENTER}`);
+      await t.answer('Authentication?', `${DOWN}${DOWN}${ENTER}`);
     });
     await expect(attempt).rejects.toThrow(UsageError);
-    await expect(attempt).rejects.toThrow('--example needs --auth jwt');
+    await expect(attempt).rejects.toThrow('--example needs --auth jwt or oidc');
   });
 
   it('non-interactive: defaults, and a directory is required', async () => {

@@ -6,6 +6,7 @@ import { contractCheckJourney } from './contract.js';
 import { devServesAddedResource } from './dev.js';
 import { growJourney } from './grow.js';
 import { servesContract } from './journey.js';
+import { oidcJourney } from './oidc.js';
 import { tracesRequests } from './tracing.js';
 import { upgradeJourney } from './upgrade.js';
 import { freePort, generateProject, inProject, packTarball, projectCli, startServer, stopServer, testsInARow } from './support.js';
@@ -43,6 +44,9 @@ describe('default project (fastify, sqlite, jwt, examples)', () => {
   }, 10 * MINUTES);
 
   it('typechecks, passes its own tests five times in a row, builds', () => checkProject(project, 5), 20 * MINUTES);
+
+  it('on its packages, an --auth oidc --api-keys project passes its own tests, and its built server trusts a provider\'s tokens', () =>
+    oidcJourney(tarball, project), 10 * MINUTES);
 
   it('serves the contract over HTTP, then stops cleanly on SIGTERM', () =>
     servesContract(project, './data/e2e.sqlite', async (env) => {

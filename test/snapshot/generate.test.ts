@@ -34,6 +34,7 @@ const CASES: Record<string, Partial<Options>> = {
   mysql: { database: 'mysql' },
   express: { framework: 'express' },
   hono: { framework: 'hono' },
+  'oidc-api-keys': { auth: 'oidc', apiKeys: true },
 };
 
 async function plan(overrides: Partial<Options>): Promise<FileTree> {

@@ -42,7 +42,7 @@ describe('the option table', () => {
       if (!def.requires) continue;
       const target = findOption(def.requires.option);
       expect(target && OPTION_DEFS.indexOf(target)).toBeLessThan(index);
-      expect(target?.kind === 'select' && target.choices.map((c) => c.value)).toContain(def.requires.equals);
+      for (const value of def.requires.equals) expect(target?.kind === 'select' && target.choices.map((c) => c.value)).toContain(value);
     }
   });
 
@@ -67,11 +67,11 @@ describe('validateOptions', () => {
   });
 
   it('refuses --example with --auth none and says why', () => {
-    expect(() => validateOptions({ auth: 'none', example: true })).toThrow(/--example needs --auth jwt: the example's orders belong to users/);
+    expect(() => validateOptions({ auth: 'none', example: true })).toThrow(/--example needs --auth jwt or oidc: the example's orders belong to users/);
   });
 
   it('refuses --api-keys with --auth none and says why', () => {
-    expect(() => validateOptions({ auth: 'none', apiKeys: true })).toThrow(/--api-keys needs --auth jwt: a key acts as one of the API's users/);
+    expect(() => validateOptions({ auth: 'none', apiKeys: true })).toThrow(/--api-keys needs --auth jwt or oidc: a key acts as one of the API's users/);
     expect(() => validateOptions({ auth: 'jwt', apiKeys: true, example: false })).not.toThrow();
   });
 

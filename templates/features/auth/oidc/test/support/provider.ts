@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+
+/**
+ * An OpenID provider for the tests, as Keycloak or Auth0 would be to the API: a discovery document and a key set
+ * over HTTP, and tokens signed with its keys. It can rotate its key, go down and come back, and counts the key set
+ * fetches (the API's refetch cooldown is tested by them).
+ */
+export interface TestProvider {
+  issuer: string;
+  audience: string;
+  /** an access token for the claims given; `options` make the bad ones the refusal tests need */
+  sign(claims: JWTPayload, options?: SignOptions): Promise<string>;
+  /** a new signing key (a new `kid`), published beside the old one; later tokens are signed with it */
+  rotate(): Promise<void>;
+  /** while down, the provider answers nothing but 503 */
+  down: boolean;
+  /** key set fetches so far */
+  fetches: number;
+  /** the public key of the current signing key, as the key set publishes it */
+  publicJwk(): JWK;
+  close(): Promise<void>;
+}
+
+export interface SignOptions {
+  /** seconds from now; negative: already expired */
+  expiresIn?: number;
+  notBefore?: number;
+  issuedAt?: number;
+  issuer?: string;
+  audience?: string | string[];
+  /** a kid the key set does not have */
+  kid?: string;
+}
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  jwk: JWK;
+}
+
+async function newKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = randomUUID();
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+export async function startProvider(audience = 'test-api'): Promise<TestProvider> {
+  const keys: SigningKey[] = [await newKey()];
+  let server: Server | undefined;
+  const provider: TestProvider = {
+    issuer: '',
+    audience,
+    down: false,
+    fetches: 0,
+    async sign(claims, options = {}) {
+      const key = keys.at(-1)!;
+      const now = Math.floor(Date.now() / 1000);
+      const jwt = new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? key.kid, typ: 'JWT' })
+        .setIssuer(options.issuer ?? provider.issuer)
+        .setAudience(options.audience ?? audience)
+        .setIssuedAt(now + (options.issuedAt ?? 0))
+        .setExpirationTime(now + (options.expiresIn ?? 300));
+      if (options.notBefore !== undefined) jwt.setNotBefore(now + options.notBefore);
+      return jwt.sign(key.privateKey);
+    },
+    async rotate() {
+      keys.push(await newKey());
+    },
+    publicJwk: () => keys.at(-1)!.jwk,
+    close: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  };
+  server = createServer((request, response) => {
+    if (provider.down) return void response.writeHead(503).end();
+    const json = (body: unknown) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    if (request.url === '/.well-known/openid-configuration') return json({ issuer: provider.issuer, jwks_uri: `${provider.issuer}/jwks` });
+    if (request.url === '/jwks') {
+      provider.fetches += 1;
+      return json({ keys: keys.map((key) => key.jwk) });
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  const address = server.address();
+  provider.issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return provider;
+}
+
+let shared: Promise<TestProvider> | undefined;
+
+/** The provider every test app of this process trusts (startTestApp points OIDC_ISSUER at it). */
+export function testProvider(): Promise<TestProvider> {
+  shared ??= startProvider();
+  return shared;
+}

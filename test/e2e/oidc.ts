@@ -1,0 +1,89 @@
+// An --auth oidc --api-keys project, on the packages the default project installed (the same framework and
+// database; oidc needs no package jwt lacks): its own tests, its migrations against its schema, then the built
+// server in production against an identity provider of this test's own, as a user's Keycloak or Auth0 would be.
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { symlink } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { execa } from 'execa';
+import { expect } from 'vitest';
+import { generateProject, inProject, startServer, stopServer } from './support.js';
+
+/** A provider: discovery and one RS256 key over HTTP, tokens signed with node:crypto (no package of the project's). */
+export async function identityProvider(audience = 'e2e-api'): Promise<{ issuer: string; sign: (claims: Record<string, unknown>) => string; close: () => void }> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = randomUUID();
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+  let issuer = '';
+  const server: Server = createServer((request, response) => {
+    const json = (body: unknown) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    if (request.url === '/.well-known/openid-configuration') return json({ issuer, jwks_uri: `${issuer}/jwks` });
+    if (request.url === '/jwks') return json({ keys: [jwk] });
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const sign = (claims: Record<string, unknown>) => {
+    const now = Math.floor(Date.now() / 1000);
+    const input = `${part({ alg: 'RS256', kid, typ: 'JWT' })}.${part({ iss: issuer, aud: audience, iat: now, exp: now + 300, ...claims })}`;
+    return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
+  };
+  return { issuer, sign, close: () => server.close() };
+}
+
+export async function oidcJourney(tarball: string, installed: string): Promise<void> {
+  const project = await generateProject(tarball, 'oidc-api', ['--auth', 'oidc', '--api-keys', '--no-install'], { install: false });
+  await symlink(path.join(installed, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+  await inProject(project, 'npx', ['tsc', '--noEmit']);
+  await inProject(project, 'npm', ['test']);
+  expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'])).toContain('No schema changes');
+  await inProject(project, 'npm', ['run', 'build']);
+
+  const idp = await identityProvider();
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: './data/e2e-oidc.sqlite',
+    LOG_LEVEL: 'warn',
+    OIDC_ISSUER: idp.issuer,
+    OIDC_AUDIENCE: 'e2e-api',
+    OIDC_ROLES_CLAIM: 'realm_access.roles',
+    OIDC_STAFF_ROLE: 'api-admin',
+  };
+  try {
+    // production names what it lacks, one line each
+    const refused = await execa('node', ['dist/server.js'], { cwd: project, env: { ...env, OIDC_ISSUER: '', OIDC_AUDIENCE: '' }, reject: false });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('OIDC_ISSUER: required in production');
+    expect(refused.stderr).toContain('OIDC_AUDIENCE: required in production');
+
+    await inProject(project, 'npm', ['run', 'db:migrate'], env);
+    const server = await startServer(project, env);
+    try {
+      expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+      const call = (target: string, token: string, init: RequestInit = {}) =>
+        fetch(`${server.url}${target}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+      const staff = idp.sign({ sub: 'kc-1', preferred_username: 'alice', realm_access: { roles: ['api-admin'] } });
+      const me = await call('/api/v1/me', staff);
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ username: 'alice' });
+      // staff by the realm role: a product is made; someone without it gets 403; a token for another API 401
+      expect((await call('/api/v1/products', staff, { method: 'POST', body: JSON.stringify({ name: 'Lamp', price: '1.00', stock: 5 }) })).status).toBe(201);
+      const plain = idp.sign({ sub: 'kc-2', preferred_username: 'bob' });
+      expect((await call('/api/v1/products', plain, { method: 'POST', body: JSON.stringify({ name: 'Desk', price: '1.00', stock: 5 }) })).status).toBe(403);
+      expect((await call('/api/v1/me', idp.sign({ sub: 'kc-1', aud: 'another-api' }))).status).toBe(401);
+      expect((await fetch(`${server.url}/api/token`, { method: 'POST' })).status).toBe(404);
+
+      // an API key of bob's, made by the command as its owner would, acts as bob
+      const key = (await execa('npm', ['run', '--silent', 'apikey:create', '--', '--username', 'bob', '--name', 'e2e'], { cwd: project, env })).stdout.trim();
+      const byKey = await fetch(`${server.url}/api/v1/me`, { headers: { 'X-API-Key': key } });
+      expect(await byKey.json()).toMatchObject({ username: 'bob' });
+    } finally {
+      const stopped = await stopServer(server);
+      expect(stopped.exitCode, server.output()).toBe(0);
+    }
+  } finally {
+    idp.close();
+  }
+}
