@@ -37,3 +37,18 @@ describe.each(['postgres', 'mysql'])('docker-compose.yml of a %s project', (data
     }
   });
 });
+
+describe('docker-compose.yml of an --auth oidc project', () => {
+  it('passes the identity provider from .env or the environment to the API, and no JWT secret', async () => {
+    assertBuilt();
+    const cwd = await tempDir();
+    const result = await runCli(['api', '--yes', '--no-install', '--no-git', '--database', 'postgres', '--auth', 'oidc'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const env = { ...cleanEnv(), OIDC_ISSUER: 'https://keycloak.example.com/realms/main', OIDC_AUDIENCE: 'orders-api' };
+    const config = await execa('docker-compose', ['config'], { cwd: path.join(cwd, 'api'), env, reject: false });
+    expect(config.exitCode, config.stderr).toBe(0);
+    expect(config.stdout).toContain('OIDC_ISSUER: https://keycloak.example.com/realms/main');
+    expect(config.stdout).toContain('OIDC_AUDIENCE: orders-api');
+    expect(config.stdout).not.toContain('JWT_SECRET');
+  });
+});

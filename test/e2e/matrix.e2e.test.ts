@@ -21,6 +21,7 @@ import { servesContract } from './journey.js';
 import { tracesRequests } from './tracing.js';
 import { upgradeJourney } from './upgrade.js';
 import type { RunningServer } from './support.js';
+import { oidcProjectOn } from './oidc.js';
 import { adminStatement, generateProject, inProject, packTarball, SERVERS, stopServer, withDatabase } from './support.js';
 
 // On SQLite, one project generated for all three frameworks, served side by side: the differential corpus and the
@@ -73,8 +74,8 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
       await inProject(project(framework)!, 'npm', ['run', 'build']);
     }, 10 * MINUTES);
     if (framework === 'express') {
-      // the one suite that differs by option here: API keys on SQLite (on the server databases they run with the rest)
-      it('passes its API keys tests on SQLite', () => inProject(project(framework)!, 'npx', ['vitest', 'run', 'test/api-keys.test.ts']), 5 * MINUTES);
+      // a jwt --api-keys project's own tests on SQLite (on the server databases they run below)
+      it('passes its own tests (jwt, --api-keys) on SQLite', () => inProject(project(framework)!, 'npm', ['test']), 5 * MINUTES);
     }
     it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project(framework)!, 'sqlite', ''), 3 * MINUTES);
   });
@@ -249,6 +250,9 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
           // both encodings OTLP/HTTP has: JSON here, protobuf (the default) on Hono and in create.e2e
           database === 'postgres' ? 'http/json' : 'http/protobuf',
         ), 2 * MINUTES);
+
+      it('on its packages, an --auth oidc --api-keys project passes its own tests on the real server', () =>
+        oidcProjectOn(tarball, project, ['--framework', framework, '--database', database], { DATABASE_URL: SERVERS[database], REDIS_URL: SERVERS.redis }), 5 * MINUTES);
 
       it('grows: resources, v3, its own copy, the field commands; contract:check after each; tests, HTTP, v1/v2 unchanged', () =>
         growJourney(project, { server: { database, url: SERVERS[database] } }), 10 * MINUTES);

@@ -33,12 +33,21 @@ export async function identityProvider(audience = 'e2e-api'): Promise<{ issuer: 
   return { issuer, sign, close: () => server.close() };
 }
 
-export async function oidcJourney(tarball: string, installed: string): Promise<void> {
-  const project = await generateProject(tarball, 'oidc-api', ['--auth', 'oidc', '--api-keys', '--no-install'], { install: false });
+/**
+ * An --auth oidc --api-keys project with an installed project's framework and database, on its packages: it
+ * typechecks, passes its own tests (`env`: a server database's URL) and its migrations match its schema.
+ */
+export async function oidcProjectOn(tarball: string, installed: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const project = await generateProject(tarball, 'oidc-api', ['--auth', 'oidc', '--api-keys', '--no-install', ...flags], { install: false });
   await symlink(path.join(installed, 'node_modules'), path.join(project, 'node_modules'), 'dir');
   await inProject(project, 'npx', ['tsc', '--noEmit']);
-  await inProject(project, 'npm', ['test']);
-  expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'])).toContain('No schema changes');
+  await inProject(project, 'npm', ['test'], env);
+  expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'], env)).toContain('No schema changes');
+  return project;
+}
+
+export async function oidcJourney(tarball: string, installed: string): Promise<void> {
+  const project = await oidcProjectOn(tarball, installed);
   await inProject(project, 'npm', ['run', 'build']);
 
   const idp = await identityProvider();
