@@ -21,7 +21,7 @@ import { servesContract } from './journey.js';
 import { tracesRequests } from './tracing.js';
 import { upgradeJourney } from './upgrade.js';
 import type { RunningServer } from './support.js';
-import { oidcProjectOn } from './oidc.js';
+import { oidcDifferential, oidcProjectOn } from './oidc.js';
 import { adminStatement, generateProject, inProject, packTarball, SERVERS, stopServer, withDatabase } from './support.js';
 
 // On SQLite, one project generated for all three frameworks, served side by side: the differential corpus and the
@@ -165,6 +165,25 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
     if (!server || !staffTokens) throw new Error('no running server: an earlier step failed');
     await fuzz(server, 200, staffTokens[framework]);
   }, 3 * MINUTES);
+
+  it('as --auth oidc, answers every token refusal of §4.1 and the tokens that pass the same, byte for byte, on all three', async () => {
+    if (!projects) throw new Error('no generated projects: an earlier step failed');
+    const { sent, differences, statuses } = await oidcDifferential(tarball, projects.express);
+    expect(sent).toBeGreaterThanOrEqual(20);
+    expect(differences.join('\n'), 'the frameworks answered differently').toBe('');
+    // each request reaches what it aims at: a provider that were not trusted would make them all 401
+    expect(statuses).toMatchObject({
+      ready: 200,
+      'me with a valid token': 200,
+      'me without preferred_username': 200,
+      'me anonymous': 401,
+      'another audience': 401,
+      'an unknown kid': 401,
+      'alg none': 401,
+      'a public route with a refused token': 401,
+      'the token endpoint: none here': 404,
+    });
+  }, 5 * MINUTES);
 
   it('serves OpenAPI documents that Redocly (recommended) and Spectral (spectral:oas) pass with no error or warning', async () => {
     const server = servers.fastify;

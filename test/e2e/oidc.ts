@@ -1,13 +1,15 @@
 // An --auth oidc --api-keys project, on the packages the default project installed (the same framework and
 // database; oidc needs no package jwt lacks): its own tests, its migrations against its schema, then the built
 // server in production against an identity provider of this test's own, as a user's Keycloak or Auth0 would be.
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
-import { generateProject, inProject, startServer, stopServer } from './support.js';
+import { normalize } from './corpus.js';
+import { generateProject, inProject, startServer, stopServer, type RunningServer } from './support.js';
+import { exchange, requestBytes, type WireRequest } from './wire.js';
 
 /** A provider: discovery and one RS256 key over HTTP, tokens signed with node:crypto (no package of the project's). */
 export async function identityProvider(audience = 'e2e-api'): Promise<{ issuer: string; sign: (claims: Record<string, unknown>) => string; close: () => void }> {
@@ -93,6 +95,73 @@ export async function oidcJourney(tarball: string, installed: string): Promise<v
       expect(stopped.exitCode, server.output()).toBe(0);
     }
   } finally {
+    idp.close();
+  }
+}
+
+/**
+ * The same --auth oidc project on Fastify, Express and Hono (on the SQLite trio's packages), served side by side
+ * in production against one provider: every token refusal of §4.1, and the answers that pass, must be the same
+ * bytes on all three (the differential corpus's rule, for the requests only an oidc project answers).
+ */
+export async function oidcDifferential(
+  tarball: string,
+  installed: string,
+): Promise<{ sent: number; differences: string[]; statuses: Record<string, number> }> {
+  const idp = await identityProvider('corpus-api');
+  const env = { NODE_ENV: 'production', DATABASE_URL: './data/oidc-corpus.sqlite', LOG_LEVEL: 'warn', OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: 'corpus-api' };
+  const servers: Record<string, RunningServer> = {};
+  try {
+    for (const framework of ['fastify', 'express', 'hono']) {
+      const project = await generateProject(tarball, 'oidc-corpus', ['--framework', framework, '--auth', 'oidc', '--no-example', '--no-install'], { install: false });
+      await symlink(path.join(installed, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+      await inProject(project, 'npm', ['run', 'build']);
+      await inProject(project, 'npm', ['run', 'db:migrate'], env);
+      servers[framework] = await startServer(project, env);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const { privateKey: stranger } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signedBy = (key: KeyObject, header: object, claims: object) => {
+      const input = `${part(header)}.${part(claims)}`;
+      return `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`;
+    };
+    const claims = { iss: idp.issuer, aud: 'corpus-api', sub: 'corpus-user', iat: now, exp: now + 300 };
+    const bearer = (token: string): [string, string][] => [['Authorization', `Bearer ${token}`]];
+    const entries: [string, WireRequest][] = [
+      ['ready', { method: 'GET', target: '/health/ready' }],
+      ['me with a valid token', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-user', preferred_username: 'corpus' })) }],
+      ['me again: the same row', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-user', preferred_username: 'corpus' })) }],
+      ['me without preferred_username', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-other' })) }],
+      ['me anonymous', { method: 'GET', target: '/api/v1/me' }],
+      ['another audience', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', aud: 'another-api' })) }],
+      ['another issuer', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iss: 'https://evil.example.com' })) }],
+      ['expired', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', exp: now - 120 })) }],
+      ['not yet valid', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', nbf: now + 300 })) }],
+      ['issued in the future', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iat: now + 300, exp: now + 900 })) }],
+      ['a key the provider does not publish', { method: 'GET', target: '/api/v1/me', headers: bearer(signedBy(stranger, { alg: 'RS256', typ: 'JWT' }, claims)) }],
+      ['an unknown kid', { method: 'GET', target: '/api/v1/me', headers: bearer(signedBy(stranger, { alg: 'RS256', kid: 'forged', typ: 'JWT' }, claims)) }],
+      ['alg none', { method: 'GET', target: '/api/v1/me', headers: bearer(`${part({ alg: 'none' })}.${part(claims)}.`) }],
+      ['HS256', { method: 'GET', target: '/api/v1/me', headers: bearer(`${part({ alg: 'HS256' })}.${part(claims)}.${'A'.repeat(43)}`) }],
+      ['no sub', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: undefined })) }],
+      ['garbage', { method: 'GET', target: '/api/v1/me', headers: bearer('not.a.token') }],
+      ['Bearer with a stray part', { method: 'GET', target: '/api/v1/me', headers: [['Authorization', 'Bearer a b']] }],
+      ['a public route with a refused token', { method: 'GET', target: '/health/live', headers: bearer('not.a.token') }],
+      ['the token endpoint: none here', { method: 'POST', target: '/api/token', headers: [['Content-Type', 'application/json']], body: '{}' }],
+      ['v1 OpenAPI', { method: 'GET', target: '/api/v1/openapi.json' }],
+    ];
+    const differences: string[] = [];
+    const statuses: Record<string, number> = {};
+    for (const [name, request] of entries) {
+      const answers = await Promise.all(
+        Object.values(servers).map(async (server) => JSON.stringify(normalize(await exchange(server.url, requestBytes(request), 5_000), undefined))),
+      );
+      if (answers.some((answer) => answer !== answers[0])) differences.push(`${name}:\n  ${answers.join('\n  ')}`);
+      statuses[name] = (JSON.parse(answers[0]!) as { status: number }).status;
+    }
+    return { sent: entries.length, differences, statuses };
+  } finally {
+    for (const server of Object.values(servers)) await stopServer(server);
     idp.close();
   }
 }
