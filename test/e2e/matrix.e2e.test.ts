@@ -180,7 +180,8 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
       'another audience': 401,
       'an unknown kid': 401,
       'alg none': 401,
-      'a public route with a refused token': 401,
+      // health checks read no credentials
+      'a public route with a refused token': 200,
       'the token endpoint: none here': 404,
     });
   }, 5 * MINUTES);
