@@ -43,7 +43,7 @@ for (const [project, env] of [[jwtProject, jwtEnv], [oidcProject, oidcEnv]] as c
   await rm(path.join(project, 'data/bench-token.sqlite'), { force: true });
   await inProject(project, 'npm', ['run', 'db:migrate'], env);
 }
-await inProject(jwtProject, 'npm', ['run', 'user:create', '--', '--username', 'bench', '--password', 'bench-pass-1234'], jwtEnv);
+await inProject(jwtProject, 'npm', ['run', 'user:create', '--', '--username', 'bench', '--password', 'token-check-pass-9'], jwtEnv);
 
 const jwtServer = await startServer(jwtProject, jwtEnv);
 const oidcServer = await startServer(oidcProject, oidcEnv);
@@ -51,7 +51,7 @@ try {
   const login = await fetch(`${jwtServer.url}/api/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench', password: 'bench-pass-1234' }),
+    body: JSON.stringify({ username: 'bench', password: 'token-check-pass-9' }),
   });
   const jwtToken = ((await login.json()) as { access: string }).access;
   const oidcToken = idp.sign({ sub: 'bench-user', preferred_username: 'bench' });

@@ -118,6 +118,21 @@ describe('OpenID Connect', () => {
     expect(rolesAt({ a: { b: 'x' } }, 'a.c')).toEqual([]);
   });
 
+  it('a token that passed is remembered, but never past its exp (with the leeway)', async () => {
+    const token = await provider.sign({ sub: 'short-lived' }, { expiresIn: 5 });
+    expect((await me(app, token)).status).toBe(200);
+    expect((await me(app, token)).status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 40_000);
+      const late = await me(app, token);
+      expect(late.status).toBe(401);
+      expect(await envelope(late)).toEqual(NOT_VALID);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a user shut out here is refused whatever the provider says', async () => {
     const token = await provider.sign({ sub: 'leaver' });
     expect((await me(app, token)).status).toBe(200);

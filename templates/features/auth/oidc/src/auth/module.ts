@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { AuthenticationFailed, InvalidToken } from '../core/errors.js';
-import { OidcKeys, OidcTokenError, verifyOidcToken } from '../core/auth/oidc.js';
+import { cachedVerifier, OidcKeys, OidcTokenError } from '../core/auth/oidc.js';
 import type { Credentials } from '../core/openapi.js';
 import type { Authenticator } from '../core/pipeline.js';
 import type { MountedRoute } from '../core/routes.js';
@@ -25,6 +25,7 @@ export function createAuth(deps: { db: Db; config: Config; logger: Logger }): {
   }
   const keys = new OidcKeys(settings, deps.logger);
   const users = new UserRepository(deps.db);
+  const verify = cachedVerifier(keys, settings);
   // a key set found through OIDC_JWKS_URL alone names no issuer: its rows are kept under the key set's URL
   const issuer = settings.issuer ?? settings.jwksUrl ?? '';
 
@@ -38,7 +39,7 @@ export function createAuth(deps: { db: Db; config: Config; logger: Logger }): {
     }
     let identity;
     try {
-      identity = await verifyOidcToken(token, keys, settings);
+      identity = await verify(token);
     } catch (error) {
       if (error instanceof OidcTokenError) throw new InvalidToken();
       throw error;

@@ -43,6 +43,8 @@ export interface OidcIdentity {
   subject: string;
   username: string;
   roles: string[];
+  /** the token's `exp`, in seconds */
+  expiresAt: number;
 }
 
 /**
@@ -168,8 +170,30 @@ export async function verifyOidcToken(token: string, keys: OidcKeys, settings: O
   if (subject.length === 0 || subject.length > 255) throw new OidcTokenError('sub is empty or longer than 255 characters');
   const preferred = payload.preferred_username;
   const username = typeof preferred === 'string' && preferred.length > 0 && preferred.length <= 255 ? preferred : subject;
-  return { subject, username, roles: rolesAt(payload, settings.rolesClaim) };
+  return { subject, username, roles: rolesAt(payload, settings.rolesClaim), expiresAt: payload.exp! };
 }
+
+/**
+ * verifyOidcToken, remembering the tokens that passed: a client sends the same access token on every request of
+ * its lifetime, and the signature check (RSA or EC) is most of what a request's authentication costs. A remembered
+ * token still ends at its `exp` (with the leeway), and is forgotten after 5 minutes, so a key the provider withdrew
+ * stops letting its tokens in within that time, as the background refresh notices it. At most 10,000 tokens.
+ */
+export function cachedVerifier(keys: OidcKeys, settings: OidcSettings): (token: string) => Promise<OidcIdentity> {
+  const passed = new Map<string, { identity: OidcIdentity; until: number }>();
+  return async (token) => {
+    const now = Date.now();
+    const known = passed.get(token);
+    if (known && known.until > now) return known.identity;
+    if (known) passed.delete(token);
+    const identity = await verifyOidcToken(token, keys, settings);
+    if (passed.size >= CACHED_TOKENS) passed.delete(passed.keys().next().value!);
+    passed.set(token, { identity, until: Math.min(now + CACHE_MS, identity.expiresAt * 1000 + LEEWAY_SECONDS * 1000) });
+    return identity;
+  };
+}
+const CACHED_TOKENS = 10_000;
+const CACHE_MS = 5 * 60_000;
 
 /** The strings at a dot path of the claims (`realm_access.roles`); a space-separated string counts as a list. */
 export function rolesAt(claims: JWTPayload, path: string): string[] {
