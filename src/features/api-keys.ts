@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import type { Feature } from './types.js';
+import { tablesBefore } from './variant.js';
 
 /**
  * Where the keys table's migration comes: after every other feature's, so it is numbered after theirs and its
@@ -14,7 +15,9 @@ const AFTER = {
 
 /** API keys for machine clients (contract §4.2): the keys table, the authenticator in front of the user's, the commands. */
 export function apiKeysFeature(ctx: Pick<Context, 'example' | 'auth'>): Feature {
-  const after = ctx.auth === 'oidc' ? (ctx.example ? 'oidc-example' : 'oidc') : ctx.example ? 'example' : 'auth';
+  const after = tablesBefore(ctx);
+  // the option table refuses --api-keys with --auth none; this guards a caller that skipped it
+  if (after === 'none') throw new Error("API keys need users (--auth jwt or oidc): a key acts as one of the API's users.");
   return {
     id: 'api-keys',
     templates: ['features/api-keys'],

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import type { Feature } from './types.js';
+import { tablesBefore } from './variant.js';
 
 /**
  * Where the migration of the Idempotency-Keys table comes in each project: after the tables the other features
@@ -16,8 +17,7 @@ const AFTER = {
 
 /** Idempotent creates (contract §10): the table their keys and kept answers live in, in every project. */
 export function idempotencyFeature(ctx: Pick<Context, 'auth' | 'example'>): Feature {
-  const users = ctx.auth === 'oidc' ? 'oidc-' : '';
-  const after = ctx.auth === 'none' ? 'none' : ctx.example ? (`${users}example` as const) : ctx.auth === 'oidc' ? 'oidc' : 'auth';
+  const after = tablesBefore(ctx);
   return {
     id: 'idempotency',
     templates: ['features/idempotency'],

@@ -21,10 +21,6 @@ export function featuresFor(ctx: Context): Feature[] {
     features.push(exampleFeature(ctx));
   }
   features.push(idempotencyFeature(ctx));
-  if (ctx.apiKeys) {
-    // the option table refuses --api-keys with --auth none; this guards a caller that skipped it
-    if (ctx.auth === 'none') throw new Error("API keys need users (--auth jwt or oidc): a key acts as one of the API's users.");
-    features.push(apiKeysFeature(ctx));
-  }
+  if (ctx.apiKeys) features.push(apiKeysFeature(ctx));
   return features;
 }
