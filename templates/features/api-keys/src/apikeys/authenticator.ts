@@ -1,4 +1,4 @@
-import { AuthenticationFailed } from '../core/errors.js';
+import { bearerToken } from '../core/auth/bearer.js';
 import type { Authenticator } from '../core/pipeline.js';
 import type { ApiKeyService } from './service.js';
 
@@ -14,13 +14,7 @@ export function withApiKeys(keys: ApiKeyService, users: Authenticator): Authenti
     const header = request.headers['x-api-key'];
     if (header !== undefined) return keys.authenticate(header.trim());
     const authorization = request.headers.authorization;
-    if (authorization !== undefined && /^bearer cpa_/i.test(authorization)) {
-      const [, key, ...rest] = authorization.split(' ');
-      if (rest.length > 0) {
-        throw new AuthenticationFailed('Authorization header must contain two space-delimited values', 'bad_authorization_header');
-      }
-      return keys.authenticate(key!);
-    }
+    if (authorization !== undefined && /^bearer cpa_/i.test(authorization)) return keys.authenticate(bearerToken(authorization)!);
     return users(request);
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AuthenticationFailed, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
+import { bearerToken } from '../core/auth/bearer.js';
 import { defineRoute, HttpResult, type RouteDef } from '../core/routes.js';
 import type { AuthService, TokenPair } from './service.js';
 
@@ -106,14 +107,9 @@ export function tokenRoutes(auth: AuthService, cookies: CookieSettings): RouteDe
 /** Resolves the caller from `Authorization: Bearer <access>` (or, with cookies on, the access cookie). */
 export function bearerAuthenticator(auth: AuthService, cookiesEnabled: boolean) {
   return async ({ headers, cookies }: { headers: Record<string, string | undefined>; cookies: Record<string, string> }) => {
-    const header = headers.authorization;
-    if (header) {
-      const [scheme, token, ...rest] = header.split(' ');
-      if (scheme?.toLowerCase() !== 'bearer') return null;
-      if (!token || rest.length > 0) {
-        throw new AuthenticationFailed('Authorization header must contain two space-delimited values', 'bad_authorization_header');
-      }
-      return auth.authenticate(token);
+    if (headers.authorization) {
+      const token = bearerToken(headers.authorization);
+      return token === null ? null : auth.authenticate(token);
     }
     const cookie = cookiesEnabled ? cookies[ACCESS_COOKIE] : undefined;
     return cookie ? auth.authenticate(cookie) : null;

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { AuthenticationFailed, InvalidToken } from '../core/errors.js';
+import { bearerToken } from '../core/auth/bearer.js';
 import { cachedVerifier, OidcKeys, OidcTokenError } from '../core/auth/oidc.js';
 import type { Credentials } from '../core/openapi.js';
 import type { Authenticator } from '../core/pipeline.js';
@@ -30,13 +31,8 @@ export function createAuth(deps: { db: Db; config: Config; logger: Logger }): {
   const issuer = settings.issuer ?? settings.jwksUrl ?? '';
 
   const authenticate: Authenticator = async ({ headers }) => {
-    const header = headers.authorization;
-    if (!header) return null;
-    const [scheme, token, ...rest] = header.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer') return null;
-    if (!token || rest.length > 0) {
-      throw new AuthenticationFailed('Authorization header must contain two space-delimited values', 'bad_authorization_header');
-    }
+    const token = bearerToken(headers.authorization);
+    if (token === null) return null;
     let identity;
     try {
       identity = await verify(token);
