@@ -11,10 +11,21 @@ export async function cpuMs(pid: number): Promise<number> {
 }
 const CLOCK_TICKS = Number((await execa('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
 
-/** Server CPU ms per request over `amount` requests (2 connections), after a warm-up of a tenth as many. */
-export async function cpuPerRequest(pid: number, request: { url: string; method?: 'POST'; body?: string; headers: Record<string, string> }, amount: number) {
+/**
+ * Server CPU ms per request over `amount` requests (2 connections), after a warm-up of a tenth as many.
+ * `headersEach`: headers of each request's own (a new token each time), added to the common ones.
+ */
+export async function cpuPerRequest(
+  pid: number,
+  request: { url: string; method?: 'POST'; body?: string; headers: Record<string, string>; headersEach?: () => Record<string, string> },
+  amount: number,
+) {
+  const { headersEach, ...common } = request;
+  const each: Pick<autocannon.Options, 'requests'> = headersEach
+    ? { requests: [{ setupRequest: (sent) => ({ ...sent, headers: { ...sent.headers, ...headersEach() } }) }] }
+    : {};
   const run = async (count: number) => {
-    const result = await autocannon({ ...request, connections: 2, amount: count });
+    const result = await autocannon({ ...common, ...each, connections: 2, amount: count });
     if (result.non2xx + result.errors > 0) throw new Error(`${request.url}: ${result.non2xx + result.errors} failed requests`);
   };
   await run(Math.ceil(amount / 10));

@@ -24,7 +24,7 @@ export const jwtAuth: Feature = {
 export const oidcAuth: Feature = {
   id: 'auth',
   templates: ['features/auth/common', 'features/auth/oidc'],
-  dependencies: pick('jose'),
+  dependencies: pick('fast-jwt', 'jose'),
   tables: ['../auth/tables.js'],
   routes: [{ version: 'v1', name: 'meV1', from: '../auth/me.js' }],
   migrations: [{ tag: '0000_auth', when: 1796400000000 }],

@@ -21,6 +21,7 @@ export const VERSIONS = {
   'drizzle-kit': '^0.31.11',
   'drizzle-orm': '^0.45.4',
   express: '^5.2.1',
+  'fast-jwt': '^6.3.6',
   fastify: '^5.12.8',
   ioredis: '^6.0.0',
   hono: '^4.10.4',

@@ -1,8 +1,8 @@
 // An --auth oidc --api-keys project, on the packages the default project installed (the same framework and
-// database; oidc needs no package jwt lacks): its own tests, its migrations against its schema, then the built
+// database; fast-jwt, the one package oidc adds, comes from the generator's own devDependencies): its own tests, its migrations against its schema, then the built
 // server in production against an identity provider of this test's own, as a user's Keycloak or Auth0 would be.
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { symlink } from 'node:fs/promises';
+import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -36,12 +36,27 @@ export async function identityProvider(audience = 'e2e-api'): Promise<{ issuer: 
 }
 
 /**
+ * An oidc project's node_modules without an install: each package of an installed jwt project of the same
+ * framework and database, linked, and fast-jwt (the one package oidc adds) linked from the generator's own
+ * devDependencies, which list it for this. Node resolves a linked package's own dependencies from where it lies.
+ */
+export async function linkPackages(installed: string, project: string): Promise<void> {
+  const target = path.join(project, 'node_modules');
+  await mkdir(target);
+  for (const entry of await readdir(path.join(installed, 'node_modules'))) {
+    await symlink(path.join(installed, 'node_modules', entry), path.join(target, entry), 'dir');
+  }
+  await symlink(path.join(GENERATOR, 'node_modules', 'fast-jwt'), path.join(target, 'fast-jwt'), 'dir');
+}
+const GENERATOR = path.resolve(import.meta.dirname, '../..');
+
+/**
  * An --auth oidc --api-keys project with an installed project's framework and database, on its packages: it
  * typechecks, passes its own tests (`env`: a server database's URL) and its migrations match its schema.
  */
 export async function oidcProjectOn(tarball: string, installed: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const project = await generateProject(tarball, 'oidc-api', ['--auth', 'oidc', '--api-keys', '--no-install', ...flags], { install: false });
-  await symlink(path.join(installed, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+  await linkPackages(installed, project);
   await inProject(project, 'npx', ['tsc', '--noEmit']);
   await inProject(project, 'npm', ['test'], env);
   expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'], env)).toContain('No schema changes');
@@ -114,7 +129,7 @@ export async function oidcDifferential(
   try {
     for (const framework of ['fastify', 'express', 'hono']) {
       const project = await generateProject(tarball, 'oidc-corpus', ['--framework', framework, '--auth', 'oidc', '--no-example', '--no-install'], { install: false });
-      await symlink(path.join(installed, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+      await linkPackages(installed, project);
       await inProject(project, 'npm', ['run', 'build']);
       await inProject(project, 'npm', ['run', 'db:migrate'], env);
       servers[framework] = await startServer(project, env);

@@ -94,6 +94,28 @@ describe('OpenID Connect', () => {
     expect((await me(app, await provider.sign({ sub: 'u1' }, { expiresIn: -10 }))).status).toBe(200);
   });
 
+  it("PS256, ES256 and EdDSA keys verify as RS256 ones do; a key of another type than the token's alg never does", async () => {
+    for (const alg of ['PS256', 'ES256', 'EdDSA'] as const) {
+      const own = await startProvider('test-api', alg);
+      const other = await startTestApp({ env: { OIDC_ISSUER: own.issuer, OIDC_AUDIENCE: own.audience } });
+      try {
+        expect((await me(other, await own.sign({ sub: `${alg}-user` }))).status, alg).toBe(200);
+        expect((await me(other, await own.sign({ sub: `${alg}-user` }, { audience: 'another-api' }))).status, alg).toBe(401);
+        // the provider's key under its kid, but the header claims RS256 (or ES256 for the RSA key of PS256)
+        const [, payload, signature] = (await own.sign({ sub: `${alg}-user` })).split('.');
+        const header = Buffer.from(JSON.stringify({ alg: alg === 'PS256' ? 'ES256' : 'RS256', kid: own.publicJwk().kid })).toString(
+          'base64url',
+        );
+        const response = await me(other, `${header}.${payload}.${signature}`);
+        expect(response.status, alg).toBe(401);
+        expect(await envelope(response), alg).toEqual(NOT_VALID);
+      } finally {
+        await other.close();
+        await own.close();
+      }
+    }
+  });
+
   it('staff by the roles claim on every request, never by the row; OIDC_ROLES_CLAIM reads a nested path', async () => {
     const plain = await provider.sign({ sub: 'staffer', roles: [] });
     const staff = await provider.sign({ sub: 'staffer', roles: ['staff', 'other'] });

@@ -34,20 +34,24 @@ export interface SignOptions {
   kid?: string;
 }
 
+/** the algorithms contract §4.1 accepts; a provider signs with one */
+export type ProviderAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
 interface SigningKey {
   kid: string;
+  alg: ProviderAlgorithm;
   privateKey: CryptoKey;
   jwk: JWK;
 }
 
-async function newKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+async function newKey(alg: ProviderAlgorithm): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = randomUUID();
-  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+  return { kid, alg, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
 }
 
-export async function startProvider(audience = 'test-api'): Promise<TestProvider> {
-  const keys: SigningKey[] = [await newKey()];
+export async function startProvider(audience = 'test-api', alg: ProviderAlgorithm = 'RS256'): Promise<TestProvider> {
+  const keys: SigningKey[] = [await newKey(alg)];
   let server: Server | undefined;
   const provider: TestProvider = {
     issuer: '',
@@ -58,7 +62,7 @@ export async function startProvider(audience = 'test-api'): Promise<TestProvider
       const key = keys.at(-1)!;
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? key.kid, typ: 'JWT' })
+        .setProtectedHeader({ alg: key.alg, kid: options.kid ?? key.kid, typ: 'JWT' })
         .setIssuer(options.issuer ?? provider.issuer)
         .setAudience(options.audience ?? audience)
         .setIssuedAt(now + (options.issuedAt ?? 0))
@@ -67,7 +71,7 @@ export async function startProvider(audience = 'test-api'): Promise<TestProvider
       return jwt.sign(key.privateKey);
     },
     async rotate() {
-      keys.push(await newKey());
+      keys.push(await newKey(alg));
     },
     publicJwk: () => keys.at(-1)!.jwk,
     close: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
