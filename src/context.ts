@@ -7,21 +7,10 @@ import { invalidNameMessage, packageNameProblem } from './util/package-name.js';
 import { installCommand, runScriptCommand } from './util/package-manager.js';
 import { generatorSpec, generatorVersion } from './util/package-info.js';
 
-export interface Context {
+/** The options of the table (options.ts) but `yes`, which only decides whether to ask, and what they imply. */
+export interface Context extends Readonly<Omit<Options, 'yes'>> {
   readonly name: string; // npm package name (from the directory's basename)
   readonly targetDir: string; // absolute path
-  readonly framework: 'fastify' | 'express' | 'hono';
-  readonly database: 'sqlite' | 'postgres' | 'mysql';
-  readonly auth: 'jwt' | 'oidc' | 'none';
-  readonly pagination: 'cursor' | 'offset';
-  readonly example: boolean;
-  /** API keys for machine clients (contract §4.2) */
-  readonly apiKeys: boolean;
-  readonly packageManager: 'npm' | 'pnpm' | 'yarn' | 'bun';
-  readonly install: boolean;
-  readonly git: boolean;
-  readonly dryRun: boolean;
-  readonly force: boolean;
   readonly runScript: string; // how to run a package.json script: 'npm run' | 'pnpm' | 'yarn' | 'bun run'
   readonly installCommand: string; // 'npm install' | 'pnpm install' | 'yarn' | 'bun install'
   readonly generatorVersion: string; // our package.json version
@@ -48,20 +37,11 @@ export function createContext(options: Options, directory: string, cwd: string =
   const name = path.basename(targetDir);
   assertValidName(name);
   const relative = path.relative(cwd, targetDir);
+  const { yes: _asked, ...chosen } = options;
   return Object.freeze({
     name,
     targetDir,
-    framework: options.framework,
-    database: options.database,
-    auth: options.auth,
-    pagination: options.pagination,
-    example: options.example,
-    apiKeys: options.apiKeys,
-    packageManager: options.packageManager,
-    install: options.install,
-    git: options.git,
-    dryRun: options.dryRun,
-    force: options.force,
+    ...chosen,
     runScript: runScriptCommand(options.packageManager),
     installCommand: installCommand(options.packageManager),
     generatorVersion: generatorVersion(),

@@ -18,6 +18,14 @@ export interface Requirement {
   readonly why: string;
 }
 
+/**
+ * How an option is part of the project's spec: what its manifest's `options` and its create log (the command an
+ * upgrade replays) record. `always`: every project records it; `when-on`: a toggle recorded only when on, so a log
+ * without it replays on a generator older than the option. Options without it (install, git, ...) shape one run
+ * of the command, not the project.
+ */
+export type Recorded = 'always' | 'when-on';
+
 interface BaseDef<Id extends string> {
   readonly id: Id;
   /** Long flag without dashes; commander camel-cases it back to `id`. */
@@ -27,6 +35,7 @@ interface BaseDef<Id extends string> {
   /** Options without a question are never prompted for (flag or default only). */
   readonly question?: string;
   readonly requires?: Requirement;
+  readonly recorded?: Recorded;
 }
 
 export interface SelectDef<Id extends string = string, V extends string = string> extends BaseDef<Id> {
@@ -51,16 +60,22 @@ export type OptionDef = SelectDef | ToggleDef;
 
 // Helpers that keep the literal types of ids and values, so `Options` below
 // is exact without repeating any value.
-function select<const Id extends string, const V extends string>(def: Omit<SelectDef<Id, V>, 'kind'>): SelectDef<Id, V> {
-  return { kind: 'select', ...def };
+// `recorded` keeps its literal too (absent: undefined), so the type of a project's options is read off the rows.
+function select<const Id extends string, const V extends string, const R extends Recorded | undefined = undefined>(
+  def: Omit<SelectDef<Id, V>, 'kind' | 'recorded'> & { recorded?: R },
+): SelectDef<Id, V> & { recorded: R } {
+  return { kind: 'select', ...def } as SelectDef<Id, V> & { recorded: R };
 }
-function toggle<const Id extends string>(def: Omit<ToggleDef<Id>, 'kind'>): ToggleDef<Id> {
-  return { kind: 'toggle', ...def };
+function toggle<const Id extends string, const R extends Recorded | undefined = undefined>(
+  def: Omit<ToggleDef<Id>, 'kind' | 'recorded'> & { recorded?: R },
+): ToggleDef<Id> & { recorded: R } {
+  return { kind: 'toggle', ...def } as ToggleDef<Id> & { recorded: R };
 }
 
 export const OPTION_TABLE = [
   select({
     id: 'framework',
+    recorded: 'always',
     flag: 'framework',
     valueName: 'name',
     description: 'HTTP framework (only the adapter differs)',
@@ -74,6 +89,7 @@ export const OPTION_TABLE = [
   }),
   select({
     id: 'database',
+    recorded: 'always',
     flag: 'database',
     valueName: 'name',
     description: 'database',
@@ -87,6 +103,7 @@ export const OPTION_TABLE = [
   }),
   select({
     id: 'auth',
+    recorded: 'always',
     flag: 'auth',
     valueName: 'kind',
     description: 'authentication',
@@ -100,6 +117,7 @@ export const OPTION_TABLE = [
   }),
   select({
     id: 'pagination',
+    recorded: 'always',
     flag: 'pagination',
     valueName: 'kind',
     description: 'default list pagination for new resources',
@@ -112,6 +130,7 @@ export const OPTION_TABLE = [
   }),
   toggle({
     id: 'example',
+    recorded: 'always',
     flag: 'example',
     negatable: true,
     description: 'add the products/orders example resources',
@@ -121,6 +140,7 @@ export const OPTION_TABLE = [
   }),
   toggle({
     id: 'apiKeys',
+    recorded: 'when-on',
     flag: 'api-keys',
     negatable: true,
     description: 'API keys for machine clients (apikey:create, X-API-Key)',
@@ -130,6 +150,7 @@ export const OPTION_TABLE = [
   }),
   select({
     id: 'packageManager',
+    recorded: 'always',
     flag: 'package-manager',
     valueName: 'name',
     description: 'package manager for install and scripts',
@@ -168,6 +189,33 @@ export type OptionId = keyof Options;
 export type GivenOptions = Partial<Options>;
 
 export const OPTION_DEFS: readonly OptionDef[] = OPTION_TABLE;
+
+/** The ids of the options a project is made of (rows with `recorded`). */
+export type ProjectOptionId = Extract<Row, { recorded: Recorded }>['id'];
+/** What a project is made of: the recorded options' values. */
+export type ProjectOptions = Pick<Options, ProjectOptionId>;
+
+type WhenOnId = Extract<Row, { recorded: 'when-on' }>['id'];
+/** A project's options as its manifest holds them: a `when-on` toggle absent when off (or older than the option). */
+export type RecordedOptions = Omit<ProjectOptions, WhenOnId> & Partial<Pick<ProjectOptions, WhenOnId>>;
+
+/** The rows a project records, in table order. */
+export const PROJECT_OPTION_DEFS: readonly OptionDef[] = OPTION_DEFS.filter((def) => def.recorded !== undefined);
+
+/**
+ * A project's spec, from the table: the manifest's `options` (table order; a `when-on` toggle only when on) and the
+ * create log's arguments after the name (each select as `--flag value`, then each toggle as `--flag` or
+ * `--no-flag`, a `when-on` one only when on). Replaying the arguments makes the same options again.
+ */
+export function projectSpec(options: ProjectOptions): { options: RecordedOptions; args: string[] } {
+  const values = options as Record<string, string | boolean>;
+  const recorded = PROJECT_OPTION_DEFS.filter((def) => def.recorded === 'always' || values[def.id] === true);
+  const args = [
+    ...recorded.flatMap((def) => (def.kind === 'select' ? [flagOf(def), String(values[def.id])] : [])),
+    ...recorded.flatMap((def) => (def.kind === 'toggle' ? [values[def.id] ? flagOf(def) : `--no-${def.flag}`] : [])),
+  ];
+  return { options: Object.fromEntries(recorded.map((def) => [def.id, values[def.id]!])) as RecordedOptions, args };
+}
 
 export function findOption(id: string): OptionDef | undefined {
   return OPTION_DEFS.find((def) => def.id === id);

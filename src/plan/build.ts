@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { databaseFeature } from '../features/database.js';
 import { featuresFor, type Feature } from '../features/index.js';
+import { projectSpec } from '../options.js';
 import { MANIFEST_FILE, manifestJson, sha256, type LogEntry } from '../project/manifest.js';
 import { readTemplateDir, templateToOutput, type View } from './render.js';
 import { FileTree } from './tree.js';
@@ -92,35 +93,17 @@ function manifest(ctx: Context, features: Feature[], tree: FileTree): Record<str
       .sort()
       .map((file) => [file, sha256(tree.get(file)!.content)]),
   );
-  const create: LogEntry = {
-    command: 'create',
-    args: [
-      ctx.name,
-      ...['framework', 'database', 'auth', 'pagination', 'package-manager'].flatMap((flag) => [`--${flag}`, String(ctx[camel(flag) as keyof Context])]),
-      ctx.example ? '--example' : '--no-example',
-      // only when on: a log without it replays on a generator that predates the flag
-      ...(ctx.apiKeys ? ['--api-keys'] : []),
-    ],
-  };
+  const spec = projectSpec(ctx);
+  const create: LogEntry = { command: 'create', args: [ctx.name, ...spec.args] };
   return {
     generator: 'create-prod-api',
     generatorVersion: ctx.generatorVersion,
-    options: {
-      framework: ctx.framework,
-      database: ctx.database,
-      auth: ctx.auth,
-      pagination: ctx.pagination,
-      example: ctx.example,
-      ...(ctx.apiKeys ? { apiKeys: true } : {}),
-      packageManager: ctx.packageManager,
-    },
+    options: spec.options,
     resources: Object.assign({}, ...features.map((feature) => feature.resources ?? {})),
     log: [create],
     files,
   };
 }
-
-const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** The generated CI workflow's install step for the chosen package manager, and how it runs an installed bin. */
 function continuousIntegration(packageManager: Context['packageManager']): { setup: string[]; install: string; exec: string } {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import type { RecordedOptions } from '../options.js';
 import { now } from '../util/clock.js';
 
 export const MANIFEST_FILE = 'create-prod-api.json';
@@ -32,16 +33,8 @@ export interface ResourceRecord {
 export interface Manifest {
   readonly generator: 'create-prod-api';
   readonly generatorVersion: string;
-  readonly options: {
-    readonly framework: string;
-    readonly database: 'sqlite' | 'postgres' | 'mysql';
-    readonly auth: 'jwt' | 'oidc' | 'none';
-    readonly pagination: 'cursor' | 'offset';
-    readonly example: boolean;
-    /** API keys (`--api-keys`); absent in a project made without them, or before they existed */
-    readonly apiKeys?: boolean;
-    readonly packageManager: string;
-  };
+  /** the options.ts rows marked `recorded` (`apiKeys` absent in a project made without them, or before they existed) */
+  readonly options: Readonly<RecordedOptions>;
   /** by plural kebab name (`order-items`) */
   readonly resources: Readonly<Record<string, ResourceRecord>>;
   /**

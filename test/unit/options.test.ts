@@ -1,11 +1,15 @@
+import { Command } from 'commander';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   OPTION_DEFS,
+  addOptionFlags,
   allowedValues,
   fallbackValue,
   findOption,
+  projectSpec,
   validateOptions,
   type Options,
+  type ProjectOptionId,
 } from '../../src/options.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -51,6 +55,29 @@ describe('the option table', () => {
     expectTypeOf<Options['packageManager']>().toEqualTypeOf<'npm' | 'pnpm' | 'yarn' | 'bun'>();
     expectTypeOf<Options['example']>().toEqualTypeOf<boolean>();
     expectTypeOf<Options['dryRun']>().toEqualTypeOf<boolean>();
+    expectTypeOf<ProjectOptionId>().toEqualTypeOf<'framework' | 'database' | 'auth' | 'pagination' | 'example' | 'apiKeys' | 'packageManager'>();
+  });
+});
+
+describe('projectSpec', () => {
+  const made = { framework: 'hono', database: 'mysql', auth: 'oidc', pagination: 'offset', example: false, apiKeys: false, packageManager: 'pnpm' } as const;
+
+  it("records the table's recorded rows in its order, and a when-on toggle only when on", () => {
+    expect(projectSpec(made)).toEqual({
+      options: { framework: 'hono', database: 'mysql', auth: 'oidc', pagination: 'offset', example: false, packageManager: 'pnpm' },
+      args: ['--framework', 'hono', '--database', 'mysql', '--auth', 'oidc', '--pagination', 'offset', '--package-manager', 'pnpm', '--no-example'],
+    });
+    const keys = projectSpec({ ...made, example: true, apiKeys: true });
+    expect(Object.keys(keys.options)).toEqual(['framework', 'database', 'auth', 'pagination', 'example', 'apiKeys', 'packageManager']);
+    expect(keys.args.slice(-2)).toEqual(['--example', '--api-keys']);
+  });
+
+  it('gives arguments that the command line reads back as the same options', () => {
+    for (const apiKeys of [false, true]) {
+      const { args, options } = projectSpec({ ...made, apiKeys });
+      const program = addOptionFlags(new Command()).exitOverride().parse(args, { from: 'user' });
+      expect({ apiKeys: false, ...program.opts() }).toEqual({ ...options, apiKeys });
+    }
   });
 });
 
