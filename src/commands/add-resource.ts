@@ -1,7 +1,5 @@
 // add-resource: flags -> the project's manifest -> a ChangeSet planned in
 // memory (new files + registry edits) -> diff or apply -> migration.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
@@ -15,7 +13,8 @@ import type { Formatter } from '../edit/formatter.js';
 import { assertKnownVersion } from '../edit/registry.js';
 import { createUi } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
-import { assertVersionNames, type AddResourceFlags } from './grow.js';
+import { assertVersionNames, contractFile, isReleased } from '../project/versions.js';
+import type { AddResourceFlags } from './grow.js';
 
 
 export async function runAddResource(root: string, name: string, flags: AddResourceFlags, formatter: Formatter, output?: Writable): Promise<void> {
@@ -65,9 +64,9 @@ export async function runAddResource(root: string, name: string, flags: AddResou
   if (deprecated) {
     ui.warn(`${version} is deprecated: clients are moving off it. The resource is added there, and served by every later version too.`);
   }
-  if (existsSync(path.join(root, 'api-contract', `${version}.json`))) {
+  if (isReleased(root, version)) {
     ui.warn(
-      `${version} is released (api-contract/${version}.json): adding a resource to it is compatible, but changing an existing ` +
+      `${version} is released (${contractFile(version)}): adding a resource to it is compatible, but changing an existing ` +
         `resource's schemas in ${version} is not. For such a change, give the resource a new version: --version <v> --from ${version}.`,
     );
   }

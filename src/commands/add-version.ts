@@ -11,7 +11,8 @@ import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type Resource
 import { planVersionCopy } from '../resource/copy-version.js';
 import { createUi } from '../ui.js';
 import { now } from '../util/clock.js';
-import { assertVersionNames, type AddVersionFlags } from './grow.js';
+import { assertVersionNames } from '../project/versions.js';
+import type { AddVersionFlags } from './grow.js';
 import { applyEdit } from './apply-edit.js';
 
 

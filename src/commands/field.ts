@@ -33,7 +33,7 @@ import { listFieldCode, orderIndexName } from '../resource/view.js';
 import { ensureFieldTest, removeFieldTests, renameFieldTests, testedVersion } from '../resource/test-edit.js';
 import { createUi, type Ui } from '../ui.js';
 import { applyEdit } from './apply-edit.js';
-import { assertVersionNames } from './grow.js';
+import { assertVersionNames, contractFile, isReleased, nextVersion, oldestFirst, versionNumber } from '../project/versions.js';
 
 export interface FieldFlags {
   version?: string;
@@ -309,8 +309,8 @@ async function openTarget(root: string, resource: string, given: string | undefi
   if (registryDeprecated(registry).includes(version)) ui.warn(`${version} is deprecated: clients are moving off it. The change is made there all the same.`);
 
   const owners = definingVersions(registry, names.pluralKebab);
-  const ordered = registryVersions(registry).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-  const ownerOf = (v: string) => ordered.filter((w) => Number(w.slice(1)) <= Number(v.slice(1)) && owners.has(w)).at(-1);
+  const ordered = oldestFirst(registryVersions(registry));
+  const ownerOf = (v: string) => ordered.filter((w) => versionNumber(w) <= versionNumber(v) && owners.has(w)).at(-1);
   const inherited = ownerOf(version);
   if (inherited === undefined) {
     throw new UsageError(`${version} does not serve ${names.pluralKebab}: it starts in ${[...owners].sort()[0] ?? 'no version'}. Choose a version that serves it.`);
@@ -322,7 +322,7 @@ async function openTarget(root: string, resource: string, given: string | undefi
     owners.add(version);
     copiedFrom = inherited;
   }
-  const servedBy = ordered.filter((v) => Number(v.slice(1)) >= Number(version.slice(1)) && ownerOf(v) === version);
+  const servedBy = ordered.filter((v) => versionNumber(v) >= versionNumber(version) && ownerOf(v) === version);
   const released = servedBy.filter((v) => isReleased(root, v));
   const schemasPath = `${folder}/${version}/schemas.ts`;
   const schemasText = await changes.current(schemasPath);
@@ -351,16 +351,13 @@ function refuseOnReleased(target: Target, what: string, command: string): void {
   if (first === undefined) return;
   const also = target.servedBy.length > 1 ? ` (its ${target.names.pluralKebab} are served by ${target.servedBy.join(', ')})` : '';
   // a newer version nobody relies on yet takes the change; else a new one
-  const number = (v: string) => Number(v.slice(1));
-  const open = target.versions.filter((v) => number(v) > number(target.version) && !isReleased(target.root, v)).at(-1);
-  const next = `v${Math.max(...target.versions.map(number)) + 1}`;
+  const open = target.versions.filter((v) => versionNumber(v) > versionNumber(target.version) && !isReleased(target.root, v)).at(-1);
+  const next = nextVersion(target.versions);
   const safely = open
     ? `Make the change in ${open}, which is not released: create-prod-api ${command} --version ${open}.`
     : `Make the change in a new version: create-prod-api add-version ${next}, then create-prod-api ${command} --version ${next}.`;
-  throw new UsageError(`${first} is released (api-contract/${first}.json)${also}: ${what} would break its clients. ${safely}`);
+  throw new UsageError(`${first} is released (${contractFile(first)})${also}: ${what} would break its clients. ${safely}`);
 }
-
-const isReleased = (root: string, version: string) => existsSync(path.join(root, 'api-contract', `${version}.json`));
 
 /**
  * A field the version does not have: fine when the table or another version of the resource has it (an earlier run

@@ -12,24 +12,7 @@ import { startFormatter, type Formatter } from '../edit/formatter.js';
 import { UsageError } from '../errors.js';
 import type { FieldChange, FieldFlags } from './field.js';
 import { ACCESS_KINDS, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind } from '../project/manifest.js';
-
-export const VERSION_PATTERN = /^v[1-9]\d*$/;
-
-/**
- * A usage error unless each value is a version name (`v` and a number); one
- * that only misspells it (`V3`, `3`, `v03`) is told the right spelling.
- */
-export function assertVersionNames(values: readonly (readonly [flag: string, value: string | undefined])[]): void {
-  for (const [flag, value] of values) {
-    if (value === undefined || VERSION_PATTERN.test(value)) continue;
-    const number = /^[vV]?0*([1-9]\d*)$/.exec(value.trim())?.[1];
-    throw new UsageError(
-      number
-        ? `${flag} ${value}: versions are written v${number} (a lowercase v and a number); use ${flag === 'version' ? '' : `${flag} `}v${number}.`
-        : `${flag} ${value} is not a version; versions are v1, v2, ...`,
-    );
-  }
-}
+import { VERSION_PATTERN } from '../project/versions.js';
 
 export interface AddResourceFlags {
   fields?: string;

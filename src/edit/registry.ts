@@ -11,6 +11,7 @@ import {
   type SourceFile,
 } from './ts-morph.js';
 import { UsageError } from '../errors.js';
+import { oldestFirst } from '../project/versions.js';
 
 /** An anchor the command needs is missing: says what it looked for and how to restore it. */
 export class AnchorError extends UsageError {}
@@ -113,7 +114,7 @@ export function registryDeprecated(file: SourceFile): string[] {
 /** Where new work goes by default: the newest version that is not deprecated (the newest of all if every one is). */
 export function newestCurrentVersion(file: SourceFile): string {
   const deprecated = new Set(registryDeprecated(file));
-  const versions = registryVersions(file).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  const versions = oldestFirst(registryVersions(file));
   return versions.filter((version) => !deprecated.has(version)).at(-1) ?? versions.at(-1) ?? 'v1';
 }
 
