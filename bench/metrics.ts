@@ -7,13 +7,17 @@
 // And the startup time (process start to the first 200 from /health/live), median of 7 each; with --baseline DIR (the
 // same project made by an earlier create-prod-api, before traces and metrics, on the same node_modules) the startup
 // with both off is compared with it: target, unchanged within noise.
+// And the server's CPU per request (/proc, every thread) with metrics on and off, alternating, 10,000 requests a
+// round on 2 connections, medians: on a CPU-bound server throughput is its inverse, and it is the steadier figure
+// (no other load shares the machine while it is read).
 // Run: npm run build && npx tsx bench/metrics.ts --project DIR [--baseline DIR]   (installed generated projects)
-//      [--duration 4] [--rounds 9]
+//      [--duration 4] [--rounds 9] [--cpu-rounds 5]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { inProject, startServer, stopServer } from '../test/e2e/support.js';
 import { startOtlpReceiver } from '../test/e2e/tracing.js';
+import { cpuPerRequest } from './cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +25,7 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     duration: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '9' },
+    'cpu-rounds': { type: 'string', default: '5' },
   },
 });
 if (!values.project) throw new Error('--project DIR is required: an installed generated project');
@@ -110,6 +115,23 @@ async function throughputs(): Promise<{ rps: Record<Mode, number[]>; ratios: Rec
   return { rps, ratios };
 }
 
+/** Server CPU ms per products page with metrics off and on, alternating rounds, each server alone under load. */
+async function cpuCosts(): Promise<{ off: number[]; metrics: number[] }> {
+  const servers = { off: await startServer(DIR, modes.off), metrics: await startServer(DIR, modes.metrics) };
+  const costs = { off: [] as number[], metrics: [] as number[] };
+  try {
+    for (let index = 0; index < Number(values['cpu-rounds']); index++) {
+      for (const mode of index % 2 === 0 ? (['off', 'metrics'] as const) : (['metrics', 'off'] as const)) {
+        const server = servers[mode];
+        costs[mode].push(await cpuPerRequest(server.process.pid!, { url: `${server.url}/api/v1/products?page_size=25`, headers: {} }, 10_000));
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => stopServer(server)));
+  }
+  return costs;
+}
+
 async function startup(env: Record<string, string>, dir = DIR): Promise<number> {
   const started = process.hrtime.bigint();
   const server = await startServer(dir, env);
@@ -120,6 +142,7 @@ async function startup(env: Record<string, string>, dir = DIR): Promise<number> 
 
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 const { rps, ratios } = await throughputs();
+const cpu = await cpuCosts();
 if (!receiver.spans.some((span) => span.name === 'GET /api/v1/products')) throw new Error('traces on, but no span of the products route came');
 const BASELINE = values.baseline ? path.resolve(values.baseline) : undefined;
 if (BASELINE) {
@@ -144,6 +167,12 @@ for (const mode of MODES) {
 if (BASELINE) console.log(`| ${label.baseline} | - | - | ${median(boot.baseline).toFixed(0)} ms |`);
 const ratio = median(ratios.metrics);
 console.log(`metrics on / off throughput: ${percent(ratio)} (target >= 95 %: ${ratio >= 0.95 ? 'met' : 'MISSED'})`);
+const cpuRatio = median(cpu.off) / median(cpu.metrics);
+console.log(
+  `server CPU per request (medians of ${cpu.off.length}): off ${median(cpu.off).toFixed(4)} ms, metrics on ${median(cpu.metrics).toFixed(4)} ms ` +
+    `(rounds: off ${cpu.off.map((ms) => ms.toFixed(4)).join(', ')}; on ${cpu.metrics.map((ms) => ms.toFixed(4)).join(', ')}): ` +
+    `the throughput it allows, on / off: ${percent(cpuRatio)} (target >= 95 %: ${cpuRatio >= 0.95 ? 'met' : 'MISSED'})`,
+);
 console.log(`traces on / off throughput: ${percent(median(ratios.traces))} (no target)`);
 if (BASELINE) {
   // noise: the spread of the off runs themselves (interquartile range of the 7)

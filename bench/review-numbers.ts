@@ -1,0 +1,54 @@
+// The outside review's numbers (issue 24), measured on a freshly generated default project (Fastify, SQLite, jwt,
+// the example) rather than quoted: how many places a field lives in, how many files spell out the error envelope
+// (each would change with its shape), and how many lines of core a project carries.
+// Run: npm run build && npx tsx bench/review-numbers.ts
+import { readdir, readFile, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/create-prod-api.js');
+const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-review-'));
+await execa(process.execPath, [BIN, 'api', '--yes', '--no-install', '--no-git'], { cwd: parent, env: { CI: 'true' } });
+const project = path.join(parent, 'api');
+// a field the owner adds to the newest version, as `add-field` writes it (its migration needs an install: skipped)
+await execa(process.execPath, [BIN, 'add-field', 'products', 'weight:decimal?', '--version', 'v2'], { cwd: project, env: { CI: 'true' } });
+
+async function files(dir: string): Promise<string[]> {
+  const entries = await readdir(path.join(project, dir), { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.ts')).map((entry) => path.relative(project, path.join(entry.parentPath, entry.name)));
+}
+const text = async (file: string) => readFile(path.join(project, file), 'utf8');
+
+/** The lines that name `field`, by file (the resource's source, not its tests). */
+async function places(field: string, dir: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const file of await files(dir)) {
+    const lines = (await text(file)).split('\n').filter((line) => new RegExp(`\\b${field}\\b`).test(line)).length;
+    if (lines > 0) counts[file] = lines;
+  }
+  return counts;
+}
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
+const describe = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([file, count]) => `${file} ${count}`)
+    .join(', ');
+
+const stock = await places('stock', 'src/resources/products');
+const weight = await places('weight', 'src/resources/products');
+console.log(`a field of the example in v1 and v2 (products.stock): ${total(stock)} lines in ${Object.keys(stock).length} files (${describe(stock)})`);
+console.log(`a field added to v2 alone (add-field products weight:decimal? --version v2): ${total(weight)} lines (${describe(weight)})`);
+
+// the envelope spelled out: its discriminator written as a literal, in the code and in the tests
+const everything = [...(await files('src')), ...(await files('test'))];
+const spelled: string[] = [];
+for (const file of everything) if (/status: 'error'|const: 'error'/.test(await text(file))) spelled.push(file);
+const inSource = spelled.filter((file) => file.startsWith('src/'));
+console.log(`files that spell out the error envelope: ${spelled.length} (${inSource.length} in src: ${inSource.join(', ')}; ${spelled.length - inSource.length} tests)`);
+
+const lines = async (list: string[]) => (await Promise.all(list.map(async (file) => (await text(file)).split('\n').length))).reduce((a, b) => a + b, 0);
+const core = await files('src/core');
+const source = await files('src');
+console.log(`lines of src/core: ${await lines(core)} in ${core.length} files; all of src: ${await lines(source)} in ${source.length} files`);
+console.log(`(project: ${project})`);
