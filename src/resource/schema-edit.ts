@@ -135,6 +135,14 @@ const INPUTS = ['write', 'patch'] as const;
 
 export function addFieldTo(schemas: VersionSchemas, field: FieldSource): VersionSchemas {
   return run(schemas, [
+    // without a transform a key is its table property: a field whose property differs (unit_cost -> unitCost) needs
+    // the mapping, or its value would never reach the column
+    ...INPUTS.map((which): Step => (parts) => {
+      const schema = parts[which];
+      if (schema && !schema.transform && field.prop !== field.name && !keysOf(schema.object).includes(field.name)) {
+        addTransform(parts, schema, `a field whose key is not its table property (${field.name} -> ${field.prop})`);
+      }
+    }),
     (parts) => ensureKey(parts.read, field.name, field.read, 'created_at'),
     (parts) => ensureKey(parts.present, field.name, field.present, 'created_at'),
     ...INPUTS.flatMap((which): Step[] => [
@@ -163,7 +171,7 @@ export function renameFieldIn(schemas: VersionSchemas, from: string, to: string)
     // without a transform a field's key is its property: a renamed one needs a mapping back
     ...INPUTS.map((which): Step => (parts) => {
       const schema = parts[which];
-      if (schema && !schema.transform && keysOf(schema.object).includes(from)) addTransform(parts, schema);
+      if (schema && !schema.transform && keysOf(schema.object).includes(from)) addTransform(parts, schema, 'a renamed field');
     }),
     (parts) => renameKey(parts.read, from, to),
     (parts) => renameKey(parts.present, from, to),
@@ -304,11 +312,11 @@ function renameMapping(transform: Transform, from: string, to: string): void {
 }
 
 /** `.transform((body) => ({ key: body.key, ... }))` after a schema that had none: each key was its own property. */
-function addTransform(schemas: VersionSchemas, schema: InputSchema): void {
+function addTransform(schemas: VersionSchemas, schema: InputSchema, why: string): void {
   const declaration = schemas.file.getVariableDeclarationOrThrow(schema.name);
   if (schemas.patch === undefined && schema === schemas.write) {
     throw new AnchorError(
-      `${schemas.file.getFilePath().slice(1)}: ${schema.name.replace(/Write$/, 'Patch')} is ${schema.name}.partial(), which cannot follow a renamed field; ` +
+      `${schemas.file.getFilePath().slice(1)}: ${schema.name.replace(/Write$/, 'Patch')} is ${schema.name}.partial(), which cannot follow ${why}; ` +
         `write it as its own z.object({ ... }) with each field .optional() and run the command again.`,
     );
   }

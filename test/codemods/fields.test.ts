@@ -96,4 +96,13 @@ describe('anchors the field commands need', () => {
       'productPatch is productWrite.partial(), which cannot follow a renamed field',
     );
   });
+
+  it('nor a new field whose key is not its table property (the value would never reach the column): refused, file untouched', () => {
+    const text = readFileSync(path.join(FIXTURES, 'add-partial-patch/input.ts'), 'utf8');
+    const file = openSources().load('src/resources/x/v1/schemas.ts', text);
+    expect(() => addFieldTo(versionSchemas(file, 'product'), fieldCode(parseFields('unit_cost:int?')[0]!))).toThrow(
+      'productPatch is productWrite.partial(), which cannot follow a field whose key is not its table property (unit_cost -> unitCost)',
+    );
+    expect(file.getFullText()).toBe(text);
+  });
 });
