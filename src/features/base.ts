@@ -20,5 +20,16 @@ export const base: Feature = {
     'swagger-ui-dist',
     'zod',
   ),
-  devDependencies: pick('@types/node', '@types/proxy-addr', 'drizzle-kit', 'openapi-fetch', 'openapi-typescript', 'pino-pretty', 'tsx', 'typescript', 'vitest'),
+  devDependencies: pick(
+    '@types/node',
+    '@types/proxy-addr',
+    'drizzle-kit',
+    'openapi-fetch',
+    'openapi-typescript',
+    'pino-pretty',
+    'prettier',
+    'tsx',
+    'typescript',
+    'vitest',
+  ),
 };

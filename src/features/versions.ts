@@ -32,6 +32,7 @@ export const VERSIONS = {
   'openapi-typescript': '^7.13.0',
   'pino-pretty': '^13.1.0',
   pino: '^10.4.0',
+  prettier: '^3.10.1',
   'prom-client': '^15.1.3',
   'proxy-addr': '^2.0.7',
   'secure-json-parse': '^4.1.0',

@@ -26,6 +26,8 @@ const generate = (name: string, flags: string[]) => generateProject(tarball, nam
 
 async function checkProject(project: string, runs = 1): Promise<void> {
   await inProject(project, 'npx', ['tsc', '--noEmit']);
+  // formatted as its own Prettier settings say (the generated CI's format:check)
+  await inProject(project, 'npm', ['run', 'format:check']);
   await testsInARow(project, runs);
   await inProject(project, 'npm', ['run', 'build']);
   // the committed migrations match the schema: drizzle-kit finds nothing to generate

@@ -73,6 +73,8 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
 
     const testEnv = options.server ? { DATABASE_URL: options.server.url } : {};
     await inProject(project, 'npx', ['tsc', '--noEmit']);
+    // what the commands wrote is formatted too, released contracts and all (the generated CI's format:check)
+    await inProject(project, 'npm', ['run', 'format:check']);
     const tests = await inProject(project, 'npm', ['test'], testEnv);
     expect(tests).toContain('test/categories.test.ts');
     expect(tests).toContain('test/reviews.test.ts');

@@ -86,12 +86,18 @@ describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => 
     expect(await staleSnapshots(name, written), `delete these from test/snapshot/__snapshots__/${name}/`).toEqual([]);
   });
 
-  it('is formatted with its own Prettier settings', async () => {
+  it('is formatted with its own Prettier settings: its format:check passes on what create wrote', async () => {
     const tree = await plan(overrides);
     const config = JSON.parse(String(tree.get('.prettierrc.json')!.content)) as prettier.Options;
+    // what `prettier --check .` reads in the project: the kinds of file it formats, less its .prettierignore
+    const ignored = String(tree.get('.prettierignore')!.content)
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
+    const isIgnored = (file: string) => ignored.some((pattern) => (pattern.startsWith('*') ? file.endsWith(pattern.slice(1)) : file.startsWith(pattern)));
+    expect(ignored).toEqual(['drizzle/', 'dist/', 'coverage/', '*.md', 'api-contract/', 'client/']);
     const unformatted: string[] = [];
     for (const [path, entry] of tree.entries()) {
-      if (!/\.(ts|json)$/.test(path) || path.startsWith('drizzle/')) continue;
+      if (!/\.(ts|js|mjs|cjs|json|ya?ml)$/.test(path) || isIgnored(path)) continue;
       if (!(await prettier.check(entry.content.toString(), { ...config, filepath: path }))) unformatted.push(path);
     }
     expect(unformatted).toEqual([]);
