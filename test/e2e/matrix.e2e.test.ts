@@ -178,6 +178,8 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
       'me without preferred_username': 200,
       'me anonymous': 401,
       'another audience': 401,
+      'no audience': 401,
+      'no issuer': 401,
       'an unknown kid': 401,
       'alg none': 401,
       // health checks read no credentials

@@ -151,6 +151,9 @@ export async function oidcDifferential(
       ['me anonymous', { method: 'GET', target: '/api/v1/me' }],
       ['another audience', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', aud: 'another-api' })) }],
       ['another issuer', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iss: 'https://evil.example.com' })) }],
+      // the provider's signature on a token for no API in particular (Keycloak without an audience mapper)
+      ['no audience', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', aud: undefined })) }],
+      ['no issuer', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iss: undefined })) }],
       ['expired', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', exp: now - 120 })) }],
       ['not yet valid', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', nbf: now + 300 })) }],
       ['issued in the future', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iat: now + 300, exp: now + 900 })) }],

@@ -1,3 +1,5 @@
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, type CryptoKey } from 'jose';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -60,6 +62,10 @@ describe('OpenID Connect', () => {
       ['expired', provider.sign({ sub: 'u1' }, { expiresIn: -120 })],
       ['not yet valid (nbf)', provider.sign({ sub: 'u1' }, { notBefore: 300 })],
       ['issued in the future (iat)', provider.sign({ sub: 'u1' }, { issuedAt: 300, expiresIn: 600 })],
+      ['an iat that is not a number', provider.sign({ sub: 'u1', iat: String(now) as unknown as number })],
+      // the provider's own signature, but made for no API in particular (Keycloak leaves aud out without a mapper)
+      ['no aud', provider.sign({ sub: 'u1' }, { omit: ['aud'] })],
+      ['no iss', provider.sign({ sub: 'u1' }, { omit: ['iss'] })],
       [
         'signed by a key the provider does not publish',
         new SignJWT({ sub: 'u1' })
@@ -92,6 +98,40 @@ describe('OpenID Connect', () => {
     }
     // within the 30 s of leeway, a token that just expired still passes
     expect((await me(app, await provider.sign({ sub: 'u1' }, { expiresIn: -10 }))).status).toBe(200);
+  });
+
+  it('a key set RSA key under 2048 bits, or one published with its private part, verifies nothing', async () => {
+    const { publicKey: weakPublic, privateKey: weakPrivate } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const { privateKey: leaked } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keys = [
+      { ...weakPublic.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' },
+      { ...leaked.export({ format: 'jwk' }), kid: 'leaked', alg: 'RS256', use: 'sig' },
+    ];
+    const server = createServer((request, response) => {
+      const body = request.url === '/jwks' ? { keys } : { issuer, jwks_uri: `${issuer}/jwks` };
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const weakApp = await startTestApp({ env: { OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'test-api' } });
+    try {
+      for (const [kid, key] of [
+        ['weak', weakPrivate],
+        ['leaked', leaked],
+      ] as const) {
+        // signed by hand: jose will not sign with a key under 2048 bits
+        const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const input = `${part({ alg: 'RS256', kid })}.${part({ sub: 'u1', iss: issuer, aud: 'test-api', exp: Math.floor(Date.now() / 1000) + 300 })}`;
+        const token = `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`;
+        const response = await me(weakApp, token);
+        expect(response.status, kid).toBe(401);
+        expect(await envelope(response), kid).toEqual(NOT_VALID);
+      }
+    } finally {
+      await weakApp.close();
+      server.close();
+    }
   });
 
   it("PS256, ES256 and EdDSA keys verify as RS256 ones do; a key of another type than the token's alg never does", async () => {

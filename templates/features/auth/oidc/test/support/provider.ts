@@ -32,6 +32,8 @@ export interface SignOptions {
   audience?: string | string[];
   /** a kid the key set does not have */
   kid?: string;
+  /** claims left out (a token some other client of the provider got) */
+  omit?: ('aud' | 'iss')[];
 }
 
 /** the algorithms contract §4.1 accepts; a provider signs with one */
@@ -63,10 +65,11 @@ export async function startProvider(audience = 'test-api', alg: ProviderAlgorith
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT({ ...claims })
         .setProtectedHeader({ alg: key.alg, kid: options.kid ?? key.kid, typ: 'JWT' })
-        .setIssuer(options.issuer ?? provider.issuer)
-        .setAudience(options.audience ?? audience)
-        .setIssuedAt(now + (options.issuedAt ?? 0))
         .setExpirationTime(now + (options.expiresIn ?? 300));
+      if (!options.omit?.includes('iss')) jwt.setIssuer(options.issuer ?? provider.issuer);
+      if (!options.omit?.includes('aud')) jwt.setAudience(options.audience ?? audience);
+      // an iat of the claims' own (of the wrong type, for a refusal) is kept
+      if (!('iat' in claims)) jwt.setIssuedAt(now + (options.issuedAt ?? 0));
       if (options.notBefore !== undefined) jwt.setNotBefore(now + options.notBefore);
       return jwt.sign(key.privateKey);
     },

@@ -147,27 +147,38 @@ export class OidcKeys {
     return this.pending;
   }
 
-  /** A key of the set as a check, or undefined for one that cannot sign tokens we accept (encryption keys, HS*). */
+  /**
+   * A key of the set as a check, or undefined for one that cannot sign tokens we accept: encryption keys (`use`,
+   * `key_ops`), other algorithms, a published private key, an RSA key under 2048 bits (jose refuses them too).
+   */
   private providerKey(jwk: JWK): ProviderKey | undefined {
     if (jwk.use !== undefined && jwk.use !== 'sig') return undefined;
+    if (jwk.key_ops !== undefined && !jwk.key_ops.includes('verify')) return undefined;
     const algorithms = algorithmsOf(jwk).filter((alg) => jwk.alg === undefined || jwk.alg === alg);
     if (algorithms.length === 0) return undefined;
-    let pem;
-    try {
-      pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-    } catch (error) {
-      this.log.warn({ err: error, kid: jwk.kid }, "skipping a key of the identity provider's key set that is not a valid public key");
+    const skip = (why: string, error?: unknown) => {
+      this.log.warn({ kid: jwk.kid, ...(error ? { err: error } : {}) }, `skipping a key of the identity provider's key set: ${why}`);
       return undefined;
+    };
+    if (jwk.d !== undefined) return skip('it carries its private part (the provider published a private key)');
+    try {
+      const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+      const { modulusLength = 0, publicExponent = 0n } = key.asymmetricKeyDetails ?? {};
+      if (jwk.kty === 'RSA' && (modulusLength < 2048 || publicExponent < 3n))
+        return skip(`an RSA key of ${modulusLength} bits, exponent ${publicExponent}`);
+      const verify = createVerifier({
+        key: key.export({ type: 'spki', format: 'pem' }).toString(),
+        algorithms: algorithms as Algorithm[],
+        ...(this.settings.audience ? { allowedAud: this.settings.audience } : {}),
+        ...(this.settings.issuer ? { allowedIss: this.settings.issuer } : {}),
+        clockTolerance: LEEWAY_SECONDS * 1000,
+        // fast-jwt checks aud and iss only when present: they are required here
+        requiredClaims: ['sub', 'exp', 'aud', ...(this.settings.issuer ? ['iss'] : [])],
+      }) as (token: string) => JWTPayload;
+      return { kid: jwk.kid, algorithms, verify };
+    } catch (error) {
+      return skip('not a valid public key', error);
     }
-    const verify = createVerifier({
-      key: pem.toString(),
-      algorithms: algorithms as Algorithm[],
-      ...(this.settings.audience ? { allowedAud: this.settings.audience } : {}),
-      ...(this.settings.issuer ? { allowedIss: this.settings.issuer } : {}),
-      clockTolerance: LEEWAY_SECONDS * 1000,
-      requiredClaims: ['sub', 'exp'],
-    }) as (token: string) => JWTPayload;
-    return { kid: jwk.kid, algorithms, verify };
   }
 
   /** OIDC_JWKS_URL, or the `jwks_uri` of the issuer's discovery document (whose `issuer` must be OIDC_ISSUER exactly). */
@@ -210,8 +221,15 @@ export async function verifyOidcToken(token: string, keys: OidcKeys, settings: O
       throw new OidcTokenError(error.message);
     throw error;
   }
-  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + LEEWAY_SECONDS)
-    throw new OidcTokenError('token issued in the future');
+  // the claims §4.1 names, checked here as well as by the verifier, so a library default can never loosen them
+  const now = Date.now() / 1000;
+  const audience = payload.aud;
+  if (!(audience === settings.audience || (Array.isArray(audience) && audience.includes(settings.audience))))
+    throw new OidcTokenError('aud does not name this API');
+  if (settings.issuer && payload.iss !== settings.issuer) throw new OidcTokenError('iss is not the issuer');
+  if (!Number.isFinite(payload.exp) || payload.exp! < now - LEEWAY_SECONDS) throw new OidcTokenError('exp is not a time in the future');
+  if (payload.iat !== undefined && (!Number.isFinite(payload.iat) || payload.iat > now + LEEWAY_SECONDS))
+    throw new OidcTokenError('iat is not a time in the past');
   if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255)
     throw new OidcTokenError('sub is not a string of 1 to 255 characters');
   const subject = payload.sub;
