@@ -1,5 +1,6 @@
 // Prints the one closing line CI reads, `N passed, N failed`, from vitest's JSON report.
 import { existsSync, readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 
 const file = process.argv[2];
 if (!file || !existsSync(file)) {
@@ -11,7 +12,7 @@ const report = JSON.parse(readFileSync(file, 'utf8'));
 
 // Each failure in a few lines, just above the closing line: a long log is cut from the top where CI shows its tail,
 // and a failure inside a generated project's own `npm test` is otherwise buried in that project's whole output.
-const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const plain = stripVTControlCharacters;
 const telling = /\bFAIL\b|×|AssertionError|Error:|expected /;
 for (const suite of report.testResults ?? []) {
   for (const test of suite.assertionResults ?? []) {

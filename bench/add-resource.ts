@@ -58,7 +58,9 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 {
   const started = process.hrtime.bigint();
   await execa(process.execPath, ['-e', "require('ts-morph')"], { cwd: path.dirname(BIN) });
-  console.log(`Loading ts-morph alone takes ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s on this machine (a new node process).\n`);
+  console.log(
+    `Loading ts-morph alone takes ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s on this machine (a new node process).\n`,
+  );
 }
 console.log('| resources | command | whole command | without the migration generator | drizzle-kit generate | field command under 1 s |');
 console.log('|---|---|---|---|---|---|');

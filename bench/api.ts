@@ -6,7 +6,7 @@
 // Run: npm run build && npx tsx bench/api.ts [--frameworks fastify,express,hono] [--duration 10] [--rounds 3]
 //      [--projects DIR]   (DIR/<framework> holds an installed generated project to reuse; else one is generated)
 //      [--cpu-only]       (only the CPU per request, not the throughput ratios)
-import { cp, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,7 +74,9 @@ for (const framework of FRAMEWORKS) {
   };
   await inProject(dir, 'npm', ['run', 'build']);
   await inProject(dir, 'npm', ['run', 'db:migrate'], env);
-  await inProject(dir, 'npm', ['run', 'user:create', '--', '--username', 'bench', '--password', 'correct horse battery'], env).catch(() => undefined);
+  await inProject(dir, 'npm', ['run', 'user:create', '--', '--username', 'bench', '--password', 'correct horse battery'], env).catch(
+    () => undefined,
+  );
   // products are written by staff
   await inProject(dir, 'npm', ['run', 'user:promote', '--', '--username', 'bench'], env);
 
@@ -98,7 +100,11 @@ for (const framework of FRAMEWORKS) {
   const pid = ours.process.pid!;
   const loginBody = JSON.stringify({ username: 'bench', password: 'correct horse battery' });
   const cpu = {
-    login: await cpuPerRequest(pid, { url: `${ours.url}/api/token`, method: 'POST', body: loginBody, headers: { 'content-type': 'application/json' } }, 300),
+    login: await cpuPerRequest(
+      pid,
+      { url: `${ours.url}/api/token`, method: 'POST', body: loginBody, headers: { 'content-type': 'application/json' } },
+      300,
+    ),
     me: await cpuPerRequest(pid, { url: `${ours.url}/api/v1/me`, headers: auth }, 20_000),
   };
   const cpuLine =
@@ -149,8 +155,12 @@ for (const framework of FRAMEWORKS) {
     const ratio = median(rounds.map((r) => r.ours.rps / r.bare.rps));
     const errors = rounds.reduce((n, r) => n + r.ours.errors + r.bare.errors, 0);
     const line =
-      `${framework.padEnd(8)} ${endpoint.name.padEnd(34)} generated ${median(rounds.map((r) => r.ours.rps)).toFixed(0).padStart(6)} req/s ` +
-      `p99 ${median(rounds.map((r) => r.ours.p99))} ms | bare ${median(rounds.map((r) => r.bare.rps)).toFixed(0).padStart(6)} req/s ` +
+      `${framework.padEnd(8)} ${endpoint.name.padEnd(34)} generated ${median(rounds.map((r) => r.ours.rps))
+        .toFixed(0)
+        .padStart(6)} req/s ` +
+      `p99 ${median(rounds.map((r) => r.ours.p99))} ms | bare ${median(rounds.map((r) => r.bare.rps))
+        .toFixed(0)
+        .padStart(6)} req/s ` +
       `p99 ${median(rounds.map((r) => r.bare.p99))} ms | ratio ${(ratio * 100).toFixed(1)}%${errors ? ` | ${errors} errors` : ''}`;
     console.log(line);
     lines.push(line);

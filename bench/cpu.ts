@@ -33,4 +33,3 @@ export async function cpuPerRequest(
   await run(amount);
   return ((await cpuMs(pid)) - before) / amount;
 }
-

@@ -56,9 +56,12 @@ const MODES = Object.keys(modes) as Mode[];
 
 await inProject(DIR, 'npm', ['run', 'build']);
 await inProject(DIR, 'npm', ['run', 'db:migrate'], base);
-await inProject(DIR, 'npm', ['run', 'user:create', '--', '--username', 'bench', '--password', 'correct horse battery', '--staff'], base).catch(
-  () => undefined,
-);
+await inProject(
+  DIR,
+  'npm',
+  ['run', 'user:create', '--', '--username', 'bench', '--password', 'correct horse battery', '--staff'],
+  base,
+).catch(() => undefined);
 
 // 25 products to list
 {
@@ -89,7 +92,8 @@ async function round(urls: Record<Mode, string>, index: number): Promise<Record<
   const results = await Promise.all(
     order.map((mode) => autocannon({ url: `${urls[mode]}/api/v1/products?page_size=25`, connections: 5, duration: DURATION })),
   );
-  for (const result of results) if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors`);
+  for (const result of results)
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors`);
   return Object.fromEntries(order.map((mode, position) => [mode, results[position]!.requests.total / DURATION])) as Record<Mode, number>;
 }
 
@@ -123,7 +127,9 @@ async function cpuCosts(): Promise<{ off: number[]; metrics: number[] }> {
     for (let index = 0; index < Number(values['cpu-rounds']); index++) {
       for (const mode of index % 2 === 0 ? (['off', 'metrics'] as const) : (['metrics', 'off'] as const)) {
         const server = servers[mode];
-        costs[mode].push(await cpuPerRequest(server.process.pid!, { url: `${server.url}/api/v1/products?page_size=25`, headers: {} }, 10_000));
+        costs[mode].push(
+          await cpuPerRequest(server.process.pid!, { url: `${server.url}/api/v1/products?page_size=25`, headers: {} }, 10_000),
+        );
       }
     }
   } finally {
@@ -143,7 +149,8 @@ async function startup(env: Record<string, string>, dir = DIR): Promise<number> 
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 const { rps, ratios } = await throughputs();
 const cpu = await cpuCosts();
-if (!receiver.spans.some((span) => span.name === 'GET /api/v1/products')) throw new Error('traces on, but no span of the products route came');
+if (!receiver.spans.some((span) => span.name === 'GET /api/v1/products'))
+  throw new Error('traces on, but no span of the products route came');
 const BASELINE = values.baseline ? path.resolve(values.baseline) : undefined;
 if (BASELINE) {
   await inProject(BASELINE, 'npm', ['run', 'build']);
@@ -156,13 +163,22 @@ for (let run = 0; run < 7; run++) {
 }
 await receiver.close();
 
-console.log('| build | GET /api/v1/products req/s, the three at once (median) | share of both-off (median of the rounds) | startup to first 200 (median of 7) |');
+console.log(
+  '| build | GET /api/v1/products req/s, the three at once (median) | share of both-off (median of the rounds) | startup to first 200 (median of 7) |',
+);
 console.log('|---|---|---|---|');
-const label = { off: 'metrics off, traces off', metrics: 'metrics on, traces off', traces: 'metrics off, traces on', baseline: 'baseline (--baseline), both off' };
+const label = {
+  off: 'metrics off, traces off',
+  metrics: 'metrics on, traces off',
+  traces: 'metrics off, traces on',
+  baseline: 'baseline (--baseline), both off',
+};
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 for (const mode of MODES) {
   const each = ratios[mode].map(percent).join(', ');
-  console.log(`| ${label[mode]} | ${median(rps[mode]).toFixed(0)} | ${percent(median(ratios[mode]))} (rounds: ${each}) | ${median(boot[mode]).toFixed(0)} ms |`);
+  console.log(
+    `| ${label[mode]} | ${median(rps[mode]).toFixed(0)} | ${percent(median(ratios[mode]))} (rounds: ${each}) | ${median(boot[mode]).toFixed(0)} ms |`,
+  );
 }
 if (BASELINE) console.log(`| ${label.baseline} | - | - | ${median(boot.baseline).toFixed(0)} ms |`);
 const ratio = median(ratios.metrics);

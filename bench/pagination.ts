@@ -13,7 +13,9 @@ const ROWS = 1_000_000;
 const PAGE = 25;
 const DEPTHS = [1, 10, 1_000, 20_000, 40_000];
 const REPEATS = 15;
-const MIGRATIONS = ['0001_examples.sql', '0002_list_orderings.sql'].map((file) => path.resolve(import.meta.dirname, '../templates/migrations/postgresql/example', file));
+const MIGRATIONS = ['0001_examples.sql', '0002_list_orderings.sql'].map((file) =>
+  path.resolve(import.meta.dirname, '../templates/migrations/postgresql/example', file),
+);
 
 const name = `bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: SERVER });
@@ -26,7 +28,11 @@ await db.connect();
 
 try {
   // the products table and its indexes exactly as the generated migrations create them
-  const statements = MIGRATIONS.flatMap((file) => readFileSync(file, 'utf8').split('--> statement-breakpoint').map((s) => s.trim()));
+  const statements = MIGRATIONS.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('--> statement-breakpoint')
+      .map((s) => s.trim()),
+  );
   for (const statement of statements.filter((s) => /"products"/.test(s) && !/"orders"/.test(s))) await db.query(statement);
   console.log(`seeding ${ROWS.toLocaleString('en')} products...`);
   await db.query(
@@ -60,9 +66,19 @@ try {
   const results: { depth: number; cursor: number; price: number; offset: number }[] = [];
   for (const depth of DEPTHS) {
     // the cursor a client holds on arriving at this page: the position of the last row of the page before
-    const before = depth === 1 ? undefined : (await db.query(`SELECT created_at, id FROM products ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $1`, [(depth - 1) * PAGE - 1])).rows[0];
+    const before =
+      depth === 1
+        ? undefined
+        : (
+            await db.query(`SELECT created_at, id FROM products ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $1`, [
+              (depth - 1) * PAGE - 1,
+            ])
+          ).rows[0];
     const cursor = await median(() => (before ? db.query(keyset, [before.created_at, before.id]) : db.query(first)));
-    const beforePrice = depth === 1 ? undefined : (await db.query(`SELECT price, id FROM products ORDER BY price ASC, id ASC LIMIT 1 OFFSET $1`, [(depth - 1) * PAGE - 1])).rows[0];
+    const beforePrice =
+      depth === 1
+        ? undefined
+        : (await db.query(`SELECT price, id FROM products ORDER BY price ASC, id ASC LIMIT 1 OFFSET $1`, [(depth - 1) * PAGE - 1])).rows[0];
     const price = await median(() => (beforePrice ? db.query(byPrice, [beforePrice.price, beforePrice.id]) : db.query(byPriceFirst)));
     const offsetMs = await median(() => db.query(offset, [(depth - 1) * PAGE]));
     results.push({ depth, cursor, price, offset: offsetMs });
@@ -71,13 +87,19 @@ try {
   console.log(`\npage latency, median of ${REPEATS} (ms), ${ROWS.toLocaleString('en')} rows, ${PAGE} a page:`);
   console.log('depth (page)   cursor   cursor, ordering=price   offset');
   for (const r of results) {
-    console.log(`${String(r.depth).padStart(12)}   ${r.cursor.toFixed(2).padStart(6)}   ${r.price.toFixed(2).padStart(22)}   ${r.offset.toFixed(2).padStart(6)}`);
+    console.log(
+      `${String(r.depth).padStart(12)}   ${r.cursor.toFixed(2).padStart(6)}   ${r.price.toFixed(2).padStart(22)}   ${r.offset.toFixed(2).padStart(6)}`,
+    );
   }
-  console.log(`(an offset page also answers "count": SELECT count(*) takes ${countMs.toFixed(2)} ms on every page; the cursor page has none)`);
+  console.log(
+    `(an offset page also answers "count": SELECT count(*) takes ${countMs.toFixed(2)} ms on every page; the cursor page has none)`,
+  );
   const firstCursor = results[0]!.cursor;
   const deepest = results[results.length - 1]!;
   console.log(`\ncursor at page ${deepest.depth}: ${(deepest.cursor / firstCursor).toFixed(2)}x the first page (target within 2x)`);
-  console.log(`cursor under ordering=price at page ${deepest.depth}: ${(deepest.price / deepest.cursor).toFixed(2)}x the default ordering's at the same depth (target within 2x)`);
+  console.log(
+    `cursor under ordering=price at page ${deepest.depth}: ${(deepest.price / deepest.cursor).toFixed(2)}x the default ordering's at the same depth (target within 2x)`,
+  );
   console.log(`offset at page ${deepest.depth}: ${(deepest.offset / results[0]!.offset).toFixed(1)}x its first page`);
 } finally {
   await db.end();

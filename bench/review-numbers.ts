@@ -16,7 +16,9 @@ await execa(process.execPath, [BIN, 'add-field', 'products', 'weight:decimal?', 
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(path.join(project, dir), { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.ts')).map((entry) => path.relative(project, path.join(entry.parentPath, entry.name)));
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => path.relative(project, path.join(entry.parentPath, entry.name)));
 }
 const text = async (file: string) => readFile(path.join(project, file), 'utf8');
 
@@ -37,7 +39,9 @@ const describe = (counts: Record<string, number>) =>
 
 const stock = await places('stock', 'src/resources/products');
 const weight = await places('weight', 'src/resources/products');
-console.log(`a field of the example in v1 and v2 (products.stock): ${total(stock)} lines in ${Object.keys(stock).length} files (${describe(stock)})`);
+console.log(
+  `a field of the example in v1 and v2 (products.stock): ${total(stock)} lines in ${Object.keys(stock).length} files (${describe(stock)})`,
+);
 console.log(`a field added to v2 alone (add-field products weight:decimal? --version v2): ${total(weight)} lines (${describe(weight)})`);
 
 // the envelope spelled out: its discriminator written as a literal, in the code and in the tests
@@ -45,10 +49,15 @@ const everything = [...(await files('src')), ...(await files('test'))];
 const spelled: string[] = [];
 for (const file of everything) if (/status: 'error'|const: 'error'/.test(await text(file))) spelled.push(file);
 const inSource = spelled.filter((file) => file.startsWith('src/'));
-console.log(`files that spell out the error envelope: ${spelled.length} (${inSource.length} in src: ${inSource.join(', ')}; ${spelled.length - inSource.length} tests)`);
+console.log(
+  `files that spell out the error envelope: ${spelled.length} (${inSource.length} in src: ${inSource.join(', ')}; ${spelled.length - inSource.length} tests)`,
+);
 
-const lines = async (list: string[]) => (await Promise.all(list.map(async (file) => (await text(file)).split('\n').length))).reduce((a, b) => a + b, 0);
+const lines = async (list: string[]) =>
+  (await Promise.all(list.map(async (file) => (await text(file)).split('\n').length))).reduce((a, b) => a + b, 0);
 const core = await files('src/core');
 const source = await files('src');
-console.log(`lines of src/core: ${await lines(core)} in ${core.length} files; all of src: ${await lines(source)} in ${source.length} files`);
+console.log(
+  `lines of src/core: ${await lines(core)} in ${core.length} files; all of src: ${await lines(source)} in ${source.length} files`,
+);
 console.log(`(project: ${project})`);

@@ -53,7 +53,9 @@ for (const [label, count, redis] of [
   for (let i = 0; i < count; i++) servers.push(await startServer(dir, redis ? { ...env, REDIS_URL: REDIS } : env));
   const result = await load(servers);
   for (const server of servers) await stopServer(server);
-  report.push(`${label.padEnd(26)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.p99} ms${result.errors ? `  ${result.errors} errors` : ''}`);
+  report.push(
+    `${label.padEnd(26)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.p99} ms${result.errors ? `  ${result.errors} errors` : ''}`,
+  );
   console.log(report[report.length - 1]);
 }
 console.log(`\nscale: ${CONNECTIONS} connections in all, ${DURATION}s each, 2 cores shared by servers and load generator`);

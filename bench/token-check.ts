@@ -34,7 +34,10 @@ if (!existsSync(path.join(jwtProject, 'node_modules'))) {
 }
 const oidcProject = path.join(parent, 'fastify-oidc');
 await rm(oidcProject, { recursive: true, force: true });
-await execa(process.execPath, [BIN, 'fastify-oidc', '--yes', '--no-git', '--no-install', '--auth', 'oidc'], { cwd: parent, env: { CI: 'true' } });
+await execa(process.execPath, [BIN, 'fastify-oidc', '--yes', '--no-git', '--no-install', '--auth', 'oidc'], {
+  cwd: parent,
+  env: { CI: 'true' },
+});
 await linkPackages(jwtProject, oidcProject);
 for (const project of [jwtProject, oidcProject]) await inProject(project, 'npm', ['run', 'build']);
 
@@ -42,7 +45,10 @@ const idp = await identityProvider('bench-api');
 const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', THROTTLE_USER: '10000000/hour', THROTTLE_ANON: '10000000/hour' };
 const jwtEnv = { ...common, JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00', DATABASE_URL: './data/bench-token.sqlite' };
 const oidcEnv = { ...common, OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: 'bench-api', DATABASE_URL: './data/bench-token.sqlite' };
-for (const [project, env] of [[jwtProject, jwtEnv], [oidcProject, oidcEnv]] as const) {
+for (const [project, env] of [
+  [jwtProject, jwtEnv],
+  [oidcProject, oidcEnv],
+] as const) {
   await rm(path.join(project, 'data/bench-token.sqlite'), { force: true });
   await inProject(project, 'npm', ['run', 'db:migrate'], env);
 }
@@ -63,7 +69,9 @@ try {
   let sequence = 0;
   let tokens: string[] = [];
   const signTokens = () => {
-    tokens = Array.from({ length: Math.ceil(FRESH_REQUESTS * 1.1) + 10 }, () => idp.sign({ sub: 'bench-user', preferred_username: 'bench', jti: `bench-${sequence++}` }));
+    tokens = Array.from({ length: Math.ceil(FRESH_REQUESTS * 1.1) + 10 }, () =>
+      idp.sign({ sub: 'bench-user', preferred_username: 'bench', jti: `bench-${sequence++}` }),
+    );
   };
   const freshToken = () => ({ authorization: `Bearer ${tokens.pop()!}` });
   const me = (server: typeof jwtServer, headers: Record<string, string>, headersEach?: () => Record<string, string>) => ({

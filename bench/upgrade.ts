@@ -17,8 +17,12 @@ const BIN = path.resolve(import.meta.dirname, '../bin/create-prod-api.js');
 const RUNS = Number(values.runs);
 const TARGET_MS = 15_000;
 // the upgrade tests' project (every kind of command), and one more resource that refers to another
-const COMMANDS = [...GROW, ['add-resource', 'review', '--fields', 'category_id:ref(categories),rating:int:min=1:max=5', '--access', 'owner']];
-const run = (file: string, args: string[], cwd: string) => execFileSync(file, args, { cwd, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
+const COMMANDS = [
+  ...GROW,
+  ['add-resource', 'review', '--fields', 'category_id:ref(categories),rating:int:min=1:max=5', '--access', 'owner'],
+];
+const run = (file: string, args: string[], cwd: string) =>
+  execFileSync(file, args, { cwd, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
 
 // 0.1.0 is built from this clone's history first, if it is not already (.releases/0.1.0): never timed
 const template = await makeOldProject({ grow: COMMANDS });
@@ -40,11 +44,15 @@ async function timeOne(withDeps: boolean): Promise<number> {
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-console.log(`upgrade 0.1.0 -> this version of a default project grown by ${COMMANDS.length} commands, median of ${RUNS} (target < ${seconds(TARGET_MS)})`);
+console.log(
+  `upgrade 0.1.0 -> this version of a default project grown by ${COMMANDS.length} commands, median of ${RUNS} (target < ${seconds(TARGET_MS)})`,
+);
 const sides = values.deps ? [false, true] : [false];
 const times = new Map<boolean, number[]>(sides.map((side) => [side, []]));
 for (let index = 0; index < RUNS; index++) for (const side of sides) times.get(side)!.push(await timeOne(side));
 for (const side of sides) {
   const ms = median(times.get(side)!);
-  console.log(`  ${side ? 'with node_modules (drizzle-kit runs)' : 'without node_modules'}: ${seconds(ms)} ${ms < TARGET_MS ? 'MET' : 'MISSED'} (runs: ${times.get(side)!.map(seconds).join(', ')})`);
+  console.log(
+    `  ${side ? 'with node_modules (drizzle-kit runs)' : 'without node_modules'}: ${seconds(ms)} ${ms < TARGET_MS ? 'MET' : 'MISSED'} (runs: ${times.get(side)!.map(seconds).join(', ')})`,
+  );
 }

@@ -38,7 +38,10 @@ function buildProgram(): Command {
     .option('--dry-run', 'print the diff it would make; write nothing')
     .option('--continue', 'finish an upgrade whose conflicts you resolved')
     .option('--abort', 'put back every file an unfinished upgrade changed')
-    .option('--restore <path>', 'bring back a generated file you deleted (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--restore <path>', 'bring back a generated file you deleted (repeatable)', (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
     .action(async (flags: UpgradeFlags) => {
       const { runUpgrade } = await import('./commands/upgrade.js');
       await runUpgrade(process.cwd(), flags);
@@ -85,7 +88,10 @@ function refuseMistypedCommand(program: Command, argv: readonly string[]): void 
   const names = program.commands.map((command) => command.name());
   if (names.includes(first)) return;
   const meant = nearest(first, names);
-  if (meant) throw new UsageError(`unknown command "${first}"; did you mean ${meant}? (To create a project with that name, give its path: ./${first})`);
+  if (meant)
+    throw new UsageError(
+      `unknown command "${first}"; did you mean ${meant}? (To create a project with that name, give its path: ./${first})`,
+    );
 }
 
 let code: number = EXIT.ok;

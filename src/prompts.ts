@@ -110,9 +110,7 @@ export async function askForMissing(request: PromptRequest): Promise<Answers> {
   // Flags first, so each answer is checked against all of them at once.
   // Then table order: a requirement (example needs auth) is settled before
   // the option that depends on it.
-  const values: Record<string, string | boolean> = Object.fromEntries(
-    Object.entries(given).filter(([, value]) => value !== undefined),
-  );
+  const values: Record<string, string | boolean> = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   for (const def of OPTION_DEFS) {
     if (values[def.id] !== undefined) continue;
     const fallback = fallbackValue(def, values as GivenOptions, env);
@@ -130,7 +128,10 @@ export async function askForMissing(request: PromptRequest): Promise<Answers> {
 async function confirmChoices(directory: string, values: Record<string, string | boolean>, streams: PromptStreams): Promise<void> {
   const rows = [
     ['directory', directory],
-    ...OPTION_DEFS.filter((def) => def.question !== undefined).map((def) => [def.id, values[def.id] === true ? 'yes' : values[def.id] === false ? 'no' : String(values[def.id])]),
+    ...OPTION_DEFS.filter((def) => def.question !== undefined).map((def) => [
+      def.id,
+      values[def.id] === true ? 'yes' : values[def.id] === false ? 'no' : String(values[def.id]),
+    ]),
   ];
   const width = Math.max(...rows.map(([name]) => name!.length));
   clack.note(rows.map(([name, value]) => `${name!.padEnd(width)}  ${value}`).join('\n'), 'The project', { output: streams.output });

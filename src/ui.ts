@@ -42,7 +42,8 @@ export function createUi(output: Writable = process.stdout): Ui {
     warn: (message) => clack.log.warn(message, opts),
     success: (message) => clack.log.success(message, opts),
     message: (message) => clack.log.message(message, opts),
-    spinner: () => (tty ? terminalSpinner(output) : clack.spinner({ output, indicator: 'timer', accessible: true, cancelMessage: 'Cancelled.' })),
+    spinner: () =>
+      tty ? terminalSpinner(output) : clack.spinner({ output, indicator: 'timer', accessible: true, cancelMessage: 'Cancelled.' }),
   };
 }
 

@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
-import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type AccessKind } from '../project/manifest.js';
+import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE } from '../project/manifest.js';
 import { planVersionCopy } from '../resource/copy-version.js';
 import { parseFields } from '../resource/fields.js';
 import { resourceNames } from '../resource/names.js';
@@ -16,8 +16,13 @@ import { applyEdit } from './apply-edit.js';
 import { assertVersionNames, contractFile, isReleased } from '../project/versions.js';
 import type { AddResourceFlags } from './grow.js';
 
-
-export async function runAddResource(root: string, name: string, flags: AddResourceFlags, formatter: Formatter, output?: Writable): Promise<void> {
+export async function runAddResource(
+  root: string,
+  name: string,
+  flags: AddResourceFlags,
+  formatter: Formatter,
+  output?: Writable,
+): Promise<void> {
   const { manifest } = readManifest(root);
   const names = resourceNames(name);
   assertVersionNames([
@@ -29,7 +34,9 @@ export async function runAddResource(root: string, name: string, flags: AddResou
   if (flags.from !== undefined) {
     if (flags.version === undefined) throw new UsageError('--from needs --version: the version to copy the schemas into.');
     if (flags.fields !== undefined || flags.access !== undefined || flags.pagination !== undefined) {
-      throw new UsageError('--from copies the resource as it is: --fields, --access and --pagination do not apply (edit the copy instead).');
+      throw new UsageError(
+        '--from copies the resource as it is: --fields, --access and --pagination do not apply (edit the copy instead).',
+      );
     }
     if (flags.from === flags.version) throw new UsageError(`--from and --version are both ${flags.version}; copy into another version.`);
     const record = manifest.resources[names.pluralKebab];
@@ -42,10 +49,22 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     changes.update(REGISTRY_FILE, registryText, registry.getFullText());
     if (record) {
       const versions = [...new Set([...record.versions, flags.version])];
-      changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: { ...record, versions } }));
+      changes.update(
+        MANIFEST_FILE,
+        (await changes.current(MANIFEST_FILE))!,
+        manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: { ...record, versions } }),
+      );
     }
     const logged = { command: 'add-resource', args: [name, '--version', flags.version, '--from', flags.from] };
-    await applyEdit({ ui, root, changes, formatter, dryRun: flags.dryRun ?? false, packageManager: manifest.options.packageManager, record: logged });
+    await applyEdit({
+      ui,
+      root,
+      changes,
+      formatter,
+      dryRun: flags.dryRun ?? false,
+      packageManager: manifest.options.packageManager,
+      record: logged,
+    });
     return;
   }
 
@@ -79,6 +98,9 @@ export async function runAddResource(root: string, name: string, flags: AddResou
     packageManager: manifest.options.packageManager,
     migration: `add_${names.table}`,
     serves: `/api/${version}/${names.pluralKebab}`,
-    record: { command: 'add-resource', args: [name, '--fields', flags.fields, '--version', version, '--access', access, '--pagination', pagination] },
+    record: {
+      command: 'add-resource',
+      args: [name, '--fields', flags.fields, '--version', version, '--access', access, '--pagination', pagination],
+    },
   });
 }

@@ -4,7 +4,14 @@
 import type { Writable } from 'node:stream';
 import { ChangeSet } from '../edit/changes.js';
 import type { Formatter } from '../edit/formatter.js';
-import { assertKnownVersion, ensureDeprecation, ensureNamedImport, ensureVersion, ensureVersionRoute, registryVersions, versionRoutes } from '../edit/registry.js';
+import {
+  assertKnownVersion,
+  ensureDeprecation,
+  ensureVersion,
+  ensureVersionRoute,
+  registryVersions,
+  versionRoutes,
+} from '../edit/registry.js';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
 import { manifestWith, MANIFEST_FILE, readManifest, REGISTRY_FILE, type ResourceRecord } from '../project/manifest.js';
@@ -15,8 +22,14 @@ import { assertVersionNames } from '../project/versions.js';
 import type { AddVersionFlags } from './grow.js';
 import { applyEdit } from './apply-edit.js';
 
-
-export async function runAddVersion(root: string, version: string, flags: AddVersionFlags, formatter: Formatter, output?: Writable, today = now()): Promise<void> {
+export async function runAddVersion(
+  root: string,
+  version: string,
+  flags: AddVersionFlags,
+  formatter: Formatter,
+  output?: Writable,
+  today = now(),
+): Promise<void> {
   const { manifest } = readManifest(root);
   assertVersionNames([
     ['version', version],
@@ -33,7 +46,9 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   // the deprecation starts today unless --since says otherwise (the manifest's log records it, so a replay agrees)
   const since = flags.since ?? today.toISOString().slice(0, 10);
   if (flags.sunset !== undefined && (!isDate(flags.sunset) || flags.sunset <= since)) {
-    throw new UsageError(`--sunset ${flags.sunset} must be a date after ${flags.since === undefined ? 'today' : '--since'} (${since}), written YYYY-MM-DD.`);
+    throw new UsageError(
+      `--sunset ${flags.sunset} must be a date after ${flags.since === undefined ? 'today' : '--since'} (${since}), written YYYY-MM-DD.`,
+    );
   }
 
   const changes = new ChangeSet(root);
@@ -44,7 +59,9 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   if (existing.includes(version)) throw new UsageError(`Version ${version} exists already; the registry serves ${existing.join(', ')}.`);
   if (flags.from !== undefined) assertKnownVersion(registry, flags.from);
   if (flags.deprecate !== undefined && !existing.includes(flags.deprecate)) {
-    throw new UsageError(`--deprecate ${flags.deprecate}: there is no ${flags.deprecate} to deprecate; the registry serves ${existing.join(', ')}.`);
+    throw new UsageError(
+      `--deprecate ${flags.deprecate}: there is no ${flags.deprecate} to deprecate; the registry serves ${existing.join(', ')}.`,
+    );
   }
 
   ensureVersion(registry, version);
@@ -66,7 +83,11 @@ export async function runAddVersion(root: string, version: string, flags: AddVer
   changes.update(REGISTRY_FILE, registryText, registry.getFullText());
   changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, resources));
 
-  const args = [version, ...(flags.from ? ['--from', flags.from] : []), ...(flags.deprecate ? ['--deprecate', flags.deprecate, '--sunset', flags.sunset!, '--since', since] : [])];
+  const args = [
+    version,
+    ...(flags.from ? ['--from', flags.from] : []),
+    ...(flags.deprecate ? ['--deprecate', flags.deprecate, '--sunset', flags.sunset!, '--since', since] : []),
+  ];
   await applyEdit({
     ui: createUi(output),
     root,

@@ -92,10 +92,7 @@ async function runPostSteps(ctx: Context, ui: Ui, fileCount: number): Promise<vo
       await step.run();
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
-      const finish = [
-        ...(ctx.displayDir === '.' ? [] : [`cd ${shellQuote(ctx.displayDir)}`]),
-        ...steps.slice(index).map((s) => s.byHand),
-      ];
+      const finish = [...(ctx.displayDir === '.' ? [] : [`cd ${shellQuote(ctx.displayDir)}`]), ...steps.slice(index).map((s) => s.byHand)];
       const kept = `The project (${plural(fileCount, 'file')}) is written in ${ctx.targetDir} and stays there.`;
       const byHand = `Finish by hand:\n${finish.map((line) => `  ${line}`).join('\n')}`;
       if (error.reason === 'cancelled') throw new CancelledError(`Cancelled. ${kept}\n${byHand}`);

@@ -7,7 +7,14 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { ChangeSet } from '../edit/changes.js';
 import type { Formatter } from '../edit/formatter.js';
-import { assertKnownVersion, ensureNamedImport, newestCurrentVersion, registryDeprecated, registryVersions, versionRoutes } from '../edit/registry.js';
+import {
+  assertKnownVersion,
+  ensureNamedImport,
+  newestCurrentVersion,
+  registryDeprecated,
+  registryVersions,
+  versionRoutes,
+} from '../edit/registry.js';
 import { openSources, type Sources } from '../edit/source.js';
 import type { SourceFile } from '../edit/ts-morph.js';
 import { UsageError } from '../errors.js';
@@ -66,14 +73,21 @@ interface Target {
   readonly copiedFrom?: string;
 }
 
-export async function runFieldChange(root: string, change: FieldChange, flags: FieldFlags, formatter: Formatter, output?: Writable): Promise<void> {
+export async function runFieldChange(
+  root: string,
+  change: FieldChange,
+  flags: FieldFlags,
+  formatter: Formatter,
+  output?: Writable,
+): Promise<void> {
   const ui = createUi(output);
   assertVersionNames([['--version', flags.version]]);
   const field = change.kind === 'add' ? parseOneField(change.spec) : undefined;
   if (change.kind === 'remove' || change.kind === 'rename') assertFieldName(change.name);
   if (change.kind === 'rename') {
     assertNewFieldName(change.to, `rename-field: the new name "${change.to}"`);
-    if (change.to === change.name) throw new UsageError(`rename-field: ${change.name} and the new name are the same; give a different new name.`);
+    if (change.to === change.name)
+      throw new UsageError(`rename-field: ${change.name} and the new name are the same; give a different new name.`);
   }
   const target = await openTarget(root, change.resource, flags.version, change.kind === 'add', ui);
   const { names, version, changes, sources } = target;
@@ -94,7 +108,9 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
   // such a test says nowhere which version it tests: what it sends and expects is the team's to check
   const handWritten = (file: SourceFile) => {
     if (testedVersion(file) === undefined) {
-      ui.warn(`${testPath} names no version it tests (no \`const path = '/api/vN/...'\`; ${origin}): check what it sends and expects of ${change.kind === 'add' || change.kind === 'list' ? 'the field' : change.name} in ${version}.`);
+      ui.warn(
+        `${testPath} names no version it tests (no \`const path = '/api/vN/...'\`; ${origin}): check what it sends and expects of ${change.kind === 'add' || change.kind === 'list' ? 'the field' : change.name} in ${version}.`,
+      );
     }
   };
 
@@ -125,7 +141,11 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
       migration = `add_${names.table}_${field!.name}`;
       newColumn = true;
     }
-    if (test && !ensureFieldTest(test, { version, plural: names.pluralKebab, name: field!.name, sample: code.sample, invalid: code.invalid })) noTest();
+    if (
+      test &&
+      !ensureFieldTest(test, { version, plural: names.pluralKebab, name: field!.name, sample: code.sample, invalid: code.invalid })
+    )
+      noTest();
     if (isListed(field!)) {
       const indexed = declareInList(target, schemas, table, field!);
       schemas = indexed.schemas;
@@ -135,10 +155,15 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
     const name = change.spec.split(':')[0]!;
     assertFieldName(name);
     const known = [...new Set([...readKeys(schemas), ...writeKeys(schemas)])];
-    if (!known.includes(name)) throw new UsageError(`${version}'s ${names.pluralKebab} has no field ${name}; its fields are ${known.join(', ')}.`);
+    if (!known.includes(name))
+      throw new UsageError(`${version}'s ${names.pluralKebab} has no field ${name}; its fields are ${known.join(', ')}.`);
     const listed = listedField(target, change.spec, writtenProp(schemas, name));
     const before = listRules(listEntry(schemas, listed.name));
-    const lost = [...before.filter.filter((lookup) => !(listed.filter as readonly string[] | undefined)?.includes(lookup)).map((lookup) => `the filter ${lookup === 'exact' ? listed.name : `${listed.name}__${lookup}`}`)];
+    const lost = [
+      ...before.filter
+        .filter((lookup) => !(listed.filter as readonly string[] | undefined)?.includes(lookup))
+        .map((lookup) => `the filter ${lookup === 'exact' ? listed.name : `${listed.name}__${lookup}`}`),
+    ];
     if (before.search && !listed.search) lost.push(`searching ${listed.name}`);
     if (before.order && !listed.order) lost.push(`ordering by ${listed.name}`);
     // a client may use what the list offered: taking it away breaks them, adding to it does not
@@ -168,7 +193,8 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
     } else {
       const renamedAlready = gone && known.includes(change.to);
       if (gone && !renamedAlready) await assertWasField(target, table, change.name, known);
-      if (!gone && known.includes(change.to)) throw new UsageError(`rename-field: ${version}'s ${names.pluralKebab} has a field ${change.to} already; choose another name.`);
+      if (!gone && known.includes(change.to))
+        throw new UsageError(`rename-field: ${version}'s ${names.pluralKebab} has a field ${change.to} already; choose another name.`);
       if (!gone) refuseOnReleased(target, `renaming ${change.name}`, `rename-field ${change.resource} ${change.name} ${change.to}`);
       schemas = renameFieldIn(schemas, change.name, change.to);
       if (test) renameFieldTests(test, version, change.name, change.to);
@@ -184,11 +210,19 @@ export async function runFieldChange(root: string, change: FieldChange, flags: F
     const versions = [...new Set([...record.versions, version])];
     const fields = fieldsAfter(record.fields, change, newColumn, version === record.versions[0]);
     if (versions.length !== record.versions.length || fields !== record.fields) {
-      changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(target.manifest, { ...target.manifest.resources, [names.pluralKebab]: { ...record, versions, fields } }));
+      changes.update(
+        MANIFEST_FILE,
+        (await changes.current(MANIFEST_FILE))!,
+        manifestWith(target.manifest, { ...target.manifest.resources, [names.pluralKebab]: { ...record, versions, fields } }),
+      );
     }
   }
-  if (target.copiedFrom) ui.info(`${version} inherited ${names.pluralKebab} from ${target.copiedFrom}: it gets its own copy (src/resources/${names.pluralKebab}/${version}/), changed there.`);
-  if (change.kind === 'remove' && !flags.dryRun) ui.info(`The column stays in ${tablePath}: the rows keep their values, and other versions may read them.`);
+  if (target.copiedFrom)
+    ui.info(
+      `${version} inherited ${names.pluralKebab} from ${target.copiedFrom}: it gets its own copy (src/resources/${names.pluralKebab}/${version}/), changed there.`,
+    );
+  if (change.kind === 'remove' && !flags.dryRun)
+    ui.info(`The column stays in ${tablePath}: the rows keep their values, and other versions may read them.`);
   await applyEdit({
     ui,
     root,
@@ -218,7 +252,9 @@ function parseOneField(spec: string): Field {
   if (spec.includes(',')) throw new UsageError(`add-field takes one field, and "${spec}" holds a comma; run it once per field.`);
   const [field] = parseFields(spec);
   if (field!.type === 'ref') {
-    throw new UsageError(`add-field ${field!.name}: a ref column is not added to an existing resource by this command; add the resource's reference with add-resource, or by hand.`);
+    throw new UsageError(
+      `add-field ${field!.name}: a ref column is not added to an existing resource by this command; add the resource's reference with add-resource, or by hand.`,
+    );
   }
   return field!;
 }
@@ -229,7 +265,12 @@ const isListed = (field: Field) => Boolean(field.filter?.length || field.search 
  * The field's entry in the version's list declaration set to its rules (taken out when it has none), and, ordered,
  * the index that serves that ordering. A version written before lists were declared has no declaration to edit.
  */
-function declareInList(target: Target, schemas: VersionSchemas, table: TableColumns, field: Field): { schemas: VersionSchemas; migration: boolean } {
+function declareInList(
+  target: Target,
+  schemas: VersionSchemas,
+  table: TableColumns,
+  field: Field,
+): { schemas: VersionSchemas; migration: boolean } {
   const { names } = target;
   if (!schemas.list) {
     throw new UsageError(
@@ -258,12 +299,16 @@ function listedField(target: Target, spec: string, written: string | undefined):
   const prop = written ?? name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
   const known = parseFields(record ?? example ?? `${name}:string`).find((field) => field.name === name || field.prop === prop);
   if (!known || (!record && !example)) {
-    throw new UsageError(`list-field: the manifest does not record ${target.names.pluralKebab}'s field ${name} (its type decides its lookups); declare it in ${target.schemasPath} by hand.`);
+    throw new UsageError(
+      `list-field: the manifest does not record ${target.names.pluralKebab}'s field ${name} (its type decides its lookups); declare it in ${target.schemasPath} by hand.`,
+    );
   }
   const typeText = known.type === 'enum' ? `enum(${known.values!.join('|')})` : known.type === 'ref' ? `ref(${known.ref})` : known.type;
   const listRulesOnly = rules.filter((rule) => /^(filter|search|order)(=|$)/.test(rule));
   if (listRulesOnly.length !== rules.length) {
-    throw new UsageError(`list-field ${spec}: it takes list rules only (filter, filter=<lookups>, search, order), e.g. price:filter=gte|lte:order; the field's other rules stay as they are.`);
+    throw new UsageError(
+      `list-field ${spec}: it takes list rules only (filter, filter=<lookups>, search, order), e.g. price:filter=gte|lte:order; the field's other rules stay as they are.`,
+    );
   }
   return { ...parseFields([`${name}:${typeText}${known.optional ? '?' : ''}`, ...listRulesOnly].join(':'))[0]!, prop };
 }
@@ -297,23 +342,29 @@ async function openTarget(root: string, resource: string, given: string | undefi
     const known = Object.keys(manifest.resources);
     const example = manifest.options.example ? ['products', 'orders'] : [];
     const all = [...new Set([...example, ...known])];
-    throw new UsageError(`No resource "${resource}" in this project (${folder}/table.ts); it has ${all.length ? all.join(', ') : 'none yet'}.`);
+    throw new UsageError(
+      `No resource "${resource}" in this project (${folder}/table.ts); it has ${all.length ? all.join(', ') : 'none yet'}.`,
+    );
   }
   const changes = new ChangeSet(root);
   const sources = openSources();
   const registryText = (await changes.current(REGISTRY_FILE))!;
   const registry = sources.load(REGISTRY_FILE, registryText);
-  if (given === undefined && !mayDefault) throw new UsageError('This command needs --version: the version whose schemas change, e.g. --version v3.');
+  if (given === undefined && !mayDefault)
+    throw new UsageError('This command needs --version: the version whose schemas change, e.g. --version v3.');
   const version = given ?? newestCurrentVersion(registry);
   assertKnownVersion(registry, version);
-  if (registryDeprecated(registry).includes(version)) ui.warn(`${version} is deprecated: clients are moving off it. The change is made there all the same.`);
+  if (registryDeprecated(registry).includes(version))
+    ui.warn(`${version} is deprecated: clients are moving off it. The change is made there all the same.`);
 
   const owners = definingVersions(registry, names.pluralKebab);
   const ordered = oldestFirst(registryVersions(registry));
   const ownerOf = (v: string) => ordered.filter((w) => versionNumber(w) <= versionNumber(v) && owners.has(w)).at(-1);
   const inherited = ownerOf(version);
   if (inherited === undefined) {
-    throw new UsageError(`${version} does not serve ${names.pluralKebab}: it starts in ${[...owners].sort()[0] ?? 'no version'}. Choose a version that serves it.`);
+    throw new UsageError(
+      `${version} does not serve ${names.pluralKebab}: it starts in ${[...owners].sort()[0] ?? 'no version'}. Choose a version that serves it.`,
+    );
   }
   let copiedFrom: string | undefined;
   if (inherited !== version) {
@@ -328,7 +379,20 @@ async function openTarget(root: string, resource: string, given: string | undefi
   const schemasText = await changes.current(schemasPath);
   if (schemasText === null) throw new UsageError(`${schemasPath} is missing; restore it from version control.`);
   const schemas = versionSchemas(sources.load(schemasPath, schemasText), names.camel);
-  return { root, manifest, names, version, changes, sources, schemasPath, schemas, servedBy, released, versions: ordered, ...(copiedFrom ? { copiedFrom } : {}) };
+  return {
+    root,
+    manifest,
+    names,
+    version,
+    changes,
+    sources,
+    schemasPath,
+    schemas,
+    servedBy,
+    released,
+    versions: ordered,
+    ...(copiedFrom ? { copiedFrom } : {}),
+  };
 }
 
 /** The versions whose route lists register a factory from src/resources/<resource>/<version>/routes.ts. */
@@ -337,7 +401,9 @@ function definingVersions(registry: SourceFile, resource: string): Set<string> {
   for (const version of registryVersions(registry)) {
     for (const identifier of versionRoutes(registry, version)) {
       for (const declaration of registry.getImportDeclarations()) {
-        const named = declaration.getNamedImports().some((specifier) => (specifier.getAliasNode()?.getText() ?? specifier.getName()) === identifier);
+        const named = declaration
+          .getNamedImports()
+          .some((specifier) => (specifier.getAliasNode()?.getText() ?? specifier.getName()) === identifier);
         if (named && declaration.getModuleSpecifierValue() === `../resources/${resource}/${version}/routes.js`) owners.add(version);
       }
     }
@@ -363,7 +429,12 @@ function refuseOnReleased(target: Target, what: string, command: string): void {
  * A field the version does not have: fine when the table or another version of the resource has it (an earlier run
  * removed or renamed it here, and running again changes nothing), else a mistake, named with the fields there are.
  */
-async function assertWasField(target: Target, table: ReturnType<typeof tableColumns>, name: string, known: readonly string[]): Promise<void> {
+async function assertWasField(
+  target: Target,
+  table: ReturnType<typeof tableColumns>,
+  name: string,
+  known: readonly string[],
+): Promise<void> {
   const prop = name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
   if (columnOf(table, prop) !== undefined) return;
   for (const version of target.versions) {

@@ -9,7 +9,6 @@ import type { Writable } from 'node:stream';
 import { fieldSpecHelp } from '../resource/fields.js';
 import { resourceNames } from '../resource/names.js';
 import { startFormatter, type Formatter } from '../edit/formatter.js';
-import { UsageError } from '../errors.js';
 import type { FieldChange, FieldFlags } from './field.js';
 import { ACCESS_KINDS, MANIFEST_FILE, REGISTRY_FILE, TABLE_INDEX_FILE, type AccessKind } from '../project/manifest.js';
 import { VERSION_PATTERN } from '../project/versions.js';
@@ -35,7 +34,10 @@ export function addGrowCommands(program: Command, cwd: () => string, output?: Wr
   program
     .command('add-resource <name>')
     .description('add a resource (table, schemas, routes, tests, migration) to the generated project in this folder')
-    .option('--fields <spec>', 'fields as name:type[?][:rule...], comma separated, e.g. "name:string:unique,price:decimal:min=0,notes:text?"')
+    .option(
+      '--fields <spec>',
+      'fields as name:type[?][:rule...], comma separated, e.g. "name:string:unique,price:decimal:min=0,notes:text?"',
+    )
     .option('--version <version>', 'the API version to add it to (default: the newest version that is not deprecated)')
     .option('--from <version>', "with --version: copy an existing resource's schemas from this version")
     .addOption(new Option('--pagination <kind>', 'list pagination').choices(['cursor', 'offset']))
@@ -78,7 +80,9 @@ function addFieldCommands(program: Command, cwd: () => string, output?: Writable
   const dryRunHelp = 'print the diff it would make; write nothing';
   program
     .command('add-field <resource> <field>')
-    .description("add a field (name:type[?][:rule...]) to a resource in one version: the column and its migration, the version's schemas, presenter and test")
+    .description(
+      "add a field (name:type[?][:rule...]) to a resource in one version: the column and its migration, the version's schemas, presenter and test",
+    )
     .option('--version <version>', 'the version whose schemas get it (default: the newest version that is not deprecated)')
     .option(dryRun, dryRunHelp)
     .addHelpText('after', `\n${fieldSpecHelp()}`)
@@ -117,7 +121,9 @@ function fieldFiles(root: string, resource: string, version: string | undefined)
     const folder = `src/resources/${plural}`;
     // a --version that is not one (the command refuses it) names no file
     if (version !== undefined && !VERSION_PATTERN.test(version)) return [];
-    const versions = version ? [version] : readdirSync(path.join(root, folder), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? [entry.name] : []));
+    const versions = version
+      ? [version]
+      : readdirSync(path.join(root, folder), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? [entry.name] : []));
     return [`${folder}/table.ts`, ...versions.map((name) => `${folder}/${name}/schemas.ts`), `test/${plural}.test.ts`];
   } catch {
     return []; // a name or resource the command itself refuses, saying why

@@ -41,7 +41,8 @@ const isMigration = (relPath: string) => relPath.startsWith('drizzle/');
 export async function runUpgrade(root: string, flags: UpgradeFlags, output?: Writable): Promise<void> {
   const modes = (['check', 'continue', 'abort', 'dryRun'] as const).filter((mode) => flags[mode]);
   if (modes.length > 1) throw new UsageError(`--${modes.map(kebab).join(' and --')} cannot be used together; use one.`);
-  if (flags.restore?.length && (flags.check || flags.continue || flags.abort)) throw new UsageError('--restore goes with an upgrade itself (or --dry-run), not with --check, --continue or --abort.');
+  if (flags.restore?.length && (flags.check || flags.continue || flags.abort))
+    throw new UsageError('--restore goes with an upgrade itself (or --dry-run), not with --check, --continue or --abort.');
   const ui = createUi(output);
   const { manifest } = readManifest(root);
   if (flags.check) return check(root, manifest);
@@ -61,13 +62,20 @@ function self(root: string): string {
 }
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-const labelsFor = (from: string, to: string): MergeLabels => ({ ours: 'your project', base: `create-prod-api ${from}`, theirs: `create-prod-api ${to}` });
+const labelsFor = (from: string, to: string): MergeLabels => ({
+  ours: 'your project',
+  base: `create-prod-api ${from}`,
+  theirs: `create-prod-api ${to}`,
+});
 
 async function check(root: string, manifest: Manifest): Promise<void> {
   const [made, installed] = [manifest.generatorVersion, generatorVersion()];
   if (await git.isRepositoryRoot(root)) {
     const state = await readState(root);
-    if (state) throw new StepFailedError(`An upgrade from create-prod-api ${state.from} to ${state.to} is not finished: resolve its conflicts and run \`${self(root)} upgrade --continue\`.`);
+    if (state)
+      throw new StepFailedError(
+        `An upgrade from create-prod-api ${state.from} to ${state.to} is not finished: resolve its conflicts and run \`${self(root)} upgrade --continue\`.`,
+      );
   }
   if (made === installed) {
     console.log(`The project is up to date with the installed create-prod-api ${installed}.`);
@@ -82,33 +90,51 @@ async function check(root: string, manifest: Manifest): Promise<void> {
 
 async function refuseUnlessReady(root: string): Promise<void> {
   if (!(await git.isRepositoryRoot(root)) || !(await git.hasCommit(root))) {
-    throw new UsageError('upgrade merges into your project through git, and this folder is not a git repository with a commit: commit your project first (git init, git add -A, git commit).');
+    throw new UsageError(
+      'upgrade merges into your project through git, and this folder is not a git repository with a commit: commit your project first (git init, git add -A, git commit).',
+    );
   }
   const state = await readState(root);
-  if (state) throw new UsageError(`An upgrade from create-prod-api ${state.from} to ${state.to} is in progress: resolve its conflicts and run \`${self(root)} upgrade --continue\`, or \`${self(root)} upgrade --abort\`.`);
+  if (state)
+    throw new UsageError(
+      `An upgrade from create-prod-api ${state.from} to ${state.to} is in progress: resolve its conflicts and run \`${self(root)} upgrade --continue\`, or \`${self(root)} upgrade --abort\`.`,
+    );
   const unmerged = await git.unmergedPaths(root);
-  if (unmerged.length > 0) throw new UsageError(`git has unresolved conflicts (${unmerged.slice(0, 5).join(', ')}): resolve and commit them first.`);
+  if (unmerged.length > 0)
+    throw new UsageError(`git has unresolved conflicts (${unmerged.slice(0, 5).join(', ')}): resolve and commit them first.`);
   const dirty = await git.statusLines(root);
   if (dirty.length > 0) {
-    const shown = dirty.slice(0, 5).map((line) => line.slice(3)).join(', ');
-    throw new UsageError(`The working tree has uncommitted changes (${shown}${dirty.length > 5 ? ', ...' : ''}): commit or stash them first, so the upgrade's changes stand alone.`);
+    const shown = dirty
+      .slice(0, 5)
+      .map((line) => line.slice(3))
+      .join(', ');
+    throw new UsageError(
+      `The working tree has uncommitted changes (${shown}${dirty.length > 5 ? ', ...' : ''}): commit or stash them first, so the upgrade's changes stand alone.`,
+    );
   }
 }
 
 async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui: Ui): Promise<void> {
   const [from, to] = [manifest.generatorVersion, generatorVersion()];
   if (!manifest.log?.length || !manifest.files) {
-    throw new UsageError(`${MANIFEST_FILE} has no log of the commands that made the project (it predates create-prod-api 0.1.0's log), so it cannot be rebuilt to merge an upgrade.`);
+    throw new UsageError(
+      `${MANIFEST_FILE} has no log of the commands that made the project (it predates create-prod-api 0.1.0's log), so it cannot be rebuilt to merge an upgrade.`,
+    );
   }
   if (!semver.valid(from)) throw new UsageError(`${MANIFEST_FILE} names create-prod-api "${from}", which is not a version.`);
-  if (semver.gt(from, to)) throw new UsageError(`The project was made by create-prod-api ${from}, newer than this ${to}: upgrade never goes back. Run the newer version (npx create-prod-api upgrade).`);
+  if (semver.gt(from, to))
+    throw new UsageError(
+      `The project was made by create-prod-api ${from}, newer than this ${to}: upgrade never goes back. Run the newer version (npx create-prod-api upgrade).`,
+    );
   if (!flags.dryRun) await refuseUnlessReady(root);
 
   ui.intro(from === to ? `create-prod-api upgrade: the project is at ${to}` : `create-prod-api upgrade: ${from} -> ${to}`);
   const { base, theirs } = await interruptible(async (signal) => {
     const baseBin = await generatorFor(from, root, (message) => ui.info(message));
     const spinner = ui.spinner();
-    spinner.start(`Replaying the project's ${plural(manifest.log!.length, 'command')} with create-prod-api ${from === to ? to : `${from} and ${to}`}`);
+    spinner.start(
+      `Replaying the project's ${plural(manifest.log!.length, 'command')} with create-prod-api ${from === to ? to : `${from} and ${to}`}`,
+    );
     try {
       const spec = await baseSpec(root);
       const ownBin = path.join(generatorRoot(), 'bin', 'create-prod-api.js');
@@ -131,8 +157,10 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
 
   const restore = new Set(flags.restore ?? []);
   for (const relPath of restore) {
-    if (!theirs.files.has(relPath)) throw new UsageError(`--restore ${relPath}: create-prod-api ${to} does not write that file for this project; nothing to bring back.`);
-    if (existsSync(path.join(root, relPath))) throw new UsageError(`--restore ${relPath}: the file is there; --restore only brings back a file you deleted.`);
+    if (!theirs.files.has(relPath))
+      throw new UsageError(`--restore ${relPath}: create-prod-api ${to} does not write that file for this project; nothing to bring back.`);
+    if (existsSync(path.join(root, relPath)))
+      throw new UsageError(`--restore ${relPath}: the file is there; --restore only brings back a file you deleted.`);
   }
   const labels = labelsFor(from, to);
   const actions = await planUpgrade({
@@ -147,12 +175,17 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
     ui.outro(`Nothing to upgrade: the project has every change of create-prod-api ${to}.`);
     return;
   }
-  const newSettings = [...settingsOf(theirs.files.get('.env.example'))].filter((name) => !settingsOf(base.files.get('.env.example')).has(name));
+  const newSettings = [...settingsOf(theirs.files.get('.env.example'))].filter(
+    (name) => !settingsOf(base.files.get('.env.example')).has(name),
+  );
 
   if (flags.dryRun) {
     await printDryRun(ui, root, actions);
     const steps = stepsBetween(from, to).map((step) => `${step.version}: ${step.description}`);
-    ui.note(reportLines({ from, to, actions, newSettings, steps, migration: [] }).join('\n') || '  nothing to change', `Would upgrade ${from} -> ${to}`);
+    ui.note(
+      reportLines({ from, to, actions, newSettings, steps, migration: [] }).join('\n') || '  nothing to change',
+      `Would upgrade ${from} -> ${to}`,
+    );
     ui.outro('Dry run: nothing was written.');
     return;
   }
@@ -162,7 +195,9 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
     from,
     to,
     labels,
-    conflicts: actions.filter((action) => action.kind === 'conflict' || (action.kind === 'moved' && action.stages)).map((action) => action.path),
+    conflicts: actions
+      .filter((action) => action.kind === 'conflict' || (action.kind === 'moved' && action.stages))
+      .map((action) => action.path),
     touched: written.touched,
     added: written.added,
     newSettings,
@@ -174,7 +209,10 @@ async function upgrade(root: string, manifest: Manifest, flags: UpgradeFlags, ui
   // kept until the upgrade is done: a conflict, or a migration drizzle-kit could not make, is finished by --continue
   await writeState(root, state);
   if (state.conflicts.length > 0) {
-    ui.note(reportLines({ from, to, actions, newSettings, steps: state.steps, migration: [] }).join('\n'), `Upgrade ${from} -> ${to}: ${plural(state.conflicts.length, 'conflict')} to resolve`);
+    ui.note(
+      reportLines({ from, to, actions, newSettings, steps: state.steps, migration: [] }).join('\n'),
+      `Upgrade ${from} -> ${to}: ${plural(state.conflicts.length, 'conflict')} to resolve`,
+    );
     throw new ConflictsError(
       [
         `${plural(state.conflicts.length, 'file')} with conflicts: ${state.conflicts.join(', ')}.`,
@@ -268,7 +306,11 @@ interface Written {
  * Writes every action, then runs the releases' upgrade steps over the merged files and writes what they change; a
  * failure part-way puts back what was written and is a failure (exit 1). The steps' report lines.
  */
-async function applyActions(root: string, actions: readonly FileAction[], steps: readonly UpgradeStep[]): Promise<Written & { stepLines: string[] }> {
+async function applyActions(
+  root: string,
+  actions: readonly FileAction[],
+  steps: readonly UpgradeStep[],
+): Promise<Written & { stepLines: string[] }> {
   const written: Written = { touched: [], added: [] };
   const note = (relPath: string) => {
     // a file an upgrade step changes after the merge wrote it is already counted
@@ -312,7 +354,9 @@ async function applyActions(root: string, actions: readonly FileAction[], steps:
     return { ...written, stepLines: lines };
   } catch (error) {
     await putBack(root, written);
-    throw new StepFailedError(`The upgrade failed while writing (${error instanceof Error ? error.message : String(error)}); every file was put back as it was.`);
+    throw new StepFailedError(
+      `The upgrade failed while writing (${error instanceof Error ? error.message : String(error)}); every file was put back as it was.`,
+    );
   }
 }
 
@@ -339,12 +383,14 @@ async function finish(root: string, state: UpgradeState, ui: Ui): Promise<void> 
   const runScript = runScriptCommand(state.manifest.options.packageManager as Parameters<typeof runScriptCommand>[0]);
   const name = `upgrade_${state.to.replace(/[^0-9a-z]+/gi, '_')}`;
   const unchanged: MigrationResult = { kind: 'generated', files: [] };
-  const migration = await (state.schemaChanged ? generateMigration(root, name, runScript) : Promise.resolve(unchanged)).catch((error: unknown) => {
-    throw new StepFailedError(
-      `The files are upgraded, but drizzle-kit could not make the migration for the schema (${error instanceof Error ? error.message : String(error)}). ` +
-        `Fix what it names, then run \`${runScript} db:generate\` and \`${self(root)} upgrade --continue\`.`,
-    );
-  });
+  const migration = await (state.schemaChanged ? generateMigration(root, name, runScript) : Promise.resolve(unchanged)).catch(
+    (error: unknown) => {
+      throw new StepFailedError(
+        `The files are upgraded, but drizzle-kit could not make the migration for the schema (${error instanceof Error ? error.message : String(error)}). ` +
+          `Fix what it names, then run \`${runScript} db:generate\` and \`${self(root)} upgrade --continue\`.`,
+      );
+    },
+  );
   const files: Record<string, string> = { ...state.manifest.files };
   const made = migration.kind === 'generated' ? migration.files : [];
   for (const relPath of made) files[relPath] = sha256(await readFile(path.join(root, relPath)));
@@ -362,12 +408,15 @@ async function finish(root: string, state: UpgradeState, ui: Ui): Promise<void> 
     migration: made.filter((file) => file.endsWith('.sql')),
     migrationCommand: migration.kind === 'not-installed' ? migration.command : undefined,
   });
-  ui.note(lines.join('\n') || '  nothing changed', state.from === state.to ? `Up to date with ${state.to}` : `Upgraded ${state.from} -> ${state.to}`);
+  ui.note(
+    lines.join('\n') || '  nothing changed',
+    state.from === state.to ? `Up to date with ${state.to}` : `Upgraded ${state.from} -> ${state.to}`,
+  );
   const packageChanged = actions.some((action) => action.path === 'package.json');
   ui.outro(
     [
       packageChanged ? 'package.json changed: run `npm install`, then ' : 'Next: ',
-      'review with `git diff`, run the tests, and commit. The changes of each release are in create-prod-api\'s CHANGELOG.',
+      "review with `git diff`, run the tests, and commit. The changes of each release are in create-prod-api's CHANGELOG.",
     ].join(''),
   );
 }
@@ -381,11 +430,19 @@ async function continueUpgrade(root: string, ui: Ui): Promise<void> {
     if (content !== null && hasConflictMarkers(content, state.labels)) unresolved.push(relPath);
   }
   if (unresolved.length > 0) {
-    throw new UsageError(`Conflict markers remain in ${unresolved.join(', ')}: resolve them (keep what each block should say, delete the marker lines), then run --continue again.`);
+    throw new UsageError(
+      `Conflict markers remain in ${unresolved.join(', ')}: resolve them (keep what each block should say, delete the marker lines), then run --continue again.`,
+    );
   }
   // a resolved file is added as it now is; one the owner chose to delete goes out of the index
-  await git.markResolved(root, state.conflicts.filter((relPath) => existsSync(path.join(root, relPath))));
-  await git.forget(root, state.conflicts.filter((relPath) => !existsSync(path.join(root, relPath))));
+  await git.markResolved(
+    root,
+    state.conflicts.filter((relPath) => existsSync(path.join(root, relPath))),
+  );
+  await git.forget(
+    root,
+    state.conflicts.filter((relPath) => !existsSync(path.join(root, relPath))),
+  );
   await finish(root, state, ui);
 }
 
@@ -406,8 +463,13 @@ async function printDryRun(ui: Ui, root: string, actions: readonly FileAction[])
     if (action.kind === 'kept-deleted' || action.kind === 'kept-changed') continue;
     const before = await read(action.kind === 'moved' ? action.from : action.path);
     const after = action.kind === 'removed' ? '' : action.content;
-    const [oldName, newName] = [action.kind === 'added' ? '/dev/null' : `a/${action.kind === 'moved' ? action.from : action.path}`, action.kind === 'removed' ? '/dev/null' : `b/${action.path}`];
-    patches.push(createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3 }).split('\n').slice(1).join('\n'));
+    const [oldName, newName] = [
+      action.kind === 'added' ? '/dev/null' : `a/${action.kind === 'moved' ? action.from : action.path}`,
+      action.kind === 'removed' ? '/dev/null' : `b/${action.path}`,
+    ];
+    patches.push(
+      createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3 }).split('\n').slice(1).join('\n'),
+    );
   }
   if (patches.length > 0) ui.output.write(`${patches.join('')}\n`);
 }

@@ -56,9 +56,17 @@ export async function unifiedDiff(changes: FileChange[]): Promise<string> {
   const { createTwoFilesPatch } = await import('diff');
   return changes
     .map((change) =>
-      createTwoFilesPatch(change.before === null ? '/dev/null' : `a/${change.path}`, `b/${change.path}`, change.before ?? '', change.after, '', '', {
-        context: 3,
-      })
+      createTwoFilesPatch(
+        change.before === null ? '/dev/null' : `a/${change.path}`,
+        `b/${change.path}`,
+        change.before ?? '',
+        change.after,
+        '',
+        '',
+        {
+          context: 3,
+        },
+      )
         .split('\n')
         .slice(1) // the "=====" line createTwoFilesPatch starts with
         .join('\n'),

@@ -12,13 +12,16 @@ const { root, precheck } = workerData as FormatterSetup;
 const formatter = new ProjectFormatter(root);
 const ready = formatter.precheck(precheck);
 
-parentPort!.on('message', async ({ id, changes }: FormatRequest) => {
-  await ready;
+// A failed precheck is this request's error (awaited inside the try), never an unhandled rejection.
+async function answer({ id, changes }: FormatRequest): Promise<void> {
   let reply: FormatReply;
   try {
+    await ready;
     reply = { id, changes: await Promise.all(changes.map((change) => formatter.format(change))) };
   } catch (error) {
     reply = { id, error: error instanceof Error ? error.message : String(error) };
   }
   parentPort!.postMessage(reply);
-});
+}
+
+parentPort!.on('message', (request: FormatRequest) => void answer(request));

@@ -38,7 +38,8 @@ export function startFormatter(setup: FormatterSetup): Formatter {
     const request = pending.get(reply.id);
     pending.delete(reply.id);
     if (pending.size === 0) worker.unref();
-    if ('error' in reply) request?.reject(new StepFailedError(`Prettier could not format the change: ${reply.error}\nNothing was written.`));
+    if ('error' in reply)
+      request?.reject(new StepFailedError(`Prettier could not format the change: ${reply.error}\nNothing was written.`));
     else request?.resolve(reply.changes);
   };
   const fail = (error: Error) => {

@@ -26,10 +26,16 @@ export function ensureNamedImport(file: SourceFile, name: string, from: string):
     const existing = declaration.getNamedImports().find((specifier) => specifier.getName() === name);
     if (existing) return existing.getAliasNode()?.getText() ?? name;
   }
-  if (file.getImportDeclarations().some((declaration) => declaration.getNamedImports().some((specifier) => localName(specifier) === name))) {
+  if (
+    file.getImportDeclarations().some((declaration) => declaration.getNamedImports().some((specifier) => localName(specifier) === name))
+  ) {
     throw new UsageError(`${file.getBaseName()} imports another "${name}" already; rename that import so ${from}'s can be added.`);
   }
-  const same = file.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === from && !declaration.isTypeOnly() && !declaration.getNamespaceImport());
+  const same = file
+    .getImportDeclarations()
+    .find(
+      (declaration) => declaration.getModuleSpecifierValue() === from && !declaration.isTypeOnly() && !declaration.getNamespaceImport(),
+    );
   const line = `import { ${name} } from '${from}';`;
   if (same) same.addNamedImport(name);
   else {
@@ -57,7 +63,8 @@ function endOfLineAfter(text: string, node: Node): number {
   return text.indexOf('\n', end);
 }
 
-const localName = (specifier: { getName(): string; getAliasNode(): Node | undefined }) => specifier.getAliasNode()?.getText() ?? specifier.getName();
+const localName = (specifier: { getName(): string; getAliasNode(): Node | undefined }) =>
+  specifier.getAliasNode()?.getText() ?? specifier.getName();
 
 /** `export * from 'from'` (the table index), after the other exports. */
 export function ensureExportStar(file: SourceFile, from: string): void {
@@ -129,7 +136,9 @@ export function versionRoutes(file: SourceFile, version: string): string[] {
 export function assertKnownVersion(file: SourceFile, version: string): void {
   const versions = registryVersions(file);
   if (!versions.includes(version)) {
-    throw new UsageError(`Unknown version ${version}: the registry serves ${versions.join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`);
+    throw new UsageError(
+      `Unknown version ${version}: the registry serves ${versions.join(', ')}. Add it with \`create-prod-api add-version ${version}\`.`,
+    );
   }
 }
 
@@ -138,7 +147,9 @@ function versionList(file: SourceFile, version: string): ArrayLiteralExpression 
   const property = findProperty(registrySection(file, 'versions'), version)!;
   const list = unwrap(property.getInitializer());
   if (!list || !Node.isArrayLiteralExpression(list)) {
-    throw new AnchorError(`${file.getFilePath().slice(1)}: registry version ${version} is not an array literal of routes (\`${version}: [...]\`); restore that form and run the command again.`);
+    throw new AnchorError(
+      `${file.getFilePath().slice(1)}: registry version ${version} is not an array literal of routes (\`${version}: [...]\`); restore that form and run the command again.`,
+    );
   }
   return list;
 }
@@ -210,7 +221,10 @@ function addProperty(file: SourceFile, object: ObjectLiteralExpression, name: st
 }
 
 function findProperty(object: ObjectLiteralExpression, name: string): PropertyAssignment | undefined {
-  return object.getProperties().filter(Node.isPropertyAssignment).find((property) => propertyName(property) === name);
+  return object
+    .getProperties()
+    .filter(Node.isPropertyAssignment)
+    .find((property) => propertyName(property) === name);
 }
 
 /** `v1`, `'v1'` and `"v1"` are the same key. */

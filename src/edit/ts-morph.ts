@@ -9,4 +9,11 @@ const tsMorph = createRequire(import.meta.url)('ts-morph') as typeof TsMorph;
 export const { IndentationText, Node, Project, QuoteKind, SyntaxKind } = tsMorph;
 export type Node = TsMorph.Node;
 export type SyntaxKind = TsMorph.SyntaxKind;
-export type { ArrayLiteralExpression, Expression, ObjectLiteralElementLike, ObjectLiteralExpression, PropertyAssignment, SourceFile } from 'ts-morph';
+export type {
+  ArrayLiteralExpression,
+  Expression,
+  ObjectLiteralElementLike,
+  ObjectLiteralExpression,
+  PropertyAssignment,
+  SourceFile,
+} from 'ts-morph';

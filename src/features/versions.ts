@@ -2,9 +2,10 @@
  * Every dependency range a generated project can get, in one place. TypeScript
  * stays on 6.x: 7.x breaks tools that import the compiler API (drizzle-kit,
  * ts-morph). better-sqlite3 stays on 12: 13 crashes on Node 20. OpenTelemetry
- * stays on SDK 2.x (exporters 0.2xx): 3.x requires Node 22.15.
+ * stays on SDK 2.x (exporters 0.2xx): 3.x requires Node 22.15. ESLint stays on 9: 10 requires Node 20.19.
  */
 export const VERSIONS = {
+  '@eslint/js': '^9.39.5',
   '@opentelemetry/api': '^1.9.0',
   '@opentelemetry/exporter-trace-otlp-http': '^0.223.1',
   '@opentelemetry/exporter-trace-otlp-proto': '^0.223.1',
@@ -20,9 +21,11 @@ export const VERSIONS = {
   'better-sqlite3': '^12.9.0',
   'drizzle-kit': '^0.31.11',
   'drizzle-orm': '^0.45.4',
+  eslint: '^9.39.4',
   express: '^5.2.1',
   'fast-jwt': '^6.3.6',
   fastify: '^5.12.8',
+  globals: '^17.15.0',
   ioredis: '^6.0.0',
   hono: '^4.10.4',
   jose: '^6.2.18',
@@ -39,6 +42,7 @@ export const VERSIONS = {
   'swagger-ui-dist': '^5.32.0',
   tsx: '^4.23.15',
   typescript: '~6.0.3',
+  'typescript-eslint': '^8.74.0',
   vitest: '^4.1.12',
   zod: '^4.6.7',
 } as const;

@@ -13,7 +13,6 @@ import { FileTree } from './tree.js';
 /** templates/ beside dist/ (installed package) or src/ (tests run from source). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
 
-
 export async function planProject(ctx: Context): Promise<FileTree> {
   const features = featuresFor(ctx);
   const view = viewFor(ctx, features);
@@ -56,7 +55,11 @@ function viewFor(ctx: Context, features: Feature[]): View & { dialect: string } 
       imports: routes.map(({ name, from }) => ({ name, from })),
       versions: versions.map((name) => ({ name, routes: routes.filter((route) => route.version === name).map((route) => route.name) })),
     },
-    ci: { ...continuousIntegration(ctx.packageManager), services: indent(database.ci?.services, 6), env: Object.entries(database.ci?.env ?? {}).map(([key, value]) => ({ key, value })) },
+    ci: {
+      ...continuousIntegration(ctx.packageManager),
+      services: indent(database.ci?.services, 6),
+      env: Object.entries(database.ci?.env ?? {}).map(([key, value]) => ({ key, value })),
+    },
   };
 }
 
@@ -78,7 +81,14 @@ function packageJson(ctx: Context, features: Feature[], tree: FileTree): Record<
   // openapi-typescript declares a peer `typescript ^5` and works with the TypeScript the project uses (the e2e runs
   // client:generate): npm needs the override to install them together
   const overrides = 'openapi-typescript' in devDependencies ? { overrides: { typescript: devDependencies.typescript } } : {};
-  return { ...template, name: ctx.name, scripts: merge('scripts'), dependencies: merge('dependencies'), devDependencies: sortKeys(devDependencies), ...overrides };
+  return {
+    ...template,
+    name: ctx.name,
+    scripts: merge('scripts'),
+    dependencies: merge('dependencies'),
+    devDependencies: sortKeys(devDependencies),
+    ...overrides,
+  };
 }
 
 /**
@@ -120,7 +130,12 @@ function continuousIntegration(packageManager: Context['packageManager']): { set
 }
 
 function indent(text: string | undefined, spaces: number): string | false {
-  return text === undefined ? false : text.split('\n').map((line) => ' '.repeat(spaces) + line).join('\n');
+  return text === undefined
+    ? false
+    : text
+        .split('\n')
+        .map((line) => ' '.repeat(spaces) + line)
+        .join('\n');
 }
 
 function sortKeys(object: Record<string, string>): Record<string, string> {

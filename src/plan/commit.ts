@@ -22,7 +22,9 @@ export function inspectTarget(targetDir: string): TargetState {
 export function assertTargetUsable(targetDir: string, force: boolean): TargetState {
   const state = inspectTarget(targetDir);
   if (state.entries.length > 0 && !force) {
-    throw new UsageError(`Directory ${targetDir} is not empty; use --force to write into it (existing files are kept, same-named ones overwritten).`);
+    throw new UsageError(
+      `Directory ${targetDir} is not empty; use --force to write into it (existing files are kept, same-named ones overwritten).`,
+    );
   }
   return state;
 }
@@ -52,7 +54,10 @@ export async function commitTree(tree: FileTree, targetDir: string, options: Com
   // directory. In a non-empty directory (--force) we never delete anything.
   const rollbackable = state.entries.length === 0;
   const createdTopLevel = new Set(
-    tree.paths().map((p) => p.split('/')[0]!).filter((top) => !existsSync(path.join(targetDir, top))),
+    tree
+      .paths()
+      .map((p) => p.split('/')[0]!)
+      .filter((top) => !existsSync(path.join(targetDir, top))),
   );
 
   const written: string[] = [];
@@ -81,4 +86,3 @@ export async function commitTree(tree: FileTree, targetDir: string, options: Com
   }
   return { written, overwritten };
 }
-

@@ -24,7 +24,12 @@ export function totalSize(tree: FileTree): number {
 }
 
 /** Prints the whole plan: where, how much, every file, and what would be overwritten. */
-export function printPlan(ui: Pick<Ui, 'info' | 'message' | 'warn'>, tree: FileTree, targetDir: string, overwrites: readonly string[]): void {
+export function printPlan(
+  ui: Pick<Ui, 'info' | 'message' | 'warn'>,
+  tree: FileTree,
+  targetDir: string,
+  overwrites: readonly string[],
+): void {
   ui.info(`Dry run: would write ${plural(tree.size, 'file')} (${formatSize(totalSize(tree))}) into ${targetDir}. Nothing was written.`);
   ui.message(formatPlan(tree, overwrites).join('\n'));
   if (overwrites.length > 0) ui.warn(`Would overwrite ${plural(overwrites.length, 'existing file')}: ${overwrites.join(', ')}`);

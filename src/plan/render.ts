@@ -84,8 +84,6 @@ export function outputPath(templatePath: string, view: View): string {
 
 /** One template file -> one output file: `.hbs` rendered, anything else copied byte for byte. */
 export function templateToOutput(templatePath: string, content: FileContent, view: View): OutputFile {
-  const rendered = templatePath.endsWith('.hbs')
-    ? renderTemplate(content.toString(), view, templatePath)
-    : content;
+  const rendered = templatePath.endsWith('.hbs') ? renderTemplate(content.toString(), view, templatePath) : content;
   return { path: outputPath(templatePath, view), content: rendered };
 }

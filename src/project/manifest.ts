@@ -72,7 +72,10 @@ export async function recordCommand(root: string, entry: LogEntry, written: read
     else delete files[relPath];
   }
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await writeFile(file, manifestJson({ ...manifest, log: [...(manifest.log ?? []), { ...entry, at: entry.at ?? now().getTime() }], files: sorted }));
+  await writeFile(
+    file,
+    manifestJson({ ...manifest, log: [...(manifest.log ?? []), { ...entry, at: entry.at ?? now().getTime() }], files: sorted }),
+  );
 }
 
 /** The manifest of the project at `root`, or a usage error saying why this is not one. */
@@ -95,7 +98,9 @@ export function readManifest(root: string): { manifest: Manifest; text: string }
   }
   for (const required of [REGISTRY_FILE, TABLE_INDEX_FILE, 'src/db/columns.ts']) {
     if (!existsSync(path.join(root, required))) {
-      throw new UsageError(`${notOurs} any more: ${required} is missing. Restore it from version control (or a freshly generated project).`);
+      throw new UsageError(
+        `${notOurs} any more: ${required} is missing. Restore it from version control (or a freshly generated project).`,
+      );
     }
   }
   return { manifest: { ...(manifest as Manifest), resources: manifest.resources ?? {} }, text };

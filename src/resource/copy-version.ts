@@ -28,16 +28,28 @@ export async function planVersionCopy(copy: VersionCopy): Promise<string> {
   };
 
   // there already (an earlier add-version --from, say): only make sure it is registered
-  const [schemasThere, routesThere] = [await changes.current(`${folder}/${to}/schemas.ts`), await changes.current(`${folder}/${to}/routes.ts`)];
+  const [schemasThere, routesThere] = [
+    await changes.current(`${folder}/${to}/schemas.ts`),
+    await changes.current(`${folder}/${to}/routes.ts`),
+  ];
   if (schemasThere !== null && routesThere !== null) {
     const routes = sources.load(`${folder}/${to}/routes.ts`, routesThere);
-    const name = routes.getVariableStatements().find((statement) => statement.isExported())?.getDeclarations()[0]?.getName();
-    if (!name) throw new UsageError(`${folder}/${to}/routes.ts exports no route factory to register; export one (\`export const ${resource}${to.toUpperCase()} = ...\`).`);
+    const name = routes
+      .getVariableStatements()
+      .find((statement) => statement.isExported())
+      ?.getDeclarations()[0]
+      ?.getName();
+    if (!name)
+      throw new UsageError(
+        `${folder}/${to}/routes.ts exports no route factory to register; export one (\`export const ${resource}${to.toUpperCase()} = ...\`).`,
+      );
     ensureVersionRoute(registry, to, ensureNamedImport(registry, name, `../resources/${resource}/${to}/routes.js`));
     return name;
   }
   if (schemasThere !== null || routesThere !== null) {
-    throw new UsageError(`${folder}/${to}/ holds only one of schemas.ts and routes.ts; restore the other or remove the folder, then run the command again.`);
+    throw new UsageError(
+      `${folder}/${to}/ holds only one of schemas.ts and routes.ts; restore the other or remove the folder, then run the command again.`,
+    );
   }
 
   const schemas = sources.load(`${folder}/${to}/schemas.ts`, await read('schemas.ts'));
@@ -46,8 +58,14 @@ export async function planVersionCopy(copy: VersionCopy): Promise<string> {
 
   const routes = sources.load(`${folder}/${to}/routes.ts`, await read('routes.ts'));
   retellVersion(routes, from, to);
-  const factory = routes.getVariableStatements().find((statement) => statement.isExported())?.getDeclarations()[0];
-  if (!factory) throw new UsageError(`${folder}/${from}/routes.ts exports no route factory (\`export const ${resource}${from.toUpperCase()} = ...\`) to copy.`);
+  const factory = routes
+    .getVariableStatements()
+    .find((statement) => statement.isExported())
+    ?.getDeclarations()[0];
+  if (!factory)
+    throw new UsageError(
+      `${folder}/${from}/routes.ts exports no route factory (\`export const ${resource}${from.toUpperCase()} = ...\`) to copy.`,
+    );
   const suffix = from.toUpperCase();
   const oldName = factory.getName();
   const name = oldName.endsWith(suffix) ? `${oldName.slice(0, -suffix.length)}${to.toUpperCase()}` : `${oldName}${to.toUpperCase()}`;

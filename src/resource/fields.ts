@@ -93,7 +93,9 @@ const MAX_IDENTIFIER = 63;
 export function assertIdentifiersFit(identifiers: readonly string[]): void {
   const long = identifiers.find((identifier) => identifier.length > MAX_IDENTIFIER);
   if (long) {
-    throw new UsageError(`The database name ${long} would be ${long.length} characters, over the ${MAX_IDENTIFIER} PostgreSQL and MySQL keep; use a shorter resource or field name.`);
+    throw new UsageError(
+      `The database name ${long} would be ${long.length} characters, over the ${MAX_IDENTIFIER} PostgreSQL and MySQL keep; use a shorter resource or field name.`,
+    );
   }
 }
 
@@ -120,7 +122,7 @@ export function fieldSpecHelp(): string {
     'Fields: name:type[?][:rule...], comma separated; ? makes the field optional. Names are snake_case.',
     'Types, and the rules each takes:',
     ...FIELD_TYPES.map((type) => `  ${typeName(type).padEnd(width)}  ${RULES_OF[type].join(', ')}`),
-    'Rules: min=N, max=N, maxLength=N, default=V, unique; and the list\'s: filter (or filter=gte|lte, the lookups',
+    "Rules: min=N, max=N, maxLength=N, default=V, unique; and the list's: filter (or filter=gte|lte, the lookups",
     `of its type: ${LOOKUPS.join(', ')}), search, order.`,
     'Example: --fields "name:string:unique:search,price:decimal:min=0:filter=gte|lte:order,notes:text?,mood:enum(happy|sad)"',
   ].join('\n');
@@ -134,18 +136,26 @@ export function parseFields(spec: string): Field[] {
     throw new UsageError(`--fields: enum values are separated by "|", not "," (which separates fields): write enum(${values.join('|')}).`);
   }
   const parts = joinLookups(spec.split(',').map((part) => part.trim()));
-  if (parts.every((part) => !part)) throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
+  if (parts.every((part) => !part))
+    throw new UsageError('--fields is empty: give at least one field, e.g. --fields "name:string,price:decimal:min=0".');
   parts.forEach((part, index) => {
     if (!part) throw new UsageError(`--fields has an empty entry (number ${index + 1} of ${parts.length}): remove the extra comma.`);
     // `default=a,b` split the default in two: say so, rather than blame a field "b"
     if (index > 0 && !part.includes(':') && /(^|:)default=/.test(parts[index - 1]!)) {
-      throw new UsageError(`--fields: "${parts[index - 1]},${part}": a default cannot contain "," (it separates fields) or ":" (it separates rules).`);
+      throw new UsageError(
+        `--fields: "${parts[index - 1]},${part}": a default cannot contain "," (it separates fields) or ":" (it separates rules).`,
+      );
     }
   });
   const fields = parts.map(parseField);
-  const rowLength = fields.reduce((sum, field) => sum + (field.type === 'string' || field.type === 'email' ? (field.maxLength ?? DEFAULT_LENGTH[field.type]!) : 0), 0);
+  const rowLength = fields.reduce(
+    (sum, field) => sum + (field.type === 'string' || field.type === 'email' ? (field.maxLength ?? DEFAULT_LENGTH[field.type]!) : 0),
+    0,
+  );
   if (rowLength > MAX_ROW_VARCHAR) {
-    throw new UsageError(`--fields: the string fields' maxLengths add up to ${rowLength} characters, more than one MySQL row holds (${MAX_ROW_VARCHAR}); make the long ones text.`);
+    throw new UsageError(
+      `--fields: the string fields' maxLengths add up to ${rowLength} characters, more than one MySQL row holds (${MAX_ROW_VARCHAR}); make the long ones text.`,
+    );
   }
   const seen = new Set<string>();
   for (const field of fields) {
@@ -199,7 +209,9 @@ export function assertNewFieldName(name: string, where: string): void {
   }
   // two long names that share their first 63 characters would be one column on PostgreSQL (and none on MySQL)
   if (name.length > MAX_IDENTIFIER) {
-    throw new UsageError(`${where}: the name is ${name.length} characters, over the ${MAX_IDENTIFIER} a PostgreSQL column keeps; shorten it.`);
+    throw new UsageError(
+      `${where}: the name is ${name.length} characters, over the ${MAX_IDENTIFIER} a PostgreSQL column keeps; shorten it.`,
+    );
   }
 }
 
@@ -217,14 +229,21 @@ function parseField(part: string): Field {
   for (const rawRule of rawRules) {
     const [ruleName = '', ...valueParts] = rawRule.split('=');
     const value = valueParts.length > 0 ? valueParts.join('=') : true;
-    if (!isRule(ruleName)) throw new UsageError(`${where}: unknown rule "${ruleName}"; rules are ${RULE_NAMES.slice(0, -1).join(', ')} and order.`);
+    if (!isRule(ruleName))
+      throw new UsageError(`${where}: unknown rule "${ruleName}"; rules are ${RULE_NAMES.slice(0, -1).join(', ')} and order.`);
     if (!RULES_OF[type].includes(ruleName)) {
       const fits = RULES_OF[type];
-      throw new UsageError(`${where}: rule "${ruleName}" does not fit type ${type}; ${type} takes ${fits.length ? fits.join(', ') : 'no rules'}.`);
+      throw new UsageError(
+        `${where}: rule "${ruleName}" does not fit type ${type}; ${type} takes ${fits.length ? fits.join(', ') : 'no rules'}.`,
+      );
     }
     if (ruleName in rules) throw new UsageError(`${where}: rule "${ruleName}" is given twice.`);
     if (FLAGS.includes(ruleName) ? value !== true : value === true && ruleName !== 'filter') {
-      throw new UsageError(FLAGS.includes(ruleName) ? `${where}: ${ruleName} takes no value.` : `${where}: rule ${ruleName} needs a value, e.g. ${ruleName}=10.`);
+      throw new UsageError(
+        FLAGS.includes(ruleName)
+          ? `${where}: ${ruleName} takes no value.`
+          : `${where}: rule ${ruleName} needs a value, e.g. ${ruleName}=10.`,
+      );
     }
     rules[ruleName] = value;
   }
@@ -258,7 +277,8 @@ function parseLookups(value: string | true, type: FieldType, optional: boolean, 
   const lookups = value.split(/[|,]/).map((lookup) => lookup.trim());
   const fits = LOOKUPS_OF[type].filter((lookup) => lookup !== 'isnull' || optional);
   for (const lookup of lookups) {
-    if (!(LOOKUPS as readonly string[]).includes(lookup)) throw new UsageError(`${where}: unknown lookup "${lookup}"; lookups are ${LOOKUPS.join(', ')}.`);
+    if (!(LOOKUPS as readonly string[]).includes(lookup))
+      throw new UsageError(`${where}: unknown lookup "${lookup}"; lookups are ${LOOKUPS.join(', ')}.`);
     if (!fits.includes(lookup as Lookup)) {
       const why = lookup === 'isnull' && !optional ? ' (isnull needs an optional field, name:type?)' : '';
       throw new UsageError(`${where}: lookup "${lookup}" does not fit type ${type}${why}; it takes ${fits.join(', ')}.`);
@@ -273,7 +293,9 @@ function parseType(text: string, where: string): { type: FieldType; values?: str
   if (enumMatch) {
     const values = enumMatch[1]!.split('|').map((value) => value.trim());
     if (values.length < 2 || values.some((value) => !/^[A-Za-z0-9_.-]+$/.test(value))) {
-      throw new UsageError(`${where}: enum needs two or more values of letters, digits, _ . or -, separated by |, e.g. enum(draft|published).`);
+      throw new UsageError(
+        `${where}: enum needs two or more values of letters, digits, _ . or -, separated by |, e.g. enum(draft|published).`,
+      );
     }
     if (new Set(values).size !== values.length) throw new UsageError(`${where}: enum values repeat.`);
     return { type: 'enum', values };
@@ -285,19 +307,29 @@ function parseType(text: string, where: string): { type: FieldType; values?: str
     return { type: 'ref', ref };
   }
   if (!(FIELD_TYPES as readonly string[]).includes(text) || text === 'enum' || text === 'ref') {
-    throw new UsageError(`${where}: unknown type "${text}"; types are ${FIELD_TYPES.filter((t) => t !== 'enum' && t !== 'ref').join(', ')}, enum(a|b|c) and ref(<resource>).`);
+    throw new UsageError(
+      `${where}: unknown type "${text}"; types are ${FIELD_TYPES.filter((t) => t !== 'enum' && t !== 'ref').join(', ')}, enum(a|b|c) and ref(<resource>).`,
+    );
   }
   return { type: text as FieldType };
 }
 
-function numberRule(rule: 'min' | 'max', value: string | true | undefined, type: FieldType, where: string): Partial<Pick<Field, 'min' | 'max'>> {
+function numberRule(
+  rule: 'min' | 'max',
+  value: string | true | undefined,
+  type: FieldType,
+  where: string,
+): Partial<Pick<Field, 'min' | 'max'>> {
   if (value === undefined) return {};
   const text = String(value);
   const number = Number(text);
   const pattern = type === 'int' ? /^-?\d+$/ : /^-?\d+(\.\d{1,2})?$/;
   const limit = type === 'int' ? INT_LIMIT : DECIMAL_LIMIT;
   if (!pattern.test(text) || Math.abs(number) >= limit) {
-    const shape = type === 'int' ? `a whole number between ${-INT_LIMIT} and ${INT_LIMIT}` : 'a number with at most two decimal places and ten digits before the point';
+    const shape =
+      type === 'int'
+        ? `a whole number between ${-INT_LIMIT} and ${INT_LIMIT}`
+        : 'a number with at most two decimal places and ten digits before the point';
     throw new UsageError(`${where}: ${rule}=${text} is not ${shape}.`);
   }
   return { [rule]: number };
@@ -323,7 +355,11 @@ function checkCombination(field: Field, where: string): void {
   if (field.unique && field.optional) {
     throw new UsageError(`${where}: a unique field cannot be optional (empty values would not be unique); drop one of ? and unique.`);
   }
-  if (field.unique && (field.type === 'string' || field.type === 'email') && (field.maxLength ?? DEFAULT_LENGTH[field.type]!) > MAX_UNIQUE_VARCHAR) {
+  if (
+    field.unique &&
+    (field.type === 'string' || field.type === 'email') &&
+    (field.maxLength ?? DEFAULT_LENGTH[field.type]!) > MAX_UNIQUE_VARCHAR
+  ) {
     throw new UsageError(`${where}: a unique ${field.type} needs maxLength=${MAX_UNIQUE_VARCHAR} or less (an index key's limit on MySQL).`);
   }
   if (field.unique && field.type === 'int' && field.min !== undefined && field.max !== undefined && field.max - field.min < 9) {
@@ -358,7 +394,8 @@ function parseDefault(text: string, field: Field, where: string): string | numbe
       if (!field.values!.includes(text)) refuse(`one of ${field.values!.join(', ')}`);
       return text;
     default:
-      if (text.length === 0 || text.length > (field.maxLength ?? DEFAULT_LENGTH[field.type] ?? 255)) refuse('a non-empty text within maxLength');
+      if (text.length === 0 || text.length > (field.maxLength ?? DEFAULT_LENGTH[field.type] ?? 255))
+        refuse('a non-empty text within maxLength');
       return text;
   }
 }

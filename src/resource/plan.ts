@@ -5,7 +5,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Node, type SourceFile } from '../edit/ts-morph.js';
 import { ChangeSet } from '../edit/changes.js';
-import { assertKnownVersion, ensureExportStar, ensureNamedImport, ensureVersionRoute, newestCurrentVersion, registryDeprecated } from '../edit/registry.js';
+import {
+  assertKnownVersion,
+  ensureExportStar,
+  ensureNamedImport,
+  ensureVersionRoute,
+  newestCurrentVersion,
+  registryDeprecated,
+} from '../edit/registry.js';
 import { openSources } from '../edit/source.js';
 import { UsageError } from '../errors.js';
 import { TEMPLATES_DIR } from '../plan/build.js';
@@ -33,7 +40,9 @@ export async function planNewResource(
   const { root, manifest, names } = request;
   const auth = manifest.options.auth !== 'none';
   if (manifest.resources[names.pluralKebab] || existsSync(path.join(root, 'src/resources', names.pluralKebab))) {
-    throw new UsageError(`Resource "${names.pluralKebab}" exists already (src/resources/${names.pluralKebab}); to give it a new version use --version <v> --from <v>.`);
+    throw new UsageError(
+      `Resource "${names.pluralKebab}" exists already (src/resources/${names.pluralKebab}); to give it a new version use --version <v> --from <v>.`,
+    );
   }
   const access = request.access ?? (auth ? 'public-read' : 'public');
   if (!auth && access !== 'public') {
@@ -77,28 +86,40 @@ export async function planNewResource(
   const index = sources.load(TABLE_INDEX_FILE, indexText);
   const clash = await tableClash(changes, sources, index, names);
   if (clash) {
-    throw new UsageError(`"${request.names.kebab}" would clash with the table ${clash.table} (${clash.name} in ${clash.file}); choose another name.`);
+    throw new UsageError(
+      `"${request.names.kebab}" would clash with the table ${clash.table} (${clash.name} in ${clash.file}); choose another name.`,
+    );
   }
   ensureExportStar(index, `../resources/${names.pluralKebab}/table.js`);
   changes.update(TABLE_INDEX_FILE, indexText, index.getFullText());
 
   const record = { fields: request.fieldsSpec, access, pagination: view.cursor ? 'cursor' : 'offset', versions: [version] } as const;
-  changes.update(MANIFEST_FILE, (await changes.current(MANIFEST_FILE))!, manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: record }));
+  changes.update(
+    MANIFEST_FILE,
+    (await changes.current(MANIFEST_FILE))!,
+    manifestWith(manifest, { ...manifest.resources, [names.pluralKebab]: record }),
+  );
   return { changes, version, deprecated: registryDeprecated(registry).includes(version), access, pagination: record.pagination };
 }
 
 /** The names drizzle gives this table's index and constraints, each within the databases' limit. */
-function checkIdentifierLengths(names: ResourceNames, fields: readonly Field[], refs: ReadonlyMap<string, RefTarget>, owner: boolean): void {
+function checkIdentifierLengths(
+  names: ResourceNames,
+  fields: readonly Field[],
+  refs: ReadonlyMap<string, RefTarget>,
+  owner: boolean,
+): void {
   const identifiers = [
     `${names.table}_${owner ? 'user_' : ''}created_at_id_idx`,
     ...(owner ? [`${names.table}_user_id_users_id_fk`] : []),
     ...fields.filter((field) => field.unique).map((field) => `${names.table}_${field.name}_unique`),
     ...fields.filter((field) => field.order).map((field) => orderIndexName(names, field, owner)),
-    ...fields.filter((field) => field.type === 'ref').map((field) => `${names.table}_${field.name}_${refs.get(field.name)!.sqlTable}_id_fk`),
+    ...fields
+      .filter((field) => field.type === 'ref')
+      .map((field) => `${names.table}_${field.name}_${refs.get(field.name)!.sqlTable}_id_fk`),
   ];
   assertIdentifiersFit(identifiers);
 }
-
 
 /**
  * An exported table of the table index's modules that already bears the resource's constant name or SQL name.
@@ -137,14 +158,17 @@ function refTarget(root: string, manifest: Manifest, field: Field): RefTarget {
   const given = field.ref!;
   const known = Object.keys(manifest.resources);
   if (/^users?$/i.test(given)) {
-    if (manifest.options.auth === 'none') throw new UsageError(`Field "${field.name}": ref(${given}) needs users, and this project was made with --auth none.`);
+    if (manifest.options.auth === 'none')
+      throw new UsageError(`Field "${field.name}": ref(${given}) needs users, and this project was made with --auth none.`);
     return { table: 'users', sqlTable: 'users', fromResource: '../../auth/tables.js', seed: { kind: 'user' } };
   }
   const names = resourceNames(given);
   const record = manifest.resources[names.pluralKebab];
   if (!record || !existsSync(path.join(root, 'src/resources', names.pluralKebab, 'table.ts'))) {
     const choices = [...known, ...(manifest.options.auth !== 'none' ? ['users'] : [])];
-    throw new UsageError(`Field "${field.name}": ref(${given}) names no resource of this project; it has ${choices.length ? choices.join(', ') : 'none yet'}.`);
+    throw new UsageError(
+      `Field "${field.name}": ref(${given}) names no resource of this project; it has ${choices.length ? choices.join(', ') : 'none yet'}.`,
+    );
   }
   return {
     table: names.pluralCamel,

@@ -4,7 +4,14 @@
 // idempotent: a field already there (or already gone) is left as it is.
 import { insertProperty, removeProperty } from '../edit/object-items.js';
 import { AnchorError } from '../edit/registry.js';
-import { Node, SyntaxKind, type Expression, type ObjectLiteralElementLike, type ObjectLiteralExpression, type SourceFile } from '../edit/ts-morph.js';
+import {
+  Node,
+  SyntaxKind,
+  type Expression,
+  type ObjectLiteralElementLike,
+  type ObjectLiteralExpression,
+  type SourceFile,
+} from '../edit/ts-morph.js';
 
 /** `.transform((body) => ({ prop: body.name }))` or `.transform(({ name }) => ({ prop: name }))` */
 interface Transform {
@@ -46,10 +53,14 @@ export function versionSchemas(file: SourceFile, camel: string): VersionSchemas 
   const initializer = (name: string) => file.getVariableDeclaration(name)?.getInitializer() ?? missing(`\`export const ${name} = ...\``);
 
   const read = zodObject(initializer(`${camel}Read`)).object ?? missing(`\`${camel}Read = z.object({ ... })\``);
-  const write = inputSchema(`${camel}Write`, initializer(`${camel}Write`)) ?? missing(`\`${camel}Write = z.object({ ... })\` (optionally with .transform)`);
+  const write =
+    inputSchema(`${camel}Write`, initializer(`${camel}Write`)) ??
+    missing(`\`${camel}Write = z.object({ ... })\` (optionally with .transform)`);
   const patchInit = initializer(`${camel}Patch`);
   const derived = patchInit.getText().replace(/\s/g, '') === `${camel}Write.partial()`;
-  const patch = derived ? undefined : (inputSchema(`${camel}Patch`, patchInit) ?? missing(`\`${camel}Patch = z.object({ ... })\` or \`${camel}Write.partial()\``));
+  const patch = derived
+    ? undefined
+    : (inputSchema(`${camel}Patch`, patchInit) ?? missing(`\`${camel}Patch = z.object({ ... })\` or \`${camel}Write.partial()\``));
   const presentFn = file.getFunction('present') ?? missing('`export function present(row) { return { ... }; }`');
   const returned = presentFn
     .getDescendantsOfKind(SyntaxKind.ReturnStatement)
@@ -263,7 +274,9 @@ function mappingOf(transform: Transform, name: string): { property?: ObjectLiter
   let local = name;
   let element: Node | undefined;
   if (transform.binding && Node.isObjectBindingPattern(transform.binding)) {
-    element = transform.binding.getElements().find((candidate) => (candidate.getPropertyNameNode()?.getText() ?? candidate.getName()) === name);
+    element = transform.binding
+      .getElements()
+      .find((candidate) => (candidate.getPropertyNameNode()?.getText() ?? candidate.getName()) === name);
     if (element && Node.isBindingElement(element)) local = element.getName();
   }
   const source = transform.param ? `${transform.param}.${name}` : local;
@@ -277,7 +290,8 @@ function mappingOf(transform: Transform, name: string): { property?: ObjectLiter
 function ensureMapping(transform: Transform, name: string, prop: string): void {
   if (mappingOf(transform, name).property) return;
   if (transform.param) insertProperty(transform.result, `${prop}: ${transform.param}.${name}`);
-  else if (transform.binding && Node.isObjectBindingPattern(transform.binding)) insertProperty(transform.result, prop === name ? name : `${prop}: ${name}`);
+  else if (transform.binding && Node.isObjectBindingPattern(transform.binding))
+    insertProperty(transform.result, prop === name ? name : `${prop}: ${name}`);
 }
 
 /** `{ a, b }` => `{ a, b, name }` in a destructuring transform. */
@@ -291,7 +305,10 @@ function removeMapping(transform: Transform, name: string): void {
   const { property, element } = mappingOf(transform, name);
   // the binding first (a tree edit, which keeps the other nodes), then the property (a text edit)
   if (element && transform.binding && Node.isObjectBindingPattern(transform.binding)) {
-    const rest = transform.binding.getElements().filter((candidate) => candidate !== element).map((candidate) => candidate.getText());
+    const rest = transform.binding
+      .getElements()
+      .filter((candidate) => candidate !== element)
+      .map((candidate) => candidate.getText());
     transform.binding.replaceWithText(`{ ${rest.join(', ')} }`);
   }
   if (property && !property.wasForgotten()) removeProperty(property);

@@ -36,7 +36,9 @@ const titlePrefix = (version: string, name: string) => `${version}: ${name} `;
 export function ensureFieldTest(file: SourceFile, test: FieldTest): boolean {
   const block = describeBlock(file);
   if (!block) return false;
-  const declared = new Set(block.getVariableStatements().flatMap((statement) => statement.getDeclarations().map((declaration) => declaration.getName())));
+  const declared = new Set(
+    block.getVariableStatements().flatMap((statement) => statement.getDeclarations().map((declaration) => declaration.getName())),
+  );
   if (!declared.has('create') || !declared.has('payload')) return false;
   const title = `${titlePrefix(test.version, test.name)}is written, read back and checked`;
   if (fieldTests(file, test.version, test.name).length > 0) return true;
@@ -83,10 +85,11 @@ export function removeFieldTests(file: SourceFile, version: string, name: string
 /** The field is called `to` in the version's assertions. */
 export function renameFieldTests(file: SourceFile, version: string, from: string, to: string): void {
   const whole = testedVersion(file) === version;
-  const next = () => [
-    ...fieldTests(file, version, from).flatMap((test) => namings(test, from, true)),
-    ...(whole ? namings(describeBlock(file), from) : []),
-  ][0];
+  const next = () =>
+    [
+      ...fieldTests(file, version, from).flatMap((test) => namings(test, from, true)),
+      ...(whole ? namings(describeBlock(file), from) : []),
+    ][0];
   for (let node = next(); node; node = next()) {
     const parent = node.getParentOrThrow();
     if (Node.isShorthandPropertyAssignment(parent)) parent.replaceWithText(`${to}: ${from}`);
@@ -95,7 +98,8 @@ export function renameFieldTests(file: SourceFile, version: string, from: string
   }
   for (const test of fieldTests(file, version, from)) {
     const title = test.getArguments()[0];
-    if (title && Node.isStringLiteral(title)) title.setLiteralValue(title.getLiteralValue().replace(titlePrefix(version, from), titlePrefix(version, to)));
+    if (title && Node.isStringLiteral(title))
+      title.setLiteralValue(title.getLiteralValue().replace(titlePrefix(version, from), titlePrefix(version, to)));
   }
   if (whole) sortReadKeys(file);
 }
@@ -104,7 +108,12 @@ export function renameFieldTests(file: SourceFile, version: string, from: string
 function fieldTests(file: SourceFile, version: string, name: string) {
   return file.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
     const title = call.getArguments()[0];
-    return call.getExpression().getText() === 'it' && title && Node.isStringLiteral(title) && title.getLiteralValue().startsWith(titlePrefix(version, name));
+    return (
+      call.getExpression().getText() === 'it' &&
+      title &&
+      Node.isStringLiteral(title) &&
+      title.getLiteralValue().startsWith(titlePrefix(version, name))
+    );
   });
 }
 
@@ -133,8 +142,10 @@ function namings(scope: Node | undefined, name: string, anywhere = false): Node[
       if ((Node.isPropertyAssignment(parent) && parent.getNameNode() === node) || Node.isShorthandPropertyAssignment(parent)) {
         return anywhere || isFieldObject(parent.getParentOrThrow(), parent);
       }
-      if (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === node) return parent.getExpression().getText().startsWith('payload(');
-      if (Node.isStringLiteral(node) && Node.isArrayLiteralExpression(parent)) return anywhere || parent === readKeys || isItEachRow(parent) || isLoopList(parent);
+      if (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === node)
+        return parent.getExpression().getText().startsWith('payload(');
+      if (Node.isStringLiteral(node) && Node.isArrayLiteralExpression(parent))
+        return anywhere || parent === readKeys || isItEachRow(parent) || isLoopList(parent);
     }
     return false;
   });
@@ -142,7 +153,7 @@ function namings(scope: Node | undefined, name: string, anywhere = false): Node[
 
 /** The payload() body, the object a required-fields check compares `errors` to, or a key filled from payload(n). */
 function isFieldObject(object: Node, property: Node): boolean {
-  const initializer = Node.isPropertyAssignment(property) ? property.getInitializer()?.getText() ?? '' : '';
+  const initializer = Node.isPropertyAssignment(property) ? (property.getInitializer()?.getText() ?? '') : '';
   if (initializer.startsWith('payload(')) return true;
   const holder = object.getParent();
   if (holder && Node.isParenthesizedExpression(holder)) {
@@ -152,7 +163,9 @@ function isFieldObject(object: Node, property: Node): boolean {
   }
   if (holder && Node.isCallExpression(holder)) {
     const callee = holder.getExpression();
-    return Node.isPropertyAccessExpression(callee) && callee.getName() === 'toEqual' && callee.getExpression().getText().endsWith('.errors)');
+    return (
+      Node.isPropertyAccessExpression(callee) && callee.getName() === 'toEqual' && callee.getExpression().getText().endsWith('.errors)')
+    );
   }
   return false;
 }
@@ -161,7 +174,13 @@ function isFieldObject(object: Node, property: Node): boolean {
 function isItEachRow(row: Node): boolean {
   const table = row.getParent();
   const call = table?.getParent();
-  return table !== undefined && Node.isArrayLiteralExpression(table) && call !== undefined && Node.isCallExpression(call) && call.getExpression().getText() === 'it.each';
+  return (
+    table !== undefined &&
+    Node.isArrayLiteralExpression(table) &&
+    call !== undefined &&
+    Node.isCallExpression(call) &&
+    call.getExpression().getText() === 'it.each'
+  );
 }
 
 /** The list of `for (const field of ['a', 'b'] as const)`. */
@@ -194,5 +213,10 @@ function sortReadKeys(file: SourceFile): void {
   const list = readKeysList(file);
   if (!list) return;
   const keys = list.getElements().map((element) => (Node.isStringLiteral(element) ? element.getLiteralValue() : element.getText()));
-  list.replaceWithText(`[${[...keys].sort().map((key) => `'${key}'`).join(', ')}]`);
+  list.replaceWithText(
+    `[${[...keys]
+      .sort()
+      .map((key) => `'${key}'`)
+      .join(', ')}]`,
+  );
 }

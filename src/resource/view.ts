@@ -94,7 +94,10 @@ export function resourceView(spec: ResourceSpec) {
       imports: tableImports,
       indexes: [
         { name: `${names.table}_${owner ? 'user_' : ''}created_at_id_idx`, key: 't.createdAt' },
-        ...ordered.map((field) => ({ name: orderIndexName(names, field, owner), key: field.type === 'decimal' ? `decimalOrder(t.${field.prop})` : `t.${field.prop}` })),
+        ...ordered.map((field) => ({
+          name: orderIndexName(names, field, owner),
+          key: field.type === 'decimal' ? `decimalOrder(t.${field.prop})` : `t.${field.prop}`,
+        })),
       ].map((index) => ({ ...index, on: `${owner ? 't.userId, ' : ''}${index.key}, t.id` })),
     },
     list: listView(spec),
@@ -133,7 +136,10 @@ export function listView(spec: Pick<ResourceSpec, 'names' | 'fields' | 'access'>
   const tokenArg = ACCESS[spec.access].read === 'public' ? '' : ', { token }';
   const table = spec.names.pluralCamel;
   const listed = spec.fields.filter((field) => field.filter?.length || field.search || field.order);
-  const orderings = [...spec.fields.filter((field) => field.order).map((field) => field.name), 'created_at'].flatMap((name) => [`'${name}'`, `'-${name}'`]);
+  const orderings = [...spec.fields.filter((field) => field.order).map((field) => field.name), 'created_at'].flatMap((name) => [
+    `'${name}'`,
+    `'-${name}'`,
+  ]);
   const optional = spec.fields.filter((field) => field.optional).map((field) => `${field.name}: null`);
   return {
     orderings: orderings.join(', '),
@@ -255,7 +261,9 @@ function testView(spec: ResourceSpec, fields: FieldCode[]) {
     seedPayloads,
     // the payload's ref samples name the slot their row went into
     samples: fields.map((field) => (refValues.has(field.prop) ? { ...field, sample: refValues.get(field.prop)! } : field)),
-    readKeys: JSON.stringify(['id', 'created_at', 'updated_at', ...spec.fields.map((field) => field.name)].sort()).replace(/"/g, "'").replace(/,/g, ', '),
+    readKeys: JSON.stringify(['id', 'created_at', 'updated_at', ...spec.fields.map((field) => field.name)].sort())
+      .replace(/"/g, "'")
+      .replace(/,/g, ', '),
     required: fields.filter((field) => field.required).map((field) => field.name),
     invalid: fields.flatMap((field) => field.invalid.map((value) => ({ field: field.name, value }))),
     unique: uniques,

@@ -34,8 +34,10 @@ export function localEnv(ctx: Pick<Context, 'database' | 'auth' | 'dbName'>, env
     '# Every setting and what it means: .env.example.',
     `DATABASE_URL=${fits ? given : databaseFeature(ctx).envUrl}`,
   ];
-  if (ctx.auth === 'jwt') lines.push('# random for this project: tokens survive restarts of npm run dev', `JWT_SECRET=${randomBytes(48).toString('base64url')}`);
+  if (ctx.auth === 'jwt')
+    lines.push('# random for this project: tokens survive restarts of npm run dev', `JWT_SECRET=${randomBytes(48).toString('base64url')}`);
   // until these name the identity provider, every token is refused (README: "Your identity provider")
-  if (ctx.auth === 'oidc') lines.push("# your identity provider: its issuer, and this API's identifier in its tokens' aud", 'OIDC_ISSUER=', 'OIDC_AUDIENCE=');
+  if (ctx.auth === 'oidc')
+    lines.push("# your identity provider: its issuer, and this API's identifier in its tokens' aud", 'OIDC_ISSUER=', 'OIDC_AUDIENCE=');
   return `${lines.join('\n')}\n`;
 }

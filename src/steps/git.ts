@@ -45,7 +45,12 @@ export async function initGit(ctx: Pick<Context, 'targetDir'>, ui: Pick<Ui, 'spi
   // as the generator rather than fail (the user's config wins when present).
   const env = (await hasIdentity(cwd))
     ? undefined
-    : { GIT_AUTHOR_NAME: 'create-prod-api', GIT_AUTHOR_EMAIL: 'create-prod-api@users.noreply.github.com', GIT_COMMITTER_NAME: 'create-prod-api', GIT_COMMITTER_EMAIL: 'create-prod-api@users.noreply.github.com' };
+    : {
+        GIT_AUTHOR_NAME: 'create-prod-api',
+        GIT_AUTHOR_EMAIL: 'create-prod-api@users.noreply.github.com',
+        GIT_COMMITTER_NAME: 'create-prod-api',
+        GIT_COMMITTER_EMAIL: 'create-prod-api@users.noreply.github.com',
+      };
 
   const spin = ui.spinner();
   spin.start('Creating a git repository');

@@ -22,7 +22,8 @@ export type MigrationResult = { kind: 'generated'; files: string[] } | { kind: '
 export async function generateMigration(root: string, name: string, runScript: string): Promise<MigrationResult> {
   const bin = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'drizzle-kit.cmd' : 'drizzle-kit');
   // npm needs `--` before a script's own flags; pnpm, yarn and bun pass them on as they are
-  if (!existsSync(bin)) return { kind: 'not-installed', command: `${runScript} db:generate ${runScript === 'npm run' ? '-- ' : ''}--name ${name}` };
+  if (!existsSync(bin))
+    return { kind: 'not-installed', command: `${runScript} db:generate ${runScript === 'npm run' ? '-- ' : ''}--name ${name}` };
 
   const before = listMigrationFiles(root);
   const journalPath = path.join(root, JOURNAL);
@@ -30,7 +31,10 @@ export async function generateMigration(root: string, name: string, runScript: s
   try {
     // Ctrl-C stops drizzle-kit too; the caller then puts the project back
     await interruptible((signal) => run(bin, ['generate', '--name', name], { cwd: root, signal }));
-    await settleMigration(root, listMigrationFiles(root).filter((file) => !before.includes(file)));
+    await settleMigration(
+      root,
+      listMigrationFiles(root).filter((file) => !before.includes(file)),
+    );
   } catch (error) {
     // leave drizzle/ as it was: no half-made migration beside the reverted files
     for (const file of listMigrationFiles(root).filter((file) => !before.includes(file))) await rm(path.join(root, file), { force: true });
@@ -51,7 +55,9 @@ export async function settleMigration(root: string, files: readonly string[]): P
   if (!snapshotPath || !sqlPath) return;
   const snapshotText = await readFile(path.join(root, snapshotPath), 'utf8');
   const snapshot = JSON.parse(snapshotText) as { id: string; prevId: string };
-  const digest = createHash('sha256').update(`${snapshot.prevId}\n${await readFile(path.join(root, sqlPath), 'utf8')}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${snapshot.prevId}\n${await readFile(path.join(root, sqlPath), 'utf8')}`)
+    .digest('hex');
   // shaped as a version 4 UUID, as drizzle-kit's own are
   const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-${((parseInt(digest[16]!, 16) & 3) | 8).toString(16)}${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
   await writeFile(path.join(root, snapshotPath), snapshotText.replace(`"id": "${snapshot.id}"`, `"id": "${id}"`));

@@ -14,7 +14,9 @@ async function git(root: string, args: readonly string[], input?: string): Promi
     return stdout;
   }
   return new Promise((resolve, reject) => {
-    const child = execFile('git', args, { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    const child = execFile('git', args, { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
     child.stdin!.end(input);
   });
 }
@@ -68,7 +70,11 @@ export interface Stages {
 /** Puts a conflicted path into the index as git's merge would: stage 1 the base, 2 ours, 3 theirs (a missing side has none). */
 export async function writeConflictStages(root: string, relPath: string, stages: Stages, mode = '100644'): Promise<void> {
   const lines = [`0 ${'0'.repeat(40)}\t${relPath}`];
-  for (const [stage, content] of [[1, stages.base], [2, stages.ours], [3, stages.theirs]] as const) {
+  for (const [stage, content] of [
+    [1, stages.base],
+    [2, stages.ours],
+    [3, stages.theirs],
+  ] as const) {
     if (content !== null) lines.push(`${mode} ${await writeBlob(root, content)} ${stage}\t${relPath}`);
   }
   await git(root, ['update-index', '--index-info'], `${lines.join('\n')}\n`);

@@ -46,7 +46,10 @@ export function mergeJson(ours: Json, base: Json | undefined, theirs: Json, at =
       if (!isDeepStrictEqual(baseObject[key], theirs[key])) conflicts.push(at ? `${at}.${key}` : key);
       continue;
     }
-    const after = theirKeys.slice(0, index).reverse().find((previous) => merged.has(previous));
+    const after = theirKeys
+      .slice(0, index)
+      .reverse()
+      .find((previous) => merged.has(previous));
     const entries = [...merged.entries()];
     const position = after === undefined ? 0 : entries.findIndex(([name]) => name === after) + 1;
     entries.splice(position, 0, [key, theirs[key]!]);
@@ -56,7 +59,13 @@ export function mergeJson(ours: Json, base: Json | undefined, theirs: Json, at =
   return { value: Object.fromEntries(merged), conflicts };
 }
 
-function mergeKey(key: string, ours: JsonObject, base: JsonObject, theirs: JsonObject, at: string): { value: Json | undefined; conflicts: readonly string[] } {
+function mergeKey(
+  key: string,
+  ours: JsonObject,
+  base: JsonObject,
+  theirs: JsonObject,
+  at: string,
+): { value: Json | undefined; conflicts: readonly string[] } {
   const path = at ? `${at}.${key}` : key;
   const [o, b, t] = [ours[key], key in base ? base[key] : undefined, key in theirs ? theirs[key] : undefined];
   // the generator removed a key the project left alone: removed

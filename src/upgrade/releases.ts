@@ -70,14 +70,19 @@ async function buildRelease(root: string, version: string, commit: string): Prom
     try {
       await execFileAsync(file, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {
-      const output = error && typeof error === 'object' ? `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}` : '';
+      const output =
+        error && typeof error === 'object'
+          ? `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`
+          : '';
       throw new StepFailedError(`Building create-prod-api ${version} failed while ${what}:\n${tail(output)}`);
     }
   };
   try {
     await execFileAsync('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: root });
   } catch {
-    throw new UsageError(`This clone does not have commit ${commit} (create-prod-api ${version}): fetch the full history (git fetch --unshallow), then run the upgrade again.`);
+    throw new UsageError(
+      `This clone does not have commit ${commit} (create-prod-api ${version}): fetch the full history (git fetch --unshallow), then run the upgrade again.`,
+    );
   }
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
@@ -89,9 +94,13 @@ async function buildRelease(root: string, version: string, commit: string): Prom
     // runs at install; the compiler and the types come from this clone's node_modules, found by walking up.
     await step('installing its dependencies', 'npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], work);
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    if (!existsSync(tsc)) throw new UsageError(`Building create-prod-api ${version} needs this clone's dev dependencies: run \`npm ci\` in ${root} first.`);
+    if (!existsSync(tsc))
+      throw new UsageError(`Building create-prod-api ${version} needs this clone's dev dependencies: run \`npm ci\` in ${root} first.`);
     await step('compiling it', process.execPath, [tsc, '-p', 'tsconfig.build.json'], work);
-    if (versionAt(work) !== version) throw new StepFailedError(`Commit ${commit} of ${RELEASES_FILE} is not create-prod-api ${version}: its package.json says ${versionAt(work)}.`);
+    if (versionAt(work) !== version)
+      throw new StepFailedError(
+        `Commit ${commit} of ${RELEASES_FILE} is not create-prod-api ${version}: its package.json says ${versionAt(work)}.`,
+      );
     if (existsSync(path.join(target, 'dist', 'cli.js'))) await rm(work, { recursive: true, force: true });
     else {
       await rm(target, { recursive: true, force: true });

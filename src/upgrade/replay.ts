@@ -32,7 +32,8 @@ export interface ReplayOptions {
 
 export async function replayLog(log: readonly LogEntry[], options: ReplayOptions): Promise<Replay> {
   const [create, ...rest] = log;
-  if (create?.command !== 'create') throw new StepFailedError(`${MANIFEST_FILE}'s log does not start with the create command; it cannot be replayed.`);
+  if (create?.command !== 'create')
+    throw new StepFailedError(`${MANIFEST_FILE}'s log does not start with the create command; it cannot be replayed.`);
   const parent = await mkdtemp(path.join(tmpdir(), `cpa-replay-${options.version}-`));
   try {
     await runEntry(options, parent, create, ['--yes', '--no-install', '--no-git']);
@@ -58,7 +59,11 @@ function runEntry(options: ReplayOptions, cwd: string, entry: LogEntry, extra: r
       if (!error) return resolve();
       if (options.signal?.aborted) return reject(error);
       const command = `create-prod-api ${[entry.command, ...entry.args].join(' ')}`;
-      reject(new StepFailedError(`Replaying the project's log with create-prod-api ${options.version} failed at \`${command}\`:\n${tail(`${stdout}${stderr}`)}`));
+      reject(
+        new StepFailedError(
+          `Replaying the project's log with create-prod-api ${options.version} failed at \`${command}\`:\n${tail(`${stdout}${stderr}`)}`,
+        ),
+      );
     });
   });
 }

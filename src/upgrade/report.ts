@@ -28,19 +28,45 @@ function group(title: string, items: readonly string[]): string[] {
 export function reportLines(summary: UpgradeSummary): string[] {
   const of = (kind: FileAction['kind']) => summary.actions.filter((action) => action.kind === kind);
   const moved = of('moved') as Extract<FileAction, { kind: 'moved' }>[];
-  const conflicts = [...of('conflict').map((action) => action.path), ...moved.filter((action) => action.stages).map((action) => action.path)];
+  const conflicts = [
+    ...of('conflict').map((action) => action.path),
+    ...moved.filter((action) => action.stages).map((action) => action.path),
+  ];
   return [
     ...group('conflicts, to resolve', conflicts),
-    ...group('merged with your changes', of('merged').map((action) => action.path)),
-    ...group('updated (you had not changed them)', of('updated').map((action) => action.path)),
-    ...group('added', of('added').map((action) => action.path)),
-    ...group('moved, with your changes', moved.map((action) => `${action.from} -> ${action.path}`)),
-    ...group('removed (no longer generated, unchanged by you)', of('removed').map((action) => action.path)),
-    ...group('kept: no longer generated, but you changed them', of('kept-changed').map((action) => action.path)),
-    ...group('kept deleted (upgrade --restore <path> brings one back)', of('kept-deleted').map((action) => action.path)),
-    ...group('changed by the releases\' upgrade steps (see CHANGELOG.md)', summary.steps),
+    ...group(
+      'merged with your changes',
+      of('merged').map((action) => action.path),
+    ),
+    ...group(
+      'updated (you had not changed them)',
+      of('updated').map((action) => action.path),
+    ),
+    ...group(
+      'added',
+      of('added').map((action) => action.path),
+    ),
+    ...group(
+      'moved, with your changes',
+      moved.map((action) => `${action.from} -> ${action.path}`),
+    ),
+    ...group(
+      'removed (no longer generated, unchanged by you)',
+      of('removed').map((action) => action.path),
+    ),
+    ...group(
+      'kept: no longer generated, but you changed them',
+      of('kept-changed').map((action) => action.path),
+    ),
+    ...group(
+      'kept deleted (upgrade --restore <path> brings one back)',
+      of('kept-deleted').map((action) => action.path),
+    ),
+    ...group("changed by the releases' upgrade steps (see CHANGELOG.md)", summary.steps),
     ...group('new migration', summary.migration),
-    ...(summary.migrationCommand ? [`  the tables changed: after \`npm install\`, run \`${summary.migrationCommand}\` for their migration`] : []),
+    ...(summary.migrationCommand
+      ? [`  the tables changed: after \`npm install\`, run \`${summary.migrationCommand}\` for their migration`]
+      : []),
     ...group('settings .env.example now names (their defaults apply; .env was not touched)', summary.newSettings),
   ];
 }

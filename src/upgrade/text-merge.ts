@@ -39,5 +39,7 @@ export async function mergeText(ours: string, base: string, theirs: string, labe
 
 /** Lines that start or end a conflict block as mergeText writes them: while one remains, a file is unresolved. */
 export function hasConflictMarkers(content: string, labels: MergeLabels): boolean {
-  return content.split('\n').some((line) => line === `<<<<<<< ${labels.ours}` || line === `>>>>>>> ${labels.theirs}` || line === `||||||| ${labels.base}`);
+  return content
+    .split('\n')
+    .some((line) => line === `<<<<<<< ${labels.ours}` || line === `>>>>>>> ${labels.theirs}` || line === `||||||| ${labels.base}`);
 }

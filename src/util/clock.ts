@@ -17,6 +17,7 @@ function readClock(env: NodeJS.ProcessEnv): Date {
   const given = env[CLOCK_ENV];
   if (given === undefined || given === '') return new Date();
   const ms = Number(given);
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new UsageError(`${CLOCK_ENV}=${given}: expected milliseconds since 1970, e.g. ${Date.now()}.`);
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new UsageError(`${CLOCK_ENV}=${given}: expected milliseconds since 1970, e.g. ${Date.now()}.`);
   return new Date(ms);
 }

@@ -44,7 +44,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     if (error.isCanceled || options.signal?.aborted || error.signal === 'SIGINT') {
       throw new CommandError(command, `${command} was cancelled`, output, 'cancelled');
     }
-    const why = error.exitCode !== undefined ? `exit code ${error.exitCode}` : error.signal ? `killed by ${error.signal}` : error.shortMessage;
+    const why =
+      error.exitCode !== undefined ? `exit code ${error.exitCode}` : error.signal ? `killed by ${error.signal}` : error.shortMessage;
     throw new CommandError(command, why, output, 'failed');
   }
 }

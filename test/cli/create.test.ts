@@ -68,12 +68,13 @@ describe('create: success', () => {
     const cwd = await tempDir();
     expect((await runCli(['one', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
     expect((await runCli(['two', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
-    const env = async (name: string) => Object.fromEntries(
-      (await readFile(path.join(cwd, name, '.env'), 'utf8'))
-        .split('\n')
-        .filter((line) => line && !line.startsWith('#'))
-        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
-    ) as Record<string, string>;
+    const env = async (name: string) =>
+      Object.fromEntries(
+        (await readFile(path.join(cwd, name, '.env'), 'utf8'))
+          .split('\n')
+          .filter((line) => line && !line.startsWith('#'))
+          .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+      ) as Record<string, string>;
     const [one, two] = [await env('one'), await env('two')];
     expect(one.DATABASE_URL).toBe('./data/db.sqlite');
     expect(one.JWT_SECRET).toMatch(/^[A-Za-z0-9_-]{64}$/);
@@ -129,7 +130,19 @@ describe('create: success', () => {
     expect(await readdir(cwd)).toEqual([]);
     const help = await runCli(['--help'], { cwd });
     expect(help.exitCode).toBe(0);
-    for (const flag of ['--framework', '--database', '--auth', '--pagination', '--no-example', '--package-manager', '--no-install', '--no-git', '--yes', '--dry-run', '--force']) {
+    for (const flag of [
+      '--framework',
+      '--database',
+      '--auth',
+      '--pagination',
+      '--no-example',
+      '--package-manager',
+      '--no-install',
+      '--no-git',
+      '--yes',
+      '--dry-run',
+      '--force',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });
@@ -192,7 +205,9 @@ describe('create: usage errors exit 2 and write nothing', () => {
       ['rename-feild', 'rename-field', ['products', 'a', 'b']],
     ] as const) {
       const { stderr } = await refused([typed, ...rest]);
-      expect(stderr.trim()).toBe(`error: unknown command "${typed}"; did you mean ${meant}? (To create a project with that name, give its path: ./${typed})`);
+      expect(stderr.trim()).toBe(
+        `error: unknown command "${typed}"; did you mean ${meant}? (To create a project with that name, give its path: ./${typed})`,
+      );
     }
     // by its path, a project may still have such a name
     expect((await runCli(['./add-resorce', '--yes', '--dry-run'], { cwd: await tempDir() })).exitCode).toBe(0);

@@ -15,7 +15,6 @@ beforeAll(async () => {
 
 const project = () => copyProject(base, 'cpa-fields-');
 
-
 /** api-contract/<v>.json: the version is released (its content does not matter to the generator). */
 async function release(dir: string, version: string): Promise<void> {
   await mkdir(path.join(dir, 'api-contract'), { recursive: true });
@@ -26,29 +25,73 @@ const read = (dir: string, file: string) => readFile(path.join(dir, file), 'utf8
 
 describe('field commands refuse bad input: one line, exit 2, nothing written', () => {
   it.each([
-    [[], ['add-field', 'widgets', 'size:int?'], 'No resource "widgets" in this project (src/resources/widgets/table.ts); it has products, orders'],
+    [
+      [],
+      ['add-field', 'widgets', 'size:int?'],
+      'No resource "widgets" in this project (src/resources/widgets/table.ts); it has products, orders',
+    ],
     [[], ['add-field', 'products', 'size:float'], 'unknown type "float"'],
     [[], ['add-field', 'products', 'a:int?,b:int?'], 'add-field takes one field'],
-    [[], ['add-field', 'products', 'size:int'], 'a new column needs a value for the rows that exist already; make it optional (size:int?) or give it a default'],
+    [
+      [],
+      ['add-field', 'products', 'size:int'],
+      'a new column needs a value for the rows that exist already; make it optional (size:int?) or give it a default',
+    ],
     [[], ['add-field', 'products', 'maker_id:ref(products)?'], 'a ref column is not added to an existing resource by this command'],
-    [[], ['add-field', 'products', 'stock:int?', '--version', 'v2'], "add-field: v2's products has a field stock already; to change its definition, remove-field it"],
+    [
+      [],
+      ['add-field', 'products', 'stock:int?', '--version', 'v2'],
+      "add-field: v2's products has a field stock already; to change its definition, remove-field it",
+    ],
     [[], ['add-field', 'products', 'name:string', '--version', 'v1'], "add-field: v1's products has a field name already"],
-    [[], ['add-field', 'products', `${'x'.repeat(55)}:string:unique:default=ab`, '--version', 'v2'], `The database name products_${'x'.repeat(55)}_unique would be 71 characters, over the 63`],
+    [
+      [],
+      ['add-field', 'products', `${'x'.repeat(55)}:string:unique:default=ab`, '--version', 'v2'],
+      `The database name products_${'x'.repeat(55)}_unique would be 71 characters, over the 63`,
+    ],
     [[], ['add-field', 'products', 'size:int?', '--version', 'v9'], 'Unknown version v9: the registry serves v1, v2'],
     [[], ['add-field', 'products', 'size:int?', '--version', 'V2'], '--version V2: versions are written v2'],
     [[], ['remove-field', 'products', 'stock'], "required option '--version <version>' not specified"],
-    [[], ['remove-field', 'products', 'colour', '--version', 'v2'], "v2's products has no field colour; its fields are id, name, price, stock, created_at, updated_at"],
-    [[], ['remove-field', 'products', 'name', '--version', 'v2'], 'v2 could not create a product without it (the column name is NOT NULL with no default)'],
+    [
+      [],
+      ['remove-field', 'products', 'colour', '--version', 'v2'],
+      "v2's products has no field colour; its fields are id, name, price, stock, created_at, updated_at",
+    ],
+    [
+      [],
+      ['remove-field', 'products', 'name', '--version', 'v2'],
+      'v2 could not create a product without it (the column name is NOT NULL with no default)',
+    ],
     [[], ['rename-field', 'products', 'name', 'price', '--version', 'v2'], "v2's products has a field price already"],
     [[], ['rename-field', 'products', 'name', 'Title', '--version', 'v2'], 'the name must be snake_case'],
-    [[], ['rename-field', 'products', 'name', 'value_of', '--version', 'v2'], '"value_of" (the property valueOf) is a name every JavaScript object has already'],
+    [
+      [],
+      ['rename-field', 'products', 'name', 'value_of', '--version', 'v2'],
+      '"value_of" (the property valueOf) is a name every JavaScript object has already',
+    ],
     [[], ['add-field', 'products', 'constructor:string?', '--version', 'v2'], 'name it e.g. constructor_name'],
-    [['v2'], ['remove-field', 'products', 'stock', '--version', 'v2'], 'v2 is released (api-contract/v2.json): removing stock would break its clients. Make the change in a new version: create-prod-api add-version v3, then create-prod-api remove-field products stock --version v3.'],
-    [['v2'], ['rename-field', 'products', 'name', 'title', '--version', 'v2'], 'v2 is released (api-contract/v2.json): renaming name would break its clients'],
-    [['v2'], ['add-field', 'products', 'size:int', '--version', 'v2'], 'v2 is released (api-contract/v2.json): adding the required field size would break its clients'],
+    [
+      ['v2'],
+      ['remove-field', 'products', 'stock', '--version', 'v2'],
+      'v2 is released (api-contract/v2.json): removing stock would break its clients. Make the change in a new version: create-prod-api add-version v3, then create-prod-api remove-field products stock --version v3.',
+    ],
+    [
+      ['v2'],
+      ['rename-field', 'products', 'name', 'title', '--version', 'v2'],
+      'v2 is released (api-contract/v2.json): renaming name would break its clients',
+    ],
+    [
+      ['v2'],
+      ['add-field', 'products', 'size:int', '--version', 'v2'],
+      'v2 is released (api-contract/v2.json): adding the required field size would break its clients',
+    ],
     [[], ['list-field', 'products', 'price:filter=icontains', '--version', 'v2'], 'lookup "icontains" does not fit type decimal'],
     [[], ['list-field', 'products', 'colour:order', '--version', 'v2'], "v2's products has no field colour"],
-    [[], ['list-field', 'products', 'price:min=0', '--version', 'v2'], 'it takes list rules only (filter, filter=<lookups>, search, order)'],
+    [
+      [],
+      ['list-field', 'products', 'price:min=0', '--version', 'v2'],
+      'it takes list rules only (filter, filter=<lookups>, search, order)',
+    ],
     [[], ['list-field', 'products', 'price:search', '--version', 'v2'], 'rule "search" does not fit type decimal'],
     [[], ['add-field', 'products', 'notes:text?:order', '--version', 'v2'], 'rule "order" does not fit type text'],
     [
@@ -56,9 +99,17 @@ describe('field commands refuse bad input: one line, exit 2, nothing written', (
       ['list-field', 'products', 'price:filter=gte:order', '--version', 'v2'],
       'v2 is released (api-contract/v2.json): removing the filter price, the filter price__gt, the filter price__lt, the filter price__lte would break its clients',
     ],
-    [['v2'], ['list-field', 'products', 'name', '--version', 'v2'], 'removing the filter name, the filter name__icontains, the filter name__istartswith, searching name, ordering by name'],
+    [
+      ['v2'],
+      ['list-field', 'products', 'name', '--version', 'v2'],
+      'removing the filter name, the filter name__icontains, the filter name__istartswith, searching name, ordering by name',
+    ],
     // v1's orders are served by v2 too (inherited): a released v2 guards them
-    [['v2'], ['remove-field', 'orders', 'shipping_address', '--version', 'v1'], 'v2 is released (api-contract/v2.json) (its orders are served by v1, v2)'],
+    [
+      ['v2'],
+      ['remove-field', 'orders', 'shipping_address', '--version', 'v1'],
+      'v2 is released (api-contract/v2.json) (its orders are served by v1, v2)',
+    ],
   ])('released %j, %j', async (released, args, message) => {
     const dir = await project();
     for (const version of released) await release(dir, version);
@@ -107,7 +158,7 @@ describe('field commands', () => {
     const before = await snapshotTree(dir);
     const result = await runCli(['add-field', 'products', 'discount:decimal?:max=100', '--dry-run'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain('+    discount: decimal(\'discount\', 12, 2),');
+    expect(result.stdout).toContain("+    discount: decimal('discount', 12, 2),");
     expect(result.stdout).toContain('Then it would run drizzle-kit generate --name add_products_discount.');
     expect(await snapshotTree(dir)).toEqual(before);
   });
@@ -142,14 +193,20 @@ describe('field commands', () => {
     // an ordering of a field the table had no index for: its index, and a migration (asked for: no install here)
     const ordered = await runCli(['list-field', 'orders', 'product_id:filter=exact|in:order', '--version', 'v1'], { cwd: dir });
     expect(ordered.exitCode, ordered.stderr).toBe(0);
-    expect(await read(dir, 'src/resources/orders/table.ts')).toContain("index('orders_user_product_id_id_idx').on(t.userId, t.productId, t.id)");
+    expect(await read(dir, 'src/resources/orders/table.ts')).toContain(
+      "index('orders_user_product_id_id_idx').on(t.userId, t.productId, t.id)",
+    );
     expect(ordered.stdout).toMatch(/drizzle-kit generate|db:generate/);
-    const field = await runCli(['add-field', 'products', 'discount:decimal?:max=100:filter=gte|isnull:order', '--version', 'v2'], { cwd: dir });
+    const field = await runCli(['add-field', 'products', 'discount:decimal?:max=100:filter=gte|isnull:order', '--version', 'v2'], {
+      cwd: dir,
+    });
     expect(field.exitCode, field.stderr).toBe(0);
     expect(await read(dir, 'src/resources/products/v2/schemas.ts')).toContain(
       "discount: { column: products.discount, type: 'decimal', filter: ['gte', 'isnull'], order: true },",
     );
-    expect(await read(dir, 'src/resources/products/table.ts')).toContain("index('products_discount_id_idx').on(decimalOrder(t.discount), t.id)");
+    expect(await read(dir, 'src/resources/products/table.ts')).toContain(
+      "index('products_discount_id_idx').on(decimalOrder(t.discount), t.id)",
+    );
     // rename and remove keep the list in step
     expect((await runCli(['rename-field', 'products', 'discount', 'rebate', '--version', 'v2'], { cwd: dir })).exitCode).toBe(0);
     expect(await read(dir, 'src/resources/products/v2/schemas.ts')).toContain("rebate: { column: products.discount, type: 'decimal'");
@@ -157,7 +214,9 @@ describe('field commands', () => {
     expect(await read(dir, 'src/resources/products/v2/schemas.ts')).not.toContain('products.discount');
     // a second run changes nothing
     const again = await snapshotTree(dir);
-    expect((await runCli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v1'], { cwd: dir })).exitCode).toBe(0);
+    expect(
+      (await runCli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v1'], { cwd: dir })).exitCode,
+    ).toBe(0);
     expect(await snapshotTree(dir)).toEqual(again);
   });
 

@@ -23,7 +23,6 @@ async function fakeDrizzleKit(dir: string, script: string): Promise<void> {
   await chmod(path.join(bin, 'drizzle-kit'), 0o755);
 }
 
-
 describe('add-resource and add-version refuse bad input: one line, exit 2, nothing written', () => {
   it.each([
     [['add-resource', 'products', '--fields', 'name:string'], 'Resource "products" exists already'],
@@ -35,12 +34,24 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     [['add-resource', 'category', '--fields', 'name:string:maxLength=abc'], 'maxLength=abc must be a whole number'],
     [['add-resource', 'category', '--fields', 'id:int'], '"id" is set by the generated code itself'],
     [['add-resource', 'category', '--fields', 'tag:enum(a)'], 'enum needs two or more values'],
-    [['add-resource', 'category', '--fields', 'shop_id:ref(shops)'], 'ref(shops) names no resource of this project; it has products, orders, users'],
+    [
+      ['add-resource', 'category', '--fields', 'shop_id:ref(shops)'],
+      'ref(shops) names no resource of this project; it has products, orders, users',
+    ],
     [['add-resource', 'category', '--fields', 'name:string', '--version', 'v9'], 'Unknown version v9: the registry serves v1, v2'],
     [['add-resource', 'category'], 'add-resource needs --fields'],
-    [['add-resource', 'refresh-token', '--fields', 'name:string'], 'would clash with the table refresh_tokens (refreshTokens in src/auth/tables.ts)'],
-    [['add-resource', 'review', '--fields', 'product_id:ref(products):unique'], 'rule "unique" does not fit type ref; ref takes filter, order'],
-    [['add-resource', 'quarterly-supplier-performance-review', '--fields', 'primary_regional_distribution_center_id:ref(products)'], 'over the 63 PostgreSQL and MySQL keep'],
+    [
+      ['add-resource', 'refresh-token', '--fields', 'name:string'],
+      'would clash with the table refresh_tokens (refreshTokens in src/auth/tables.ts)',
+    ],
+    [
+      ['add-resource', 'review', '--fields', 'product_id:ref(products):unique'],
+      'rule "unique" does not fit type ref; ref takes filter, order',
+    ],
+    [
+      ['add-resource', 'quarterly-supplier-performance-review', '--fields', 'primary_regional_distribution_center_id:ref(products)'],
+      'over the 63 PostgreSQL and MySQL keep',
+    ],
     [['add-resource', 'orders', '--version', 'v7', '--from', 'v1'], 'Unknown version v7'],
     [['add-version', 'v1'], 'Version v1 exists already'],
     [['add-version', 'v3', '--from', 'v7'], 'Unknown version v7'],
@@ -50,10 +61,16 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     [['add-resource', 'category', '--fields', 'name:string,'], '--fields has an empty entry (number 2 of 2): remove the extra comma.'],
     [['add-resource', 'category', '--fields', 'a:string,,b:int'], '--fields has an empty entry (number 2 of 3)'],
     [['add-resource', 'category', '--fields', 'tag:string:default=a,b'], '"tag:string:default=a,b": a default cannot contain ","'],
-    [['add-version', 'v3', '--deprecate', 'v9', '--sunset', '2099-01-01'], '--deprecate v9: there is no v9 to deprecate; the registry serves v1, v2.'],
+    [
+      ['add-version', 'v3', '--deprecate', 'v9', '--sunset', '2099-01-01'],
+      '--deprecate v9: there is no v9 to deprecate; the registry serves v1, v2.',
+    ],
     [['add-version', 'V3'], 'version V3: versions are written v3 (a lowercase v and a number); use v3.'],
     [['add-version', '3'], 'version 3: versions are written v3 (a lowercase v and a number); use v3.'],
-    [['add-resource', 'category', '--fields', 'name:string', '--version', 'V2'], '--version V2: versions are written v2 (a lowercase v and a number); use --version v2.'],
+    [
+      ['add-resource', 'category', '--fields', 'name:string', '--version', 'V2'],
+      '--version V2: versions are written v2 (a lowercase v and a number); use --version v2.',
+    ],
     [['add-version', 'v3', '--deprecate', '1', '--sunset', '2099-01-01'], '--deprecate 1: versions are written v1'],
   ])('%j', async (args, message) => {
     const dir = await project();
@@ -78,7 +95,9 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     const dir = await tempDir();
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim()).toBe(`error: ${dir} is not a project made by create-prod-api: it has no create-prod-api.json. Run this command in the project's root folder.`);
+    expect(result.stderr.trim()).toBe(
+      `error: ${dir} is not a project made by create-prod-api: it has no create-prod-api.json. Run this command in the project's root folder.`,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -88,7 +107,9 @@ describe('add-resource and add-version refuse bad input: one line, exit 2, nothi
     const before = await snapshotTree(dir);
     const result = await runCli(['add-resource', 'category', '--fields', 'name:string'], { cwd: dir });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('src/api/versions.ts has no `export const registry = { defaultVersion, versions: { v1: [...] }, deprecated: {} }`');
+    expect(result.stderr).toContain(
+      'src/api/versions.ts has no `export const registry = { defaultVersion, versions: { v1: [...] }, deprecated: {} }`',
+    );
     expect(result.stderr).toContain('Restore it');
     expect(await snapshotTree(dir)).toEqual(before);
   });
@@ -120,7 +141,7 @@ describe('add-resource', () => {
     expect(result.stdout).toContain('--- /dev/null\n+++ b/src/resources/categories/table.ts');
     // the newest version that is not deprecated: v2
     expect(result.stdout).toContain("+import { categoriesV2 } from '../resources/categories/v2/routes.js';");
-    expect(result.stdout).toContain("-    v2: [productsV2],\n+    v2: [productsV2, categoriesV2],");
+    expect(result.stdout).toContain('-    v2: [productsV2],\n+    v2: [productsV2, categoriesV2],');
     expect(result.stdout).toContain("+export * from '../resources/categories/table.js';");
     expect(await snapshotTree(dir)).toEqual(before);
   });
@@ -134,7 +155,12 @@ describe('add-resource', () => {
     expect(table).toContain("export const orderItems = table(\n  'order_items',");
     expect(existsSync(path.join(dir, 'test/order-items.test.ts'))).toBe(true);
     const manifest = JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as { resources: Record<string, unknown> };
-    expect(manifest.resources['order-items']).toEqual({ fields: 'quantity:int:min=1', access: 'public-read', pagination: 'cursor', versions: ['v2'] });
+    expect(manifest.resources['order-items']).toEqual({
+      fields: 'quantity:int:min=1',
+      access: 'public-read',
+      pagination: 'cursor',
+      versions: ['v2'],
+    });
   });
 
   it.each([
@@ -149,7 +175,9 @@ describe('add-resource', () => {
     expect(test).toContain(testTitle);
     expect(test).toContain("await createUser(app, 'alice', { staff: true });");
     expect(test).toMatch(/token: otherToken \}\)\)\.status\)\.toBe\(403\)|expect\(denied\.status\)\.toBe\(403\)/);
-    const manifest = JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as { resources: Record<string, { access: string }> };
+    const manifest = JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as {
+      resources: Record<string, { access: string }>;
+    };
     expect(manifest.resources.categories!.access).toBe(access);
   });
 
@@ -226,12 +254,17 @@ describe("the user's own edits survive", () => {
     for (const line of await userLines()) expect(registry + index).toContain(line);
     // the renamed import is used, not imported again
     expect(registry.match(/productsV1/g)).toHaveLength(1);
-    expect(registry).toContain('v1: [\n      ordersV1,\n      catalogue,\n      meV1,\n      pingV1, // USER: keep ping last\n      categoriesV1,\n      reviewsV1,\n    ],');
+    expect(registry).toContain(
+      'v1: [\n      ordersV1,\n      catalogue,\n      meV1,\n      pingV1, // USER: keep ping last\n      categoriesV1,\n      reviewsV1,\n    ],',
+    );
     expect(registry).toContain('v2: [productsV2, categoriesV2],');
     expect(registry).toContain('v3: [ordersV3, productsV3, meV1, pingV1, categoriesV3, reviewsV3]');
     expect(registry).toContain("v1: { since: '");
     expect(registry).toContain("sunset: '2099-12-31', successor: 'v3' }");
-    expect(index.trimEnd().split('\n').slice(-2)).toEqual(["export * from '../resources/categories/table.js';", "export * from '../resources/reviews/table.js';"]);
+    expect(index.trimEnd().split('\n').slice(-2)).toEqual([
+      "export * from '../resources/categories/table.js';",
+      "export * from '../resources/reviews/table.js';",
+    ]);
     await rm(path.dirname(dir), { recursive: true, force: true });
   });
 });

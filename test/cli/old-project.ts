@@ -46,7 +46,8 @@ export async function makeOldProject(options: OldProject = {}): Promise<string> 
   const oldBin = await generatorFor(OLD, ROOT, () => undefined);
   const cwd = await tempDir('cpa-upgrade-');
   const name = options.name ?? 'shop';
-  const run = (args: readonly string[], dir: string) => execFileSync(process.execPath, [oldBin, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  const run = (args: readonly string[], dir: string) =>
+    execFileSync(process.execPath, [oldBin, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
   run([name, ...(options.flags ?? []), '--yes', '--no-install', '--no-git'], cwd);
   const dir = path.join(cwd, name);
   await options.beforeGrow?.(dir);

@@ -99,7 +99,15 @@ describe('prompts', () => {
 
   it('answering no to "Create it?" writes nothing: Cancelled', async () => {
     const cwd = await tempDir();
-    const all = { framework: 'fastify', database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, apiKeys: false, install: false } as const;
+    const all = {
+      framework: 'fastify',
+      database: 'sqlite',
+      auth: 'jwt',
+      pagination: 'cursor',
+      example: true,
+      apiKeys: false,
+      install: false,
+    } as const;
     const attempt = ask({ directory: 'api', given: all, cwd }, async (t) => {
       await t.answer('Initialize a git repository?', ENTER);
       await t.answer('Create it?', 'n');
@@ -109,21 +117,31 @@ describe('prompts', () => {
 
   it('moving down picks another framework', async () => {
     const cwd = await tempDir();
-    const { result } = await ask({ directory: 'api', given: { database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, apiKeys: false, install: false, git: false }, cwd }, async (t) => {
-      await t.answer('Which HTTP framework?', `${DOWN}${DOWN}${ENTER}`);
-      await t.answer('Create it?', ENTER);
-    });
+    const { result } = await ask(
+      {
+        directory: 'api',
+        given: { database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, apiKeys: false, install: false, git: false },
+        cwd,
+      },
+      async (t) => {
+        await t.answer('Which HTTP framework?', `${DOWN}${DOWN}${ENTER}`);
+        await t.answer('Create it?', ENTER);
+      },
+    );
     expect(result.options.framework).toBe('hono');
   });
 
   it('asks only what flags left open, and no example question with auth none', async () => {
     const cwd = await tempDir();
-    const { result, screen } = await ask({ directory: 'api', given: { framework: 'fastify', database: 'sqlite', git: false }, cwd }, async (t) => {
-      await t.answer('Authentication?', `${DOWN}${DOWN}${ENTER}`);
-      await t.answer('Default pagination for new resources?', `${DOWN}${ENTER}`);
-      await t.answer('Install dependencies?', 'n');
-      await t.answer('Create it?', ENTER);
-    });
+    const { result, screen } = await ask(
+      { directory: 'api', given: { framework: 'fastify', database: 'sqlite', git: false }, cwd },
+      async (t) => {
+        await t.answer('Authentication?', `${DOWN}${DOWN}${ENTER}`);
+        await t.answer('Default pagination for new resources?', `${DOWN}${ENTER}`);
+        await t.answer('Install dependencies?', 'n');
+        await t.answer('Create it?', ENTER);
+      },
+    );
     expect(result.options).toMatchObject({ auth: 'none', pagination: 'offset', example: false, install: false, git: false });
     expect(screen).not.toContain('Which HTTP framework?');
     expect(screen).not.toContain('Where should the project go?');
@@ -134,7 +152,16 @@ describe('prompts', () => {
     const cwd = await tempDir();
     await mkdir(path.join(cwd, 'taken'));
     await writeFile(path.join(cwd, 'taken/file.txt'), 'x');
-    const all = { framework: 'fastify', database: 'sqlite', auth: 'jwt', pagination: 'cursor', example: true, apiKeys: false, install: false, git: false } as const;
+    const all = {
+      framework: 'fastify',
+      database: 'sqlite',
+      auth: 'jwt',
+      pagination: 'cursor',
+      example: true,
+      apiKeys: false,
+      install: false,
+      git: false,
+    } as const;
     const { result, screen } = await ask({ given: all, cwd }, async (t) => {
       await t.answer('Where should the project go?', `My API${ENTER}`);
       await t.answer('try "my-api"', `${'\u007f'.repeat(6)}taken${ENTER}`);
@@ -173,7 +200,14 @@ describe('prompts', () => {
     const cwd = await tempDir();
     const input = new PassThrough();
     const output = new PassThrough();
-    const answers = await askForMissing({ directory: 'api', given: { auth: 'none' }, env: { npm_config_user_agent: 'yarn/1.22.19 npm/? node/v20' }, cwd, input, output });
+    const answers = await askForMissing({
+      directory: 'api',
+      given: { auth: 'none' },
+      env: { npm_config_user_agent: 'yarn/1.22.19 npm/? node/v20' },
+      cwd,
+      input,
+      output,
+    });
     expect(answers.options).toMatchObject({ framework: 'fastify', auth: 'none', example: false, packageManager: 'yarn', install: true });
     await expect(askForMissing({ given: {}, cwd, input, output })).rejects.toThrow(UsageError);
     await expect(askForMissing({ given: { yes: true }, cwd, input: ttyInput(), output })).rejects.toThrow(/Missing the project directory/);

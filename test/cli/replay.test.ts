@@ -89,9 +89,41 @@ describe('deterministic generation and its record', () => {
 
   it('the log lists every command that wrote something, its defaults resolved', async () => {
     const { log } = await manifestOf(grown);
-    expect(log.map((entry) => entry.command)).toEqual(['create', 'add-resource', 'add-version', 'add-field', 'rename-field', 'remove-field', 'add-resource', 'add-resource']);
-    expect(log[0]!.args).toEqual(['shop', '--framework', 'hono', '--database', 'postgres', '--auth', 'jwt', '--pagination', 'cursor', '--package-manager', 'npm', '--example']);
-    expect(log[1]!.args).toEqual(['category', '--fields', 'name:string:unique,slug:string:maxLength=80', '--version', 'v2', '--access', 'public-read', '--pagination', 'cursor']);
+    expect(log.map((entry) => entry.command)).toEqual([
+      'create',
+      'add-resource',
+      'add-version',
+      'add-field',
+      'rename-field',
+      'remove-field',
+      'add-resource',
+      'add-resource',
+    ]);
+    expect(log[0]!.args).toEqual([
+      'shop',
+      '--framework',
+      'hono',
+      '--database',
+      'postgres',
+      '--auth',
+      'jwt',
+      '--pagination',
+      'cursor',
+      '--package-manager',
+      'npm',
+      '--example',
+    ]);
+    expect(log[1]!.args).toEqual([
+      'category',
+      '--fields',
+      'name:string:unique,slug:string:maxLength=80',
+      '--version',
+      'v2',
+      '--access',
+      'public-read',
+      '--pagination',
+      'cursor',
+    ]);
     expect(log[2]!.args).toEqual(['v3', '--deprecate', 'v1', '--sunset', '2099-12-31', '--since', new Date().toISOString().slice(0, 10)]);
   });
 
@@ -103,7 +135,13 @@ describe('deterministic generation and its record', () => {
     expect(Object.keys(files).sort()).toEqual([...onDisk.keys()].sort());
     for (const [file, text] of onDisk) expect({ file, hash: files[file] }).toEqual({ file, hash: sha(text) });
     // the migrations the commands made are there: drizzle-kit's randomness did not get in
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(['drizzle/0005_add_categories.sql', 'drizzle/0006_add_products_discount.sql', 'drizzle/meta/0007_snapshot.json']));
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'drizzle/0005_add_categories.sql',
+        'drizzle/0006_add_products_discount.sql',
+        'drizzle/meta/0007_snapshot.json',
+      ]),
+    );
   });
 
   it('running the log in a new folder rebuilds the project byte for byte', async () => {
@@ -114,7 +152,10 @@ describe('deterministic generation and its record', () => {
     for (const entry of rest) {
       // at the time it first ran: the dates and migration times it writes come from the generator's clock
       expect(entry.at).toEqual(expect.any(Number));
-      const result = await runCli([entry.command, ...entry.args], { cwd: replayed, env: cleanEnv({ CREATE_PROD_API_CLOCK: String(entry.at) }) });
+      const result = await runCli([entry.command, ...entry.args], {
+        cwd: replayed,
+        env: cleanEnv({ CREATE_PROD_API_CLOCK: String(entry.at) }),
+      });
       expect(result.exitCode, `${entry.command} ${entry.args.join(' ')}: ${result.stderr}`).toBe(0);
     }
     expect(await tree(replayed)).toEqual(await tree(grown));

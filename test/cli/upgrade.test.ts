@@ -39,10 +39,15 @@ async function upgradedAndFresh(dir: string): Promise<[Map<string, string>, Map<
 
 const upgrade = (dir: string, ...flags: string[]) => runCli(['upgrade', ...flags], { cwd: dir });
 const manifestOf = async (dir: string) =>
-  JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as { generatorVersion: string; log: { command: string; args: string[] }[]; files: Record<string, string> };
+  JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as {
+    generatorVersion: string;
+    log: { command: string; args: string[] }[];
+    files: Record<string, string>;
+  };
 const status = (dir: string) => git(dir, 'status', '--porcelain').split('\n').filter(Boolean).sort();
 /** What the tests compare: every file but git's, .env (the project's own secret) and the migrations (append-only). */
-const files = async (dir: string) => new Map([...(await snapshotTree(dir))].filter(([file]) => !file.startsWith('.git/') && file !== '.env' && !file.startsWith('drizzle/')));
+const files = async (dir: string) =>
+  new Map([...(await snapshotTree(dir))].filter(([file]) => !file.startsWith('.git/') && file !== '.env' && !file.startsWith('drizzle/')));
 
 describe('upgrade of an unedited project', () => {
   let dir: string;
@@ -62,7 +67,8 @@ describe('upgrade of an unedited project', () => {
     expect(manifest.generatorVersion).toBe(NEW);
     expect(manifest.log.map((entry) => entry.command)).toEqual([...log.map((entry) => entry.command), 'upgrade']);
     expect(manifest.log.at(-1)!.args).toEqual(['--from', OLD, '--to', NEW]);
-    for (const [file, hash] of Object.entries(freshHashes)) if (!file.startsWith('drizzle/')) expect({ file, hash: manifest.files[file] }).toEqual({ file, hash });
+    for (const [file, hash] of Object.entries(freshHashes))
+      if (!file.startsWith('drizzle/')) expect({ file, hash: manifest.files[file] }).toEqual({ file, hash });
   });
 
   it('reports what it updated, and the migrations stay as they were', async () => {
@@ -128,13 +134,19 @@ describe('upgrade of an edited project', () => {
     expect(text).toContain(`>>>>>>> create-prod-api ${NEW}\n`);
     // the owner's edit further up the same file merged without a conflict
     expect(text).toContain("return 'Must be true or false.';");
-    const stages = git(dir, 'ls-files', '--unmerged', '--', 'src/core/validation.ts').trim().split('\n').map((line) => line.split(/\s+/)[2]);
+    const stages = git(dir, 'ls-files', '--unmerged', '--', 'src/core/validation.ts')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[2]);
     expect(stages).toEqual(['1', '2', '3']);
     expect(status(dir)).toContain('UU src/core/validation.ts');
   });
 
-  it('merges the owner\'s edits with the new version elsewhere: package.json key by key, the README by lines', async () => {
-    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  it("merges the owner's edits with the new version elsewhere: package.json key by key, the README by lines", async () => {
+    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.dependencies.dayjs).toBe('^1.11.13');
     expect(pkg.devDependencies['create-prod-api']).toBe(specFor(ROOT, dir, NEW));
     const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
@@ -237,10 +249,13 @@ describe('refusals: exit 2, nothing written', () => {
     await refused(dir, [], /not a git repository with a commit/);
   });
 
-  it('unresolved git conflicts of the owner\'s own', async () => {
+  it("unresolved git conflicts of the owner's own", async () => {
     const dir = await project();
     const blob = git(dir, 'hash-object', '-w', 'README.md').trim();
-    execFileSync('git', ['update-index', '--index-info'], { cwd: dir, input: `0 ${'0'.repeat(40)}\tREADME.md\n100644 ${blob} 2\tREADME.md\n100644 ${blob} 3\tREADME.md\n` });
+    execFileSync('git', ['update-index', '--index-info'], {
+      cwd: dir,
+      input: `0 ${'0'.repeat(40)}\tREADME.md\n100644 ${blob} 2\tREADME.md\n100644 ${blob} 3\tREADME.md\n`,
+    });
     await refused(dir, [], /git has unresolved conflicts \(README\.md\)/);
   });
 

@@ -45,7 +45,13 @@ function apply(text: string, edit: Case): string {
     }
     case 'test-add': {
       const code = fieldCode(field!);
-      const added = ensureFieldTest(file, { version: edit.version!, plural: 'categories', name: field!.name, sample: code.sample, invalid: code.invalid });
+      const added = ensureFieldTest(file, {
+        version: edit.version!,
+        plural: 'categories',
+        name: field!.name,
+        sample: code.sample,
+        invalid: code.invalid,
+      });
       expect(added).toBe(true);
       break;
     }
@@ -75,7 +81,7 @@ describe.each(readdirSync(FIXTURES))('%s', (name) => {
     expect(apply(expected, edit)).toBe(expected);
   });
 
-  it('keeps what the user wrote: every USER line (its comment, where the edit renames the line\'s field)', () => {
+  it("keeps what the user wrote: every USER line (its comment, where the edit renames the line's field)", () => {
     for (const line of input.split('\n').filter((candidate) => candidate.includes('USER'))) {
       const renamed = edit.edit === 'rename' && line.includes(`${edit.name}:`);
       expect(expected).toContain(renamed ? line.replace(`${edit.name}:`, `${edit.to}:`) : line);
@@ -85,7 +91,7 @@ describe.each(readdirSync(FIXTURES))('%s', (name) => {
 
 describe('anchors the field commands need', () => {
   it('names the declaration it looked for', () => {
-    const file = openSources().load('src/resources/x/v1/schemas.ts', "export const categoryRead = z.object({ id: z.number() });\n");
+    const file = openSources().load('src/resources/x/v1/schemas.ts', 'export const categoryRead = z.object({ id: z.number() });\n');
     expect(() => versionSchemas(file, 'category')).toThrow('has no `export const categoryWrite = ...`, which the field commands edit');
   });
 

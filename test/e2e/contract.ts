@@ -22,26 +22,54 @@ const CASES: { name: string; edits: Edit[]; named?: RegExp[] }[] = [
   },
   {
     name: 'a write field retyped',
-    edits: [{ file: 'src/resources/orders/v1/schemas.ts', from: "    quantity: z.int().min(1, 'Quantity must be at least 1.').max(100, 'Maximum order quantity is 100.'),\n    shipping", to: '    quantity: z.string(),\n    shipping' }],
+    edits: [
+      {
+        file: 'src/resources/orders/v1/schemas.ts',
+        from: "    quantity: z.int().min(1, 'Quantity must be at least 1.').max(100, 'Maximum order quantity is 100.'),\n    shipping",
+        to: '    quantity: z.string(),\n    shipping',
+      },
+    ],
     // v2 serves v1's orders (it does not redefine them): the change is caught there too
-    named: [/POST \/api\/v1\/orders\s+request\s+quantity\s+type integer -> string/, /POST \/api\/v2\/orders\s+request\s+quantity\s+type integer -> string/, /api\/v2 breaks its released contract/],
+    named: [
+      /POST \/api\/v1\/orders\s+request\s+quantity\s+type integer -> string/,
+      /POST \/api\/v2\/orders\s+request\s+quantity\s+type integer -> string/,
+      /api\/v2 breaks its released contract/,
+    ],
   },
   {
     name: 'a tighter max',
-    edits: [{ file: 'src/resources/products/v1/schemas.ts', from: '  name: z.string().trim().min(1).max(200),', to: '  name: z.string().trim().min(1).max(100),' }],
+    edits: [
+      {
+        file: 'src/resources/products/v1/schemas.ts',
+        from: '  name: z.string().trim().min(1).max(200),',
+        to: '  name: z.string().trim().min(1).max(100),',
+      },
+    ],
     named: [/POST \/api\/v1\/products\s+request\s+name\s+maxLength 200 -> 100/],
   },
   {
     name: 'an endpoint dropped',
     edits: [{ file: 'src/api/versions.ts', from: 'v1: [meV1, productsV1, ordersV1]', to: 'v1: [meV1, productsV1]' }],
-    named: [/GET \/api\/v1\/orders\s+endpoint\s+removed/, /DELETE \/api\/v1\/orders\/\{id\}\s+endpoint\s+removed/, /GET \/api\/v2\/orders\s+endpoint\s+removed/],
+    named: [
+      /GET \/api\/v1\/orders\s+endpoint\s+removed/,
+      /DELETE \/api\/v1\/orders\/\{id\}\s+endpoint\s+removed/,
+      /GET \/api\/v2\/orders\s+endpoint\s+removed/,
+    ],
   },
 ];
 
 const COMPATIBLE: Edit[] = [
   // a new optional request field, and v2 gains an endpoint of its own
-  { file: 'src/resources/products/v1/schemas.ts', from: '  stock: z.int32().min(0),\n', to: '  stock: z.int32().min(0),\n  note: z.string().optional(),\n' },
-  { file: 'src/api/versions.ts', from: "import type { VersionRegistry }", to: "import { defineRoute } from '../core/routes.js';\nimport type { VersionRegistry }" },
+  {
+    file: 'src/resources/products/v1/schemas.ts',
+    from: '  stock: z.int32().min(0),\n',
+    to: '  stock: z.int32().min(0),\n  note: z.string().optional(),\n',
+  },
+  {
+    file: 'src/api/versions.ts',
+    from: 'import type { VersionRegistry }',
+    to: "import { defineRoute } from '../core/routes.js';\nimport type { VersionRegistry }",
+  },
   {
     file: 'src/api/versions.ts',
     from: 'v2: [productsV2]',

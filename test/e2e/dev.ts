@@ -9,7 +9,13 @@ import { freePort, projectCli } from './support.js';
 
 export async function devServesAddedResource(project: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   const port = await freePort();
-  const dev = execa('npm', ['run', 'dev'], { cwd: project, env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, reject: false, all: true, detached: true });
+  const dev = execa('npm', ['run', 'dev'], {
+    cwd: project,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    reject: false,
+    all: true,
+    detached: true,
+  });
   let output = '';
   dev.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const status = async (route: string) => (await fetch(`http://127.0.0.1:${port}${route}`).catch(() => undefined))?.status;
@@ -20,7 +26,10 @@ export async function devServesAddedResource(project: string, env: NodeJS.Proces
   try {
     expect(await until('/health/live', 200), output).toBe(200);
     // one "listening" line (Fastify's own is not logged), JSON when the output is not a terminal
-    expect(output.split('\n').filter((line) => /listening/i.test(line)), output).toEqual([expect.stringContaining('"msg":"listening"')]);
+    expect(
+      output.split('\n').filter((line) => /listening/i.test(line)),
+      output,
+    ).toEqual([expect.stringContaining('"msg":"listening"')]);
     const added = await projectCli(project, ['add-resource', 'tag', '--fields', 'name:string']);
     // the version it went into (the newest not deprecated) serves it, its table migrated
     const [version] = (await readdir(path.join(project, 'src/resources/tags'))).filter((name) => /^v\d+$/.test(name));

@@ -34,14 +34,18 @@ export async function generateTrio(
   }
   const missing = new Set<string>();
   for (const framework of FRAMEWORKS) {
-    const manifest = JSON.parse(await readFile(path.join(projects[framework], 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse(await readFile(path.join(projects[framework], 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
       if (!existsSync(path.join(installed.project, 'node_modules', name, 'package.json'))) missing.add(`${name}@${range}`);
     }
   }
   if (missing.size > 0) await inProject(installed.project, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', ...missing]);
   for (const framework of FRAMEWORKS) {
-    if (framework !== installed.framework) await symlink(path.join(installed.project, 'node_modules'), path.join(projects[framework], 'node_modules'), 'dir');
+    if (framework !== installed.framework)
+      await symlink(path.join(installed.project, 'node_modules'), path.join(projects[framework], 'node_modules'), 'dir');
   }
   return projects;
 }
@@ -67,12 +71,22 @@ export async function startFresh(project: string, env: Record<string, string> = 
   // a fresh database each time: the corpus expects the ids it creates
   for (const suffix of ['', '-wal', '-shm']) await rm(path.join(project, `${settings.DATABASE_URL}${suffix}`), { force: true });
   await inProject(project, 'npm', ['run', 'db:migrate'], settings);
-  await inProject(project, 'npm', ['run', 'user:create', '--', '--username', STAFF.username, '--password', STAFF.password, '--staff'], settings);
+  await inProject(
+    project,
+    'npm',
+    ['run', 'user:create', '--', '--username', STAFF.username, '--password', STAFF.password, '--staff'],
+    settings,
+  );
   await inProject(project, 'npm', ['run', 'user:create', '--', '--username', USER.username, '--password', USER.password], settings);
   // with API keys (--api-keys): one of the user's, made as its owner would (the key alone on stdout)
   const scripts = (JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const apiKey = scripts['apikey:create']
-    ? (await execa('npm', ['run', '--silent', 'apikey:create', '--', '--username', USER.username, '--name', 'corpus'], { cwd: project, env: { ...settings, CI: 'true' } })).stdout.trim()
+    ? (
+        await execa('npm', ['run', '--silent', 'apikey:create', '--', '--username', USER.username, '--name', 'corpus'], {
+          cwd: project,
+          env: { ...settings, CI: 'true' },
+        })
+      ).stdout.trim()
     : undefined;
   return Object.assign(await startServer(project, settings), { apiKey });
 }
@@ -113,7 +127,10 @@ export async function replayCorpus<K extends string>(
   const names = Object.keys(servers) as K[];
   const entries = corpus(LOGIN_LIMIT);
   const states = Object.fromEntries(
-    names.map((name) => [name, { tokens: { userKey: (servers[name] as RunningServer & { apiKey?: string }).apiKey ?? 'no-api-keys' }, next: '' } as ReplayState]),
+    names.map((name) => [
+      name,
+      { tokens: { userKey: (servers[name] as RunningServer & { apiKey?: string }).apiKey ?? 'no-api-keys' }, next: '' } as ReplayState,
+    ]),
   ) as Record<K, ReplayState>;
   const differences: Difference<K>[] = [];
   const statuses: Record<string, number> = {};
@@ -171,8 +188,10 @@ export function databaseDifferences(reference: Record<string, Answer>, other: Re
   for (const [request, a] of Object.entries(reference)) {
     const b = other[request];
     if (!b) problems.push(`- ${request}: no answer on ${names[1]}`);
-    else if (a.status !== b.status) problems.push(`- ${request}: status ${names[0]} ${a.status}, ${names[1]} ${b.status}\n    ${b.body.slice(0, 300)}`);
-    else if (a.status >= 400 && a.body !== b.body) problems.push(`- ${request}: body ${names[0]} ${a.body.slice(0, 300)}\n    ${names[1]} ${b.body.slice(0, 300)}`);
+    else if (a.status !== b.status)
+      problems.push(`- ${request}: status ${names[0]} ${a.status}, ${names[1]} ${b.status}\n    ${b.body.slice(0, 300)}`);
+    else if (a.status >= 400 && a.body !== b.body)
+      problems.push(`- ${request}: body ${names[0]} ${a.body.slice(0, 300)}\n    ${names[1]} ${b.body.slice(0, 300)}`);
   }
   return problems;
 }
@@ -182,7 +201,25 @@ function arbitraryRequest(): fc.Arbitrary<WireRequest> {
   const token = fc.stringMatching(/^[A-Za-z0-9._~!$&'()*+,;=:@-]{0,12}$/);
   const escape = fc.integer({ min: 0, max: 255 }).map((byte) => `%${byte.toString(16).padStart(2, '0')}`);
   const segment = fc.oneof(
-    fc.constantFrom('api', 'v1', 'v2', 'v9', 'products', 'orders', 'me', 'token', 'refresh', 'health', 'live', 'docs', 'openapi.json', '1', '999', '..', '.'),
+    fc.constantFrom(
+      'api',
+      'v1',
+      'v2',
+      'v9',
+      'products',
+      'orders',
+      'me',
+      'token',
+      'refresh',
+      'health',
+      'live',
+      'docs',
+      'openapi.json',
+      '1',
+      '999',
+      '..',
+      '.',
+    ),
     // ids at and past what a column holds
     fc.constantFrom('0', '2147483647', '2147483648', '-2147483649', '9007199254740993', '1e3'),
     token,
@@ -190,32 +227,77 @@ function arbitraryRequest(): fc.Arbitrary<WireRequest> {
   );
   const path = fc.array(segment, { minLength: 0, maxLength: 6 }).map((segments) => `/${segments.join('/')}`);
   // the lists' own parameters too, with values at and past every bound, a NUL and a lone surrogate (as UTF-8 would carry it)
-  const key = fc.oneof(token, fc.constantFrom('page_size', 'cursor', 'ordering', 'search', 'price__gte', 'stock__lte', 'stock__in', 'product', 'name'));
-  const value = fc.oneof(token, escape, fc.constantFrom('2147483648', '-2147483649', '9007199254740993', '1e400', '%00', '%ED%A0%80', 'eyJ2IjpbOTAwNzE5OTI1NDc0MDk5MV0sImkiOjl9'));
-  const query = fc.option(fc.array(fc.tuple(key, value), { maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`), { nil: '' });
-  const method = fc.oneof(fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'), fc.stringMatching(/^[A-Z]{1,10}$/));
+  const key = fc.oneof(
+    token,
+    fc.constantFrom('page_size', 'cursor', 'ordering', 'search', 'price__gte', 'stock__lte', 'stock__in', 'product', 'name'),
+  );
+  const value = fc.oneof(
+    token,
+    escape,
+    fc.constantFrom(
+      '2147483648',
+      '-2147483649',
+      '9007199254740993',
+      '1e400',
+      '%00',
+      '%ED%A0%80',
+      'eyJ2IjpbOTAwNzE5OTI1NDc0MDk5MV0sImkiOjl9',
+    ),
+  );
+  const query = fc.option(
+    fc.array(fc.tuple(key, value), { maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`),
+    { nil: '' },
+  );
+  const method = fc.oneof(
+    fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'),
+    fc.stringMatching(/^[A-Z]{1,10}$/),
+  );
   const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,40}$/).map((value) => value.trim());
   const header = fc.oneof(
-    fc.tuple(fc.constantFrom('Authorization', 'Content-Type', 'Accept', 'Origin', 'X-Request-Id', 'Cookie', 'X-Forwarded-For', 'Content-Encoding', 'Access-Control-Request-Method', 'Host'), headerValue),
-    fc.tuple(fc.constantFrom('Host'), fc.oneof(fc.constantFrom('localhost:99999', '1.2.3.256', '[::1]:3000', '127.0.0.1:0'), fc.stringMatching(/^[a-z0-9.:\[\]-]{0,20}$/))),
-    fc.tuple(fc.constantFrom('Content-Type'), fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded')),
+    fc.tuple(
+      fc.constantFrom(
+        'Authorization',
+        'Content-Type',
+        'Accept',
+        'Origin',
+        'X-Request-Id',
+        'Cookie',
+        'X-Forwarded-For',
+        'Content-Encoding',
+        'Access-Control-Request-Method',
+        'Host',
+      ),
+      headerValue,
+    ),
+    fc.tuple(
+      fc.constantFrom('Host'),
+      fc.oneof(fc.constantFrom('localhost:99999', '1.2.3.256', '[::1]:3000', '127.0.0.1:0'), fc.stringMatching(/^[a-z0-9.:[\]-]{0,20}$/)),
+    ),
+    fc.tuple(
+      fc.constantFrom('Content-Type'),
+      fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded'),
+    ),
     fc.tuple(fc.constantFrom('Authorization'), fc.constantFrom('Bearer ', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x', 'Basic x')),
   );
   const body = fc.option(
     fc.oneof(
       fc.json().map((text) => Buffer.from(text)),
       fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
-      fc.record({ name: fc.string(), price: fc.oneof(fc.string(), fc.double()), stock: fc.oneof(fc.integer(), fc.string()) }).map((value) => Buffer.from(JSON.stringify(value))),
+      fc
+        .record({ name: fc.string(), price: fc.oneof(fc.string(), fc.double()), stock: fc.oneof(fc.integer(), fc.string()) })
+        .map((value) => Buffer.from(JSON.stringify(value))),
     ),
     { nil: undefined },
   );
-  return fc.record({ method, path, query, headers: fc.array(header, { maxLength: 4 }), body, chunked: fc.boolean() }).map(({ method, path, query, headers, body, chunked }) => ({
-    method,
-    target: `${path}${query}`,
-    headers,
-    body,
-    chunked,
-  }));
+  return fc
+    .record({ method, path, query, headers: fc.array(header, { maxLength: 4 }), body, chunked: fc.boolean() })
+    .map(({ method, path, query, headers, body, chunked }) => ({
+      method,
+      target: `${path}${query}`,
+      headers,
+      body,
+      chunked,
+    }));
 }
 
 /** What every answer must be: one, in time; never a 500; an error in the envelope with `code` equal to the status. */
@@ -243,7 +325,7 @@ export function answerProblem(request: WireRequest, answer: WireAnswer): string 
  * seldom get past the 401 to what a database would see.
  */
 function arbitraryWrite(staffToken: string): fc.Arbitrary<WireRequest> {
-  const int = fc.constantFrom(0, -1, 1, 2147483647, 2147483648, -2147483648, -2147483649, 9007199254740993, 1e308, 1.5);
+  const int = fc.constantFrom(0, -1, 1, 2147483647, 2147483648, -2147483648, -2147483649, 2 ** 53, 1e308, 1.5);
   const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('a\u0000b', '\ud800', 'x \udfff', 'x'.repeat(256), ' '));
   const decimal = fc.oneof(fc.constantFrom('0.00', '99999999.99', '100000000.00', '-0.01', '1e5', 'NaN'), fc.double().map(String));
   const product = fc.record({ name: text, price: decimal, stock: int }, { requiredKeys: [] });
@@ -304,10 +386,18 @@ export async function lintDocuments(server: RunningServer, versions: string[]): 
     const report = JSON.parse(redocly.stdout) as { problems: { ruleId: string; message: string }[] };
     problems.push(...report.problems.map((problem) => `redocly: ${path.basename(file)}: ${problem.ruleId}: ${problem.message}`));
   }
-  const spectral = await execa(path.join(ROOT, 'node_modules/.bin/spectral'), ['lint', '-r', path.join(ROOT, 'test/e2e/spectral.yaml'), '-f', 'json', ...files], {
-    reject: false,
-  });
-  const results = JSON.parse(spectral.stdout.slice(0, spectral.stdout.lastIndexOf(']') + 1)) as { code: string; message: string; source: string }[];
+  const spectral = await execa(
+    path.join(ROOT, 'node_modules/.bin/spectral'),
+    ['lint', '-r', path.join(ROOT, 'test/e2e/spectral.yaml'), '-f', 'json', ...files],
+    {
+      reject: false,
+    },
+  );
+  const results = JSON.parse(spectral.stdout.slice(0, spectral.stdout.lastIndexOf(']') + 1)) as {
+    code: string;
+    message: string;
+    source: string;
+  }[];
   problems.push(...results.map((result) => `spectral: ${path.basename(result.source)}: ${result.code}: ${result.message}`));
   return problems;
 }

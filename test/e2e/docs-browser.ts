@@ -35,21 +35,29 @@ export async function checkDocsPage(baseUrl: string, token: string, screenshotNa
     page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
     // the browser's own favicon request is the only 404 a page of ours may cause
     page.on('response', (response) => {
-      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico') && !/\/me$/.test(response.url())) problems.push(`${response.status()}: ${response.url()}`);
+      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico') && !/\/me$/.test(response.url()))
+        problems.push(`${response.status()}: ${response.url()}`);
     });
     await page.goto(`${baseUrl}/docs`);
     await page.waitForSelector('.opblock', { timeout: 30_000 });
 
     const operations: Record<string, string[]> = {};
-    const versions = await page.$$eval('.topbar select option', (options) => options.map((option) => (option as HTMLOptionElement).textContent ?? ''));
+    const versions = await page.$$eval('.topbar select option', (options) =>
+      options.map((option) => (option as HTMLOptionElement).textContent ?? ''),
+    );
     for (const version of versions) {
       await page.selectOption('.topbar select', { label: version });
       // the document's own path to this version shows once Swagger UI has switched to it
-      await page.waitForFunction((id) => document.querySelector('.information-container .url')?.textContent?.includes(`/api/${id}/`) === true, version.split(' ')[0]!);
+      await page.waitForFunction(
+        (id) => document.querySelector('.information-container .url')?.textContent?.includes(`/api/${id}/`) === true,
+        version.split(' ')[0]!,
+      );
       await page.waitForSelector('.opblock');
       // each operation's id is in its DOM id (operations-<tag>-<operationId>)
       // sorted: Swagger UI groups them by tag, the document by path
-      operations[version] = (await page.$$eval('.opblock', (blocks) => blocks.map((block) => block.id.split('-').slice(2).join('-')))).sort();
+      operations[version] = (
+        await page.$$eval('.opblock', (blocks) => blocks.map((block) => block.id.split('-').slice(2).join('-')))
+      ).sort();
     }
 
     // the newest current version is the default; authorize, then try GET /me
@@ -85,13 +93,19 @@ export async function checkDocsPage(baseUrl: string, token: string, screenshotNa
 export async function docsJourney(project: string, name: string): Promise<DocsCheck> {
   const server = await startFresh(project);
   try {
-    const login = await fetch(`${server.url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(STAFF) });
+    const login = await fetch(`${server.url}/api/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(STAFF),
+    });
     const { access } = (await login.json()) as { access: string };
     const check = await checkDocsPage(server.url, access, `docs-${name}.png`);
     const expected: Record<string, string[]> = {};
     for (const version of Object.keys(check.operations)) {
       const id = version.split(' ')[0]!;
-      const document = (await (await fetch(`${server.url}/api/${id}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+      const document = (await (await fetch(`${server.url}/api/${id}/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, { operationId: string }>>;
+      };
       expected[version] = Object.values(document.paths)
         .flatMap((operations) => Object.values(operations).map((operation) => operation.operationId))
         .sort();

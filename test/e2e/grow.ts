@@ -60,7 +60,9 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     );
     await contractCheck();
     // a released version's list may gain a lookup (compatible), never lose one
-    expect(await cli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v2'])).toContain('src/resources/products/v2/schemas.ts');
+    expect(await cli(['list-field', 'products', 'stock:filter=exact|gt|gte|lt|lte|in:order', '--version', 'v2'])).toContain(
+      'src/resources/products/v2/schemas.ts',
+    );
     expect(await inProject(project, 'npm', ['run', 'contract:check'])).toMatch(/stock__in +added/);
     await expect(cli(['list-field', 'products', 'stock', '--version', 'v2'])).rejects.toThrow('v2 is released (api-contract/v2.json)');
     await contractCheck();
@@ -69,12 +71,14 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     expect(await cli(['rename-field', 'products', 'name', 'title', '--version', 'v3'])).toContain('src/resources/products/v3/schemas.ts');
     await contractCheck();
     // on a released version the same change is refused, with the safe way named
-    await expect(cli(['remove-field', 'products', 'stock', '--version', 'v2'])).rejects.toThrow('Make the change in v3, which is not released: create-prod-api remove-field products stock --version v3.');
+    await expect(cli(['remove-field', 'products', 'stock', '--version', 'v2'])).rejects.toThrow(
+      'Make the change in v3, which is not released: create-prod-api remove-field products stock --version v3.',
+    );
 
     const testEnv = options.server ? { DATABASE_URL: options.server.url } : {};
     await inProject(project, 'npx', ['tsc', '--noEmit']);
-    // what the commands wrote is formatted too, released contracts and all (the generated CI's format:check)
-    await inProject(project, 'npm', ['run', 'format:check']);
+    // what the commands wrote passes ESLint and is formatted too, released contracts and all (the generated CI's lint)
+    await inProject(project, 'npm', ['run', 'lint']);
     const tests = await inProject(project, 'npm', ['test'], testEnv);
     expect(tests).toContain('test/categories.test.ts');
     expect(tests).toContain('test/reviews.test.ts');
@@ -87,7 +91,8 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     await inProject(project, 'npm', ['run', 'db:migrate'], env);
     await withServer(project, env, async (running) => {
       const after = await capture(running.url, before.requests);
-      for (const [request, answer] of Object.entries(before.answers)) expect({ request, answer: after[request] }).toEqual({ request, answer });
+      for (const [request, answer] of Object.entries(before.answers))
+        expect({ request, answer: after[request] }).toEqual({ request, answer });
       await callV3(running.url, before.productId);
       await callNewEndpoints(running.url);
       // the grown documents (new resources, a deprecated v1, a v3 of its own) still lint clean
@@ -165,7 +170,10 @@ interface Captured {
 async function seedAndCapture(running: RunningServer): Promise<Captured> {
   const call = caller(running.url, await login(running.url, 'grower'));
   const ids: number[] = [];
-  for (const product of [{ name: 'Lamp', price: '12.50', stock: 7 }, { name: 'Desk', price: '199.00', stock: 2 }]) {
+  for (const product of [
+    { name: 'Lamp', price: '12.50', stock: 7 },
+    { name: 'Desk', price: '199.00', stock: 2 },
+  ]) {
     const response = await call('POST', '/api/v1/products', product);
     expect(response.status).toBe(201);
     ids.push(((await response.json()) as { id: number }).id);
@@ -202,10 +210,18 @@ async function capture(url: string, requests: Captured['requests']): Promise<Rec
     if (part === 'products') {
       // (and the v2 list gains `stock__in` from the journey's list-field: a compatible change, which contract:check names)
       const document = JSON.parse(body, (key, value: unknown) =>
-        key === 'deprecated' ? undefined : key === 'parameters' && Array.isArray(value) ? value.filter((parameter: { name?: string }) => parameter.name !== 'stock__in') : value,
+        key === 'deprecated'
+          ? undefined
+          : key === 'parameters' && Array.isArray(value)
+            ? value.filter((parameter: { name?: string }) => parameter.name !== 'stock__in')
+            : value,
       ) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
-      const pick = <T>(record: Record<string, T>, test: (key: string) => boolean) => Object.fromEntries(Object.entries(record).filter(([key]) => test(key)));
-      body = JSON.stringify({ paths: pick(document.paths, (key) => key.includes('/products')), schemas: pick(document.components.schemas, (key) => key.startsWith('Product')) });
+      const pick = <T>(record: Record<string, T>, test: (key: string) => boolean) =>
+        Object.fromEntries(Object.entries(record).filter(([key]) => test(key)));
+      body = JSON.stringify({
+        paths: pick(document.paths, (key) => key.includes('/products')),
+        schemas: pick(document.components.schemas, (key) => key.startsWith('Product')),
+      });
     }
     answers[request] = `${response.status} ${response.headers.get('content-type')}\n${body}`;
   }
@@ -257,7 +273,11 @@ async function callNewEndpoints(url: string): Promise<void> {
   // categories were added with --access staff-write: an ordinary user is refused, the staff user writes
   const denied = await call('POST', '/api/v3/categories', { name: 'Nope', slug: 'nope' }, readerAccess);
   expect(denied.status).toBe(403);
-  expect(await denied.json()).toEqual({ status: 'error', code: 403, errors: { detail: 'You do not have permission to perform this action.' } });
+  expect(await denied.json()).toEqual({
+    status: 'error',
+    code: 403,
+    errors: { detail: 'You do not have permission to perform this action.' },
+  });
 
   const longName = 'A name of thirty characters!!';
   const created = await call('POST', '/api/v1/categories', { name: longName, slug: 'long' });

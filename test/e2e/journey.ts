@@ -41,11 +41,16 @@ export async function contractJourney(url: string): Promise<void> {
   expect(await json(invalid)).toEqual({
     status: 'error',
     code: 400,
-    errors: { product_id: ['This field is required.'], quantity: ['Quantity must be at least 1.'], shipping_address: ['This field is required.'] },
+    errors: {
+      product_id: ['This field is required.'],
+      quantity: ['Quantity must be at least 1.'],
+      shipping_address: ['This field is required.'],
+    },
   });
 
   // a cursor traversal over 12 products, 5 a page, every row once in -created_at order
-  for (let i = 0; i < 12; i++) expect((await post(`${url}/api/v1/products`, { name: `p${i}`, price: '1.00', stock: 1 }, auth)).status).toBe(201);
+  for (let i = 0; i < 12; i++)
+    expect((await post(`${url}/api/v1/products`, { name: `p${i}`, price: '1.00', stock: 1 }, auth)).status).toBe(201);
   const names: string[] = [];
   let next: string | null = `${url}/api/v1/products?page_size=5`;
   while (next) {
@@ -56,9 +61,17 @@ export async function contractJourney(url: string): Promise<void> {
   expect(names).toEqual(Array.from({ length: 12 }, (_, i) => `p${11 - i}`));
 
   // the framework's own answers, in the envelope
-  expect(await json(await fetch(`${url}/api/v9/products`))).toEqual({ status: 'error', code: 404, errors: { detail: 'Invalid version in URL path.' } });
+  expect(await json(await fetch(`${url}/api/v9/products`))).toEqual({
+    status: 'error',
+    code: 404,
+    errors: { detail: 'Invalid version in URL path.' },
+  });
   expect((await fetch(`${url}/api/v1/products`, { method: 'PUT' })).status).toBe(405);
-  const malformed = await fetch(`${url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+  const malformed = await fetch(`${url}/api/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"username":',
+  });
   expect(malformed.status).toBe(400);
   expect((await fetch(`${url}/api/v1/openapi.json`)).status).toBe(200);
 
@@ -78,7 +91,11 @@ export async function contractJourney(url: string): Promise<void> {
  * A built project in production mode on `databaseUrl`: migrated, a staff user made, `before` run, then the contract
  * journey over HTTP and SIGTERM with a half-sent request open: exit 0, after the grace period and well within 5 s.
  */
-export async function servesContract(project: string, databaseUrl: string, before?: (env: Record<string, string>) => Promise<void>): Promise<void> {
+export async function servesContract(
+  project: string,
+  databaseUrl: string,
+  before?: (env: Record<string, string>) => Promise<void>,
+): Promise<void> {
   const env = {
     NODE_ENV: 'production',
     JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',

@@ -12,7 +12,9 @@ import { generateProject, inProject, startServer, stopServer, type RunningServer
 import { exchange, requestBytes, type WireRequest } from './wire.js';
 
 /** A provider: discovery and one RS256 key over HTTP, tokens signed with node:crypto (no package of the project's). */
-export async function identityProvider(audience = 'e2e-api'): Promise<{ issuer: string; sign: (claims: Record<string, unknown>) => string; close: () => void }> {
+export async function identityProvider(
+  audience = 'e2e-api',
+): Promise<{ issuer: string; sign: (claims: Record<string, unknown>) => string; close: () => void }> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = randomUUID();
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
@@ -54,8 +56,15 @@ const GENERATOR = path.resolve(import.meta.dirname, '../..');
  * An --auth oidc --api-keys project with an installed project's framework and database, on its packages: it
  * typechecks, passes its own tests (`env`: a server database's URL) and its migrations match its schema.
  */
-export async function oidcProjectOn(tarball: string, installed: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const project = await generateProject(tarball, 'oidc-api', ['--auth', 'oidc', '--api-keys', '--no-install', ...flags], { install: false });
+export async function oidcProjectOn(
+  tarball: string,
+  installed: string,
+  flags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
+  const project = await generateProject(tarball, 'oidc-api', ['--auth', 'oidc', '--api-keys', '--no-install', ...flags], {
+    install: false,
+  });
   await linkPackages(installed, project);
   await inProject(project, 'npx', ['tsc', '--noEmit']);
   await inProject(project, 'npm', ['test'], env);
@@ -79,7 +88,11 @@ export async function oidcJourney(tarball: string, installed: string): Promise<v
   };
   try {
     // production names what it lacks, one line each
-    const refused = await execa('node', ['dist/server.js'], { cwd: project, env: { ...env, OIDC_ISSUER: '', OIDC_AUDIENCE: '' }, reject: false });
+    const refused = await execa('node', ['dist/server.js'], {
+      cwd: project,
+      env: { ...env, OIDC_ISSUER: '', OIDC_AUDIENCE: '' },
+      reject: false,
+    });
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('OIDC_ISSUER: required in production');
     expect(refused.stderr).toContain('OIDC_AUDIENCE: required in production');
@@ -89,20 +102,29 @@ export async function oidcJourney(tarball: string, installed: string): Promise<v
     try {
       expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
       const call = (target: string, token: string, init: RequestInit = {}) =>
-        fetch(`${server.url}${target}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+        fetch(`${server.url}${target}`, {
+          ...init,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+        });
       const staff = idp.sign({ sub: 'kc-1', preferred_username: 'alice', realm_access: { roles: ['api-admin'] } });
       const me = await call('/api/v1/me', staff);
       expect(me.status).toBe(200);
       expect(await me.json()).toMatchObject({ username: 'alice' });
       // staff by the realm role: a product is made; someone without it gets 403; a token for another API 401
-      expect((await call('/api/v1/products', staff, { method: 'POST', body: JSON.stringify({ name: 'Lamp', price: '1.00', stock: 5 }) })).status).toBe(201);
+      expect(
+        (await call('/api/v1/products', staff, { method: 'POST', body: JSON.stringify({ name: 'Lamp', price: '1.00', stock: 5 }) })).status,
+      ).toBe(201);
       const plain = idp.sign({ sub: 'kc-2', preferred_username: 'bob' });
-      expect((await call('/api/v1/products', plain, { method: 'POST', body: JSON.stringify({ name: 'Desk', price: '1.00', stock: 5 }) })).status).toBe(403);
+      expect(
+        (await call('/api/v1/products', plain, { method: 'POST', body: JSON.stringify({ name: 'Desk', price: '1.00', stock: 5 }) })).status,
+      ).toBe(403);
       expect((await call('/api/v1/me', idp.sign({ sub: 'kc-1', aud: 'another-api' }))).status).toBe(401);
       expect((await fetch(`${server.url}/api/token`, { method: 'POST' })).status).toBe(404);
 
       // an API key of bob's, made by the command as its owner would, acts as bob
-      const key = (await execa('npm', ['run', '--silent', 'apikey:create', '--', '--username', 'bob', '--name', 'e2e'], { cwd: project, env })).stdout.trim();
+      const key = (
+        await execa('npm', ['run', '--silent', 'apikey:create', '--', '--username', 'bob', '--name', 'e2e'], { cwd: project, env })
+      ).stdout.trim();
       const byKey = await fetch(`${server.url}/api/v1/me`, { headers: { 'X-API-Key': key } });
       expect(await byKey.json()).toMatchObject({ username: 'bob' });
     } finally {
@@ -124,11 +146,22 @@ export async function oidcDifferential(
   installed: string,
 ): Promise<{ sent: number; differences: string[]; statuses: Record<string, number> }> {
   const idp = await identityProvider('corpus-api');
-  const env = { NODE_ENV: 'production', DATABASE_URL: './data/oidc-corpus.sqlite', LOG_LEVEL: 'warn', OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: 'corpus-api' };
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: './data/oidc-corpus.sqlite',
+    LOG_LEVEL: 'warn',
+    OIDC_ISSUER: idp.issuer,
+    OIDC_AUDIENCE: 'corpus-api',
+  };
   const servers: Record<string, RunningServer> = {};
   try {
     for (const framework of ['fastify', 'express', 'hono']) {
-      const project = await generateProject(tarball, 'oidc-corpus', ['--framework', framework, '--auth', 'oidc', '--no-example', '--no-install'], { install: false });
+      const project = await generateProject(
+        tarball,
+        'oidc-corpus',
+        ['--framework', framework, '--auth', 'oidc', '--no-example', '--no-install'],
+        { install: false },
+      );
       await linkPackages(installed, project);
       await inProject(project, 'npm', ['run', 'build']);
       await inProject(project, 'npm', ['run', 'db:migrate'], env);
@@ -145,8 +178,14 @@ export async function oidcDifferential(
     const bearer = (token: string): [string, string][] => [['Authorization', `Bearer ${token}`]];
     const entries: [string, WireRequest][] = [
       ['ready', { method: 'GET', target: '/health/ready' }],
-      ['me with a valid token', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-user', preferred_username: 'corpus' })) }],
-      ['me again: the same row', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-user', preferred_username: 'corpus' })) }],
+      [
+        'me with a valid token',
+        { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-user', preferred_username: 'corpus' })) },
+      ],
+      [
+        'me again: the same row',
+        { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-user', preferred_username: 'corpus' })) },
+      ],
       ['me without preferred_username', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'corpus-other' })) }],
       ['me anonymous', { method: 'GET', target: '/api/v1/me' }],
       ['another audience', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', aud: 'another-api' })) }],
@@ -156,23 +195,37 @@ export async function oidcDifferential(
       ['no issuer', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iss: undefined })) }],
       ['expired', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', exp: now - 120 })) }],
       ['not yet valid', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', nbf: now + 300 })) }],
-      ['issued in the future', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iat: now + 300, exp: now + 900 })) }],
-      ['a key the provider does not publish', { method: 'GET', target: '/api/v1/me', headers: bearer(signedBy(stranger, { alg: 'RS256', typ: 'JWT' }, claims)) }],
-      ['an unknown kid', { method: 'GET', target: '/api/v1/me', headers: bearer(signedBy(stranger, { alg: 'RS256', kid: 'forged', typ: 'JWT' }, claims)) }],
+      [
+        'issued in the future',
+        { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: 'x', iat: now + 300, exp: now + 900 })) },
+      ],
+      [
+        'a key the provider does not publish',
+        { method: 'GET', target: '/api/v1/me', headers: bearer(signedBy(stranger, { alg: 'RS256', typ: 'JWT' }, claims)) },
+      ],
+      [
+        'an unknown kid',
+        { method: 'GET', target: '/api/v1/me', headers: bearer(signedBy(stranger, { alg: 'RS256', kid: 'forged', typ: 'JWT' }, claims)) },
+      ],
       ['alg none', { method: 'GET', target: '/api/v1/me', headers: bearer(`${part({ alg: 'none' })}.${part(claims)}.`) }],
       ['HS256', { method: 'GET', target: '/api/v1/me', headers: bearer(`${part({ alg: 'HS256' })}.${part(claims)}.${'A'.repeat(43)}`) }],
       ['no sub', { method: 'GET', target: '/api/v1/me', headers: bearer(idp.sign({ sub: undefined })) }],
       ['garbage', { method: 'GET', target: '/api/v1/me', headers: bearer('not.a.token') }],
       ['Bearer with a stray part', { method: 'GET', target: '/api/v1/me', headers: [['Authorization', 'Bearer a b']] }],
       ['a public route with a refused token', { method: 'GET', target: '/health/live', headers: bearer('not.a.token') }],
-      ['the token endpoint: none here', { method: 'POST', target: '/api/token', headers: [['Content-Type', 'application/json']], body: '{}' }],
+      [
+        'the token endpoint: none here',
+        { method: 'POST', target: '/api/token', headers: [['Content-Type', 'application/json']], body: '{}' },
+      ],
       ['v1 OpenAPI', { method: 'GET', target: '/api/v1/openapi.json' }],
     ];
     const differences: string[] = [];
     const statuses: Record<string, number> = {};
     for (const [name, request] of entries) {
       const answers = await Promise.all(
-        Object.values(servers).map(async (server) => JSON.stringify(normalize(await exchange(server.url, requestBytes(request), 5_000), undefined))),
+        Object.values(servers).map(async (server) =>
+          JSON.stringify(normalize(await exchange(server.url, requestBytes(request), 5_000), undefined)),
+        ),
       );
       if (answers.some((answer) => answer !== answers[0])) differences.push(`${name}:\n  ${answers.join('\n  ')}`);
       statuses[name] = (JSON.parse(answers[0]!) as { status: number }).status;

@@ -17,7 +17,12 @@ export async function packTarball(): Promise<string> {
  * As a user would: `npx ./create-prod-api-<version>.tgz my-api`, with the generator's own install step.
  * --no-git keeps the run independent of the machine's git identity.
  */
-export async function generateProject(tarball: string, name: string, flags: string[], options: { install?: boolean } = {}): Promise<string> {
+export async function generateProject(
+  tarball: string,
+  name: string,
+  flags: string[],
+  options: { install?: boolean } = {},
+): Promise<string> {
   const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-e2e-'));
   await copyFile(tarball, path.join(parent, path.basename(tarball)));
   const args = ['--yes', `./${path.basename(tarball)}`, name, '--yes', '--no-git', ...flags];
@@ -25,7 +30,8 @@ export async function generateProject(tarball: string, name: string, flags: stri
   const spec = `file:${path.join(parent, path.basename(tarball))}`;
   const result = await execa('npx', args, { cwd: parent, reject: false, all: true, env: { CI: 'true', CREATE_PROD_API_SPEC: spec } });
   if (result.exitCode !== 0) throw new Error(`create failed (exit ${result.exitCode}):\n${result.all}`);
-  if (options.install !== false && !result.all.includes('Installed dependencies')) throw new Error(`create did not install:\n${result.all}`);
+  if (options.install !== false && !result.all.includes('Installed dependencies'))
+    throw new Error(`create did not install:\n${result.all}`);
   return path.join(parent, name);
 }
 
@@ -34,7 +40,10 @@ export async function generateProject(tarball: string, name: string, flags: stri
  * the project's own copy (its dev dependency), the version that made it.
  */
 export function projectCli(project: string, args: string[]): Promise<string> {
-  return inProject(project, 'npx', ['--no', '--', 'create-prod-api', ...args], { npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true' });
+  return inProject(project, 'npx', ['--no', '--', 'create-prod-api', ...args], {
+    npm_config_registry: 'http://127.0.0.1:9/',
+    npm_config_offline: 'true',
+  });
 }
 
 /** The project's own tests, `times` in a row: a test that fails one run in five fails here, not for a user. */
@@ -184,7 +193,6 @@ export function withDatabase(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-
 /** A redis-server of a test's own on a spare port (keeps nothing on disk), to stop and start at will. */
 export class RedisServer {
   private process: ResultPromise | undefined;
@@ -196,7 +204,9 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    this.process = execa('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { reject: false });
+    this.process = execa('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      reject: false,
+    });
     for (let attempt = 0; attempt < 50; attempt++) {
       const up = await new Promise<boolean>((resolve) => {
         const socket = connect(this.port, '127.0.0.1', () => resolve(socket.destroy() === socket));

@@ -36,7 +36,8 @@ interface OtlpExport {
   }[];
 }
 
-const valueOf = (value: OtlpValue) => value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''));
+const valueOf = (value: OtlpValue) =>
+  value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue ?? ''));
 const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map((item) => [item.key, valueOf(item.value)]));
 
 /** A protobuf message's fields by number: varints as bigint, length-delimited as bytes, fixed as raw bytes. */
@@ -183,7 +184,10 @@ export async function tracesRequests(
     });
     expect(me.status).toBe(200);
     const { id: userId } = (await me.json()) as { id: number };
-    const [detailTrace, missing] = [hex(16), await fetch(`${server.url}/api/v1/products/999999`, { headers: { traceparent: `00-${hex(16)}-${hex(8)}-01` } })];
+    const [detailTrace, missing] = [
+      hex(16),
+      await fetch(`${server.url}/api/v1/products/999999`, { headers: { traceparent: `00-${hex(16)}-${hex(8)}-01` } }),
+    ];
     expect(missing.status).toBe(404);
     const page = await fetch(`${server.url}/api/v2/products?limit=1`, { headers: { traceparent: `00-${detailTrace}-${hex(8)}-01` } });
     expect(page.status).toBe(200);
@@ -191,7 +195,8 @@ export async function tracesRequests(
     // the batch processor sends every 200 ms
     const deadline = Date.now() + 10_000;
     const serverSpanOf = (trace: string) => receiver.spans.find((span) => span.traceId === trace && span.kind === 2);
-    while (Date.now() < deadline && (!serverSpanOf(traceId) || !serverSpanOf(detailTrace))) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (Date.now() < deadline && (!serverSpanOf(traceId) || !serverSpanOf(detailTrace)))
+      await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect([...receiver.encodings]).toEqual([protocol === 'http/json' ? 'json' : 'protobuf']);
     const span = serverSpanOf(traceId);
@@ -206,13 +211,24 @@ export async function tracesRequests(
     });
     const children = receiver.spans.filter((child) => child.traceId === traceId && child.parentSpanId === span!.spanId);
     const query = children.find((child) => child.attributes['db.system.name'] === system);
-    expect(query, `no ${system} query span under ${span!.name}: ${JSON.stringify(children.map((c) => [c.name, c.attributes]))}`).toMatchObject({ kind: 3, name: 'SELECT' });
+    expect(
+      query,
+      `no ${system} query span under ${span!.name}: ${JSON.stringify(children.map((c) => [c.name, c.attributes]))}`,
+    ).toMatchObject({ kind: 3, name: 'SELECT' });
     expect(String(query!.attributes['db.query.text'])).toMatch(/^select /i);
-    expect(children.find((child) => child.attributes['db.system.name'] === 'redis'), 'no Redis command span').toMatchObject({ kind: 3 });
+    expect(
+      children.find((child) => child.attributes['db.system.name'] === 'redis'),
+      'no Redis command span',
+    ).toMatchObject({ kind: 3 });
 
     // a route with a parameter is named by its pattern, never the path a client sent
-    const detail = receiver.spans.find((candidate) => candidate.kind === 2 && candidate.attributes['url.path'] === '/api/v1/products/999999');
-    expect(detail).toMatchObject({ name: 'GET /api/v1/products/:id', attributes: { 'http.route': '/api/v1/products/:id', 'http.response.status_code': 404 } });
+    const detail = receiver.spans.find(
+      (candidate) => candidate.kind === 2 && candidate.attributes['url.path'] === '/api/v1/products/999999',
+    );
+    expect(detail).toMatchObject({
+      name: 'GET /api/v1/products/:id',
+      attributes: { 'http.route': '/api/v1/products/:id', 'http.response.status_code': 404 },
+    });
     expect(serverSpanOf(detailTrace)).toMatchObject({ name: 'GET /api/v2/products', attributes: { 'api.version': 'v2' } });
   } finally {
     const stopped = await stopServer(server);

@@ -18,7 +18,16 @@ export async function typedClientJourney(project: string): Promise<void> {
   await cp(path.join(ROOT, 'test/e2e/client'), path.join(project, 'client-journey'), { recursive: true });
   await inProject(project, 'npx', ['tsc', '-p', 'client-journey']);
   const journey = (url: string, mode: 'direct' | 'proxy') =>
-    inProject(project, 'npx', ['tsx', 'client-journey/journey.ts', url, STAFF.username, STAFF.password, USER.username, USER.password, mode]);
+    inProject(project, 'npx', [
+      'tsx',
+      'client-journey/journey.ts',
+      url,
+      STAFF.username,
+      STAFF.password,
+      USER.username,
+      USER.password,
+      mode,
+    ]);
 
   // directly (a fresh server each time: the journey spends the login quota)
   await withServer(project, (server) => journey(server.url, 'direct'));
@@ -40,7 +49,12 @@ export async function typedClientJourney(project: string): Promise<void> {
     try {
       await waitForListening(`http://127.0.0.1:${port}`, () => log);
       await journey(`http://127.0.0.1:${port}`, 'proxy').catch((error: Error) => {
-        throw new Error(`${error.message}\nPrism:\n${log.split('\n').filter((line) => /✖|violation/i.test(line)).join('\n')}`);
+        throw new Error(
+          `${error.message}\nPrism:\n${log
+            .split('\n')
+            .filter((line) => /✖|violation/i.test(line))
+            .join('\n')}`,
+        );
       });
     } finally {
       prism.kill();

@@ -39,7 +39,8 @@ export async function upgradeJourney(installed: string, options: UpgradeJourneyO
     flags: ['--framework', options.framework, '--database', database, ...(options.bare ? ['--auth', 'none', '--no-example'] : [])],
     grow: options.bare ? GROW_BARE : GROW,
     // the installed project's packages: 0.1.0's add-field makes its migration with the project's drizzle-kit
-    beforeGrow: (dir) => cp(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true }),
+    beforeGrow: (dir) =>
+      cp(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true }),
   });
   const dbName = `upgrade_${options.framework}_${suffix}`;
   const url = (name: string) => (options.server ? withDatabase(options.server.url, name) : `./data/${name}.sqlite`);
@@ -94,7 +95,8 @@ export async function upgradeJourney(installed: string, options: UpgradeJourneyO
     expect(upgradedSchema.tables).toEqual((await schemaOf(fresh.dir, database, url(`${dbName}_fresh`), 'none')).tables);
   } finally {
     if (options.server) {
-      for (const name of [dbName, `${dbName}_fresh`]) await adminStatement(installed, options.server.database, `DROP DATABASE IF EXISTS ${name}`);
+      for (const name of [dbName, `${dbName}_fresh`])
+        await adminStatement(installed, options.server.database, `DROP DATABASE IF EXISTS ${name}`);
     }
     await rm(fresh.dir, { recursive: true, force: true });
   }
@@ -111,12 +113,18 @@ async function generatedFiles(dir: string): Promise<Map<string, string>> {
  * are drizzle-kit's own), kept for the fresh database to be migrated from.
  */
 async function freshReplay(project: string, installed: string): Promise<{ dir: string; files: Map<string, string> }> {
-  const { log } = JSON.parse(await readFile(path.join(project, 'create-prod-api.json'), 'utf8')) as { log: { command: string; args: string[]; at?: number }[] };
+  const { log } = JSON.parse(await readFile(path.join(project, 'create-prod-api.json'), 'utf8')) as {
+    log: { command: string; args: string[]; at?: number }[];
+  };
   const files = (await replayLog(log, { bin: BIN, version: NEW, spec: specFor(ROOT, project, NEW) })).files;
   const parent = await mkdtemp(path.join(os.tmpdir(), 'cpa-fresh-'));
   const [create, ...rest] = log;
   const run = (args: string[], cwd: string, at?: number) =>
-    execFileSync(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(at === undefined ? {} : { CREATE_PROD_API_CLOCK: String(at) }), encoding: 'utf8' });
+    execFileSync(process.execPath, [BIN, ...args], {
+      cwd,
+      env: cleanEnv(at === undefined ? {} : { CREATE_PROD_API_CLOCK: String(at) }),
+      encoding: 'utf8',
+    });
   run([...create!.args, '--yes', '--no-install', '--no-git'], parent);
   const dir = path.join(parent, create!.args[0]!);
   await symlink(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'));
@@ -165,9 +173,20 @@ const DUMP: Record<'sqlite' | 'postgres' | 'mysql', string> = {
 };
 
 /** The schema, and how many of the kept rows (`users`: the user named keeper; `notes`: the note so titled) it holds. */
-async function schemaOf(project: string, database: 'sqlite' | 'postgres' | 'mysql', url: string, kept: 'users' | 'notes' | 'none'): Promise<Schema> {
-  const query = kept === 'notes' ? "select count(*) as n from notes where title = 'keeper'" : "select count(*) as n from users where username = 'keeper'";
+async function schemaOf(
+  project: string,
+  database: 'sqlite' | 'postgres' | 'mysql',
+  url: string,
+  kept: 'users' | 'notes' | 'none',
+): Promise<Schema> {
+  const query =
+    kept === 'notes'
+      ? "select count(*) as n from notes where title = 'keeper'"
+      : "select count(*) as n from users where username = 'keeper'";
   const script = `const KEPT_QUERY = ${JSON.stringify(query)};\n${DUMP[database]}`;
-  const output = await inProject(project, 'node', ['-e', script], { URL: database === 'sqlite' ? path.resolve(project, url) : url, KEPT: kept });
+  const output = await inProject(project, 'node', ['-e', script], {
+    URL: database === 'sqlite' ? path.resolve(project, url) : url,
+    KEPT: kept,
+  });
   return JSON.parse(output.trim().split('\n').at(-1)!) as Schema;
 }

@@ -60,7 +60,10 @@ export function requestBytes(request: WireRequest): Buffer {
     headers.push(['Transfer-Encoding', 'chunked']);
     const half = Math.ceil(body.length / 2);
     const parts = [body.subarray(0, half), body.subarray(half)].filter((part) => part.length > 0);
-    payload = Buffer.concat([...parts.flatMap((part) => [Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]), Buffer.from('0\r\n\r\n')]);
+    payload = Buffer.concat([
+      ...parts.flatMap((part) => [Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]),
+      Buffer.from('0\r\n\r\n'),
+    ]);
   } else if (body && !named('content-length')) {
     headers.push(['Content-Length', String(body.length)]);
   }
@@ -71,11 +74,15 @@ export function requestBytes(request: WireRequest): Buffer {
 /** Status line, headers and body (chunked transfer decoded) of a raw answer; status 0 when there was none. */
 export function parseAnswer(raw: Buffer): Omit<WireAnswer, 'timedOut'> {
   // an interim answer (`100 Continue`) comes before the one that counts
-  while (/^HTTP\/1\.[01] 1\d\d /.test(raw.subarray(0, 13).toString('latin1')) && raw.indexOf('\r\n\r\n') >= 0) raw = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
+  while (/^HTTP\/1\.[01] 1\d\d /.test(raw.subarray(0, 13).toString('latin1')) && raw.indexOf('\r\n\r\n') >= 0)
+    raw = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0) return { status: 0, headers: [], body: raw };
   const [statusLine = '', ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
-  const headers = lines.map((line): [string, string] => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]);
+  const headers = lines.map((line): [string, string] => [
+    line.slice(0, line.indexOf(':')).trim().toLowerCase(),
+    line.slice(line.indexOf(':') + 1).trim(),
+  ]);
   let body = raw.subarray(end + 4);
   if (headers.some(([name, value]) => name === 'transfer-encoding' && value.toLowerCase() === 'chunked')) body = dechunk(body);
   return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body };

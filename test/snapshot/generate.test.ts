@@ -1,7 +1,9 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESLint, type Linter } from 'eslint';
 import * as prettier from 'prettier';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
 import type { Options } from '../../src/options.js';
@@ -11,6 +13,8 @@ import type { FileTree } from '../../src/plan/tree.js';
 // How a project names its generator depends on where the generator runs from (a version, or a path to a clone):
 // the snapshot shows a fixed one
 process.env.CREATE_PROD_API_SPEC = 'file:../create-prod-api';
+
+const TEMPLATE_ESLINT = fileURLToPath(new URL('../../templates/base/eslint.config.js', import.meta.url));
 
 const DEFAULTS: Options = {
   framework: 'fastify',
@@ -93,7 +97,8 @@ describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => 
     const ignored = String(tree.get('.prettierignore')!.content)
       .split('\n')
       .filter((line) => line && !line.startsWith('#'));
-    const isIgnored = (file: string) => ignored.some((pattern) => (pattern.startsWith('*') ? file.endsWith(pattern.slice(1)) : file.startsWith(pattern)));
+    const isIgnored = (file: string) =>
+      ignored.some((pattern) => (pattern.startsWith('*') ? file.endsWith(pattern.slice(1)) : file.startsWith(pattern)));
     expect(ignored).toEqual(['drizzle/', 'dist/', 'coverage/', '*.md', 'api-contract/', 'client/']);
     const unformatted: string[] = [];
     for (const [path, entry] of tree.entries()) {
@@ -103,8 +108,29 @@ describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => 
     expect(unformatted).toEqual([]);
   });
 
+  it('passes its own ESLint rules that read no types (the e2e runs its whole npm run lint on installed projects)', async () => {
+    const tree = await plan(overrides);
+    // the project's eslint.config.js is the template's, byte for byte: lint with that file, less its type-aware rules
+    // (they need the project's installed packages)
+    expect(String(tree.get('eslint.config.js')!.content)).toBe(await readFile(TEMPLATE_ESLINT, 'utf8'));
+    const config = ((await import(TEMPLATE_ESLINT)) as { default: Linter.Config[] }).default;
+    const cwd = path.join(path.dirname(TEMPLATE_ESLINT), '.rendered', name);
+    const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [...config, tseslint.configs.disableTypeChecked] });
+    const problems: string[] = [];
+    for (const [file, entry] of tree.entries()) {
+      if (!/\.(ts|js|mjs|cjs)$/.test(file)) continue;
+      for (const result of await eslint.lintText(entry.content.toString(), { filePath: path.join(cwd, file), warnIgnored: false })) {
+        for (const message of result.messages)
+          problems.push(`${file}:${message.line}:${message.column} ${message.message} (${message.ruleId})`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('records its options in the manifest', async () => {
-    const manifest = JSON.parse(String((await plan(overrides)).get('create-prod-api.json')!.content)) as { options: Record<string, unknown> };
+    const manifest = JSON.parse(String((await plan(overrides)).get('create-prod-api.json')!.content)) as {
+      options: Record<string, unknown>;
+    };
     expect(manifest.options).toMatchObject({ framework: 'fastify', database: 'sqlite', ...overrides });
   });
 });
@@ -112,20 +138,37 @@ describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => 
 describe('what the options select', () => {
   it('--api-keys adds the keys table after every other, its commands and settings, and says so in the manifest', async () => {
     for (const [options, tags] of [
-      [{ apiKeys: true }, ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys', '0005_api_keys']],
+      [
+        { apiKeys: true },
+        ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys', '0005_api_keys'],
+      ],
       [{ apiKeys: true, example: false, database: 'mysql' as const }, ['0000_auth', '0001_idempotency_keys', '0002_api_keys']],
-      [{ apiKeys: true, database: 'postgres' as const }, ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys', '0005_api_keys']],
+      [
+        { apiKeys: true, database: 'postgres' as const },
+        ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys', '0005_api_keys'],
+      ],
     ] as const) {
       const tree = await plan(options);
       const journal = JSON.parse(String(tree.get('drizzle/meta/_journal.json')!.content)) as { entries: { tag: string }[] };
       expect(journal.entries.map((entry) => entry.tag)).toEqual(tags);
-      const snapshots = tags.map((tag) => JSON.parse(String(tree.get(`drizzle/meta/${tag.slice(0, 4)}_snapshot.json`)!.content)) as { id: string; prevId: string; tables: object });
+      const snapshots = tags.map(
+        (tag) =>
+          JSON.parse(String(tree.get(`drizzle/meta/${tag.slice(0, 4)}_snapshot.json`)!.content)) as {
+            id: string;
+            prevId: string;
+            tables: object;
+          },
+      );
       snapshots.forEach((snapshot, index) => index > 0 && expect(snapshot.prevId).toBe(snapshots[index - 1]!.id));
       expect(Object.keys(snapshots.at(-1)!.tables).map((name) => name.replace(/^public\./, ''))).toContain('api_keys');
       expect(String(tree.get('src/db/schema.ts')!.content)).toContain("export * from '../apikeys/table.js';");
       expect(tree.has('src/apikeys/service.ts') && tree.has('src/cli/apikey.ts') && tree.has('test/api-keys.test.ts')).toBe(true);
       const pkg = JSON.parse(String(tree.get('package.json')!.content)) as { scripts: Record<string, string> };
-      expect(pkg.scripts).toMatchObject({ 'apikey:create': 'tsx src/cli/apikey.ts create', 'apikey:list': 'tsx src/cli/apikey.ts list', 'apikey:revoke': 'tsx src/cli/apikey.ts revoke' });
+      expect(pkg.scripts).toMatchObject({
+        'apikey:create': 'tsx src/cli/apikey.ts create',
+        'apikey:list': 'tsx src/cli/apikey.ts list',
+        'apikey:revoke': 'tsx src/cli/apikey.ts revoke',
+      });
       expect(String(tree.get('.env.example')!.content)).toContain('THROTTLE_APIKEY=5000/hour');
       const manifest = JSON.parse(String(tree.get('create-prod-api.json')!.content)) as { options: object; log: { args: string[] }[] };
       expect(manifest.options).toMatchObject({ apiKeys: true });
@@ -166,7 +209,10 @@ describe('what the options select', () => {
     const journeys = [
       [CASES['auth-none-no-example-offset']!, ['0000_idempotency_keys']],
       [{ example: false }, ['0000_auth', '0001_idempotency_keys']],
-      [{ database: 'postgres' as const }, ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys']],
+      [
+        { database: 'postgres' as const },
+        ['0000_auth', '0001_examples', '0002_list_orderings', '0003_row_versions', '0004_idempotency_keys'],
+      ],
     ] as const;
     for (const [options, tags] of journeys) {
       const tree = await plan(options);
@@ -176,9 +222,13 @@ describe('what the options select', () => {
       expect(whens).toEqual([...whens].sort((a, b) => a - b));
       const last = tags.at(-1)!;
       expect(String(tree.get(`drizzle/${last}.sql`)!.content)).toContain('idempotency_keys');
-      const snapshots = tags.map((tag) => JSON.parse(String(tree.get(`drizzle/meta/${tag.slice(0, 4)}_snapshot.json`)!.content)) as { id: string; prevId: string });
+      const snapshots = tags.map(
+        (tag) => JSON.parse(String(tree.get(`drizzle/meta/${tag.slice(0, 4)}_snapshot.json`)!.content)) as { id: string; prevId: string },
+      );
       // each snapshot follows the one before it, as drizzle-kit chains them
-      snapshots.forEach((snapshot, index) => expect(snapshot.prevId).toBe(index === 0 ? '00000000-0000-0000-0000-000000000000' : snapshots[index - 1]!.id));
+      snapshots.forEach((snapshot, index) =>
+        expect(snapshot.prevId).toBe(index === 0 ? '00000000-0000-0000-0000-000000000000' : snapshots[index - 1]!.id),
+      );
       expect(String(tree.get('src/db/schema.ts')!.content)).toContain("export * from '../idempotency/table.js';");
     }
   });

@@ -13,10 +13,7 @@ async function tempDir(): Promise<string> {
 }
 
 const sample = () =>
-  new FileTree()
-    .set('README.md', '# x\n')
-    .set('src/app.ts', 'export {};\n')
-    .set('bin/start', { content: '#!/bin/sh\n', mode: 0o755 });
+  new FileTree().set('README.md', '# x\n').set('src/app.ts', 'export {};\n').set('bin/start', { content: '#!/bin/sh\n', mode: 0o755 });
 
 describe('commitTree', () => {
   it('writes every file into a new directory, creating folders and keeping modes', async () => {

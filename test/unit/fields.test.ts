@@ -6,7 +6,11 @@ import { resourceNames } from '../../src/resource/names.js';
 
 describe('parseFields', () => {
   it('reads types, optional marks and rules', () => {
-    expect(parseFields('name:string:unique, slug:string:maxLength=80 ,description:text?,rating:int:min=1:max=5,kind:enum(a|b):default=b,product_id:ref(products)')).toEqual([
+    expect(
+      parseFields(
+        'name:string:unique, slug:string:maxLength=80 ,description:text?,rating:int:min=1:max=5,kind:enum(a|b):default=b,product_id:ref(products)',
+      ),
+    ).toEqual([
       { name: 'name', prop: 'name', type: 'string', optional: false, unique: true },
       { name: 'slug', prop: 'slug', type: 'string', optional: false, unique: false, maxLength: 80 },
       { name: 'description', prop: 'description', type: 'text', optional: true, unique: false },
@@ -16,8 +20,10 @@ describe('parseFields', () => {
     ]);
   });
 
-  it('reads list rules: filter with its lookups (| or , between them), or the type\'s usual ones; search; order', () => {
-    const fields = parseFields('price:decimal:min=0:filter=gte,lte:order,name:string:filter:search:order,due:date?:filter=isnull|exact,exact:int:filter=in');
+  it("reads list rules: filter with its lookups (| or , between them), or the type's usual ones; search; order", () => {
+    const fields = parseFields(
+      'price:decimal:min=0:filter=gte,lte:order,name:string:filter:search:order,due:date?:filter=isnull|exact,exact:int:filter=in',
+    );
     expect(fields.map(({ name, filter, search, order }) => ({ name, filter, search, order }))).toEqual([
       { name: 'price', filter: ['gte', 'lte'], search: undefined, order: true },
       { name: 'name', filter: ['exact', 'icontains', 'istartswith'], search: true, order: true },
@@ -28,7 +34,9 @@ describe('parseFields', () => {
   });
 
   it('defaults become the values they stand for', () => {
-    const [count, price, active, day] = parseFields('count:int:default=3,price:decimal:default=2.5,active:boolean:default=false,day:date:default=2026-01-31');
+    const [count, price, active, day] = parseFields(
+      'count:int:default=3,price:decimal:default=2.5,active:boolean:default=false,day:date:default=2026-01-31',
+    );
     expect([count!.default, price!.default, active!.default, day!.default]).toEqual([3, '2.50', false, '2026-01-31']);
   });
 
@@ -52,7 +60,10 @@ describe('parseFields', () => {
     ['b:boolean:default=yes', 'true or false'],
     ['k:enum(a|b):default=c', 'one of a, b'],
     ['k:enum(a|a)', 'enum values repeat'],
-    ['name:string,mood:enum(happy, sad,meh)', 'enum values are separated by "|", not "," (which separates fields): write enum(happy|sad|meh)'],
+    [
+      'name:string,mood:enum(happy, sad,meh)',
+      'enum values are separated by "|", not "," (which separates fields): write enum(happy|sad|meh)',
+    ],
     ['e:email:maxLength=10', 'from 20 to'],
     ['a:string,a:int', 'given twice'],
     ['created_at:datetime', 'reserved'],
@@ -96,10 +107,15 @@ describe('names every JavaScript object has', () => {
 
   it('a name whose property every object has is refused, whatever its case: constructor, to_string, value_of', () => {
     expect(() => parseFields('constructor:string')).toThrow('name it e.g. constructor_name');
-    expect(() => parseFields('to_string:string')).toThrow('"to_string" (the property toString) is a name every JavaScript object has already');
+    expect(() => parseFields('to_string:string')).toThrow(
+      '"to_string" (the property toString) is a name every JavaScript object has already',
+    );
     expect(() => parseFields('value_of:int')).toThrow('name it e.g. value_of_value');
     // the rest of the word is no collision
-    expect(parseFields('to_string_value:string,constructor_name:string').map((field) => field.prop)).toEqual(['toStringValue', 'constructorName']);
+    expect(parseFields('to_string_value:string,constructor_name:string').map((field) => field.prop)).toEqual([
+      'toStringValue',
+      'constructorName',
+    ]);
   });
 
   it.each(keys)('resource %s: refused with the fix, or names of its own', (key) => {

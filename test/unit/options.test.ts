@@ -55,17 +55,39 @@ describe('the option table', () => {
     expectTypeOf<Options['packageManager']>().toEqualTypeOf<'npm' | 'pnpm' | 'yarn' | 'bun'>();
     expectTypeOf<Options['example']>().toEqualTypeOf<boolean>();
     expectTypeOf<Options['dryRun']>().toEqualTypeOf<boolean>();
-    expectTypeOf<ProjectOptionId>().toEqualTypeOf<'framework' | 'database' | 'auth' | 'pagination' | 'example' | 'apiKeys' | 'packageManager'>();
+    expectTypeOf<ProjectOptionId>().toEqualTypeOf<
+      'framework' | 'database' | 'auth' | 'pagination' | 'example' | 'apiKeys' | 'packageManager'
+    >();
   });
 });
 
 describe('projectSpec', () => {
-  const made = { framework: 'hono', database: 'mysql', auth: 'oidc', pagination: 'offset', example: false, apiKeys: false, packageManager: 'pnpm' } as const;
+  const made = {
+    framework: 'hono',
+    database: 'mysql',
+    auth: 'oidc',
+    pagination: 'offset',
+    example: false,
+    apiKeys: false,
+    packageManager: 'pnpm',
+  } as const;
 
   it("records the table's recorded rows in its order, and a when-on toggle only when on", () => {
     expect(projectSpec(made)).toEqual({
       options: { framework: 'hono', database: 'mysql', auth: 'oidc', pagination: 'offset', example: false, packageManager: 'pnpm' },
-      args: ['--framework', 'hono', '--database', 'mysql', '--auth', 'oidc', '--pagination', 'offset', '--package-manager', 'pnpm', '--no-example'],
+      args: [
+        '--framework',
+        'hono',
+        '--database',
+        'mysql',
+        '--auth',
+        'oidc',
+        '--pagination',
+        'offset',
+        '--package-manager',
+        'pnpm',
+        '--no-example',
+      ],
     });
     const keys = projectSpec({ ...made, example: true, apiKeys: true });
     expect(Object.keys(keys.options)).toEqual(['framework', 'database', 'auth', 'pagination', 'example', 'apiKeys', 'packageManager']);
@@ -94,11 +116,15 @@ describe('validateOptions', () => {
   });
 
   it('refuses --example with --auth none and says why', () => {
-    expect(() => validateOptions({ auth: 'none', example: true })).toThrow(/--example needs --auth jwt or oidc: the example's orders belong to users/);
+    expect(() => validateOptions({ auth: 'none', example: true })).toThrow(
+      /--example needs --auth jwt or oidc: the example's orders belong to users/,
+    );
   });
 
   it('refuses --api-keys with --auth none and says why', () => {
-    expect(() => validateOptions({ auth: 'none', apiKeys: true })).toThrow(/--api-keys needs --auth jwt or oidc: a key acts as one of the API's users/);
+    expect(() => validateOptions({ auth: 'none', apiKeys: true })).toThrow(
+      /--api-keys needs --auth jwt or oidc: a key acts as one of the API's users/,
+    );
     expect(() => validateOptions({ auth: 'jwt', apiKeys: true, example: false })).not.toThrow();
   });
 

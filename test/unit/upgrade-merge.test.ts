@@ -8,14 +8,18 @@ import { hasConflictMarkers, mergeText } from '../../src/upgrade/text-merge.js';
 const labels = { ours: 'your project', base: 'create-prod-api 0.1.0', theirs: 'create-prod-api 0.2.0' };
 
 describe('mergeJson', () => {
-  it('takes each side\'s change of a different key, in the project\'s key order, a new key after its predecessor', () => {
+  it("takes each side's change of a different key, in the project's key order, a new key after its predecessor", () => {
     const base = { name: 'shop', dependencies: { a: '1', c: '1' }, devDependencies: { 'create-prod-api': 'file:old' } };
     const ours = { name: 'my-shop', dependencies: { a: '1', c: '1', z: '9' }, devDependencies: { 'create-prod-api': 'file:old' } };
     const theirs = { name: 'shop', dependencies: { a: '2', b: '1', c: '1' }, devDependencies: { 'create-prod-api': 'file:new' } };
     const result = mergeJson(ours, base, theirs);
     expect(result.conflicts).toEqual([]);
     expect(JSON.stringify(result.value)).toBe(
-      JSON.stringify({ name: 'my-shop', dependencies: { a: '2', b: '1', c: '1', z: '9' }, devDependencies: { 'create-prod-api': 'file:new' } }),
+      JSON.stringify({
+        name: 'my-shop',
+        dependencies: { a: '2', b: '1', c: '1', z: '9' },
+        devDependencies: { 'create-prod-api': 'file:new' },
+      }),
     );
   });
 
@@ -27,7 +31,10 @@ describe('mergeJson', () => {
   });
 
   it('the same key changed differently is a conflict, named by its path', () => {
-    expect(mergeJson({ scripts: { test: 'vitest' } }, { scripts: { test: 'vitest run' } }, { scripts: { test: 'vitest run --pool forks' } }).conflicts).toEqual(['scripts.test']);
+    expect(
+      mergeJson({ scripts: { test: 'vitest' } }, { scripts: { test: 'vitest run' } }, { scripts: { test: 'vitest run --pool forks' } })
+        .conflicts,
+    ).toEqual(['scripts.test']);
     expect(mergeJson({ x: [1] }, { x: [1, 2] }, { x: [2] }).conflicts).toEqual(['x']);
     // the same change on both sides is no conflict
     expect(mergeJson({ x: 2 }, { x: 1 }, { x: 2 })).toEqual({ value: { x: 2 }, conflicts: [] });
@@ -41,7 +48,9 @@ describe('mergeText', () => {
     expect(clean).toEqual({ content: 'ONE\ntwo\nthree\nfour\nfive\nSIX\n', conflicts: 0 });
     const conflict = await mergeText('one\nTWO\nthree\n', 'one\ntwo\nthree\n', 'one\n2\nthree\n', labels);
     expect(conflict.conflicts).toBe(1);
-    expect(conflict.content).toBe('one\n<<<<<<< your project\nTWO\n||||||| create-prod-api 0.1.0\ntwo\n=======\n2\n>>>>>>> create-prod-api 0.2.0\nthree\n');
+    expect(conflict.content).toBe(
+      'one\n<<<<<<< your project\nTWO\n||||||| create-prod-api 0.1.0\ntwo\n=======\n2\n>>>>>>> create-prod-api 0.2.0\nthree\n',
+    );
     expect(hasConflictMarkers(conflict.content, labels)).toBe(true);
     expect(hasConflictMarkers(clean.content, labels)).toBe(false);
   });
@@ -59,7 +68,8 @@ describe('planUpgrade', () => {
     };
     return planUpgrade(input);
   };
-  const lines = (n: number, change: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => change[i] ?? `line ${i}`).join('\n') + '\n';
+  const lines = (n: number, change: Record<number, string> = {}) =>
+    Array.from({ length: n }, (_, i) => change[i] ?? `line ${i}`).join('\n') + '\n';
 
   it('untouched files take the new output; files nobody changed, and files the project already matches, are left alone', async () => {
     expect(await plan({ a: 'old', b: 'same', c: 'old' }, { a: 'new', b: 'same', c: 'new' }, { a: 'old', b: 'same', c: 'new' })).toEqual([
@@ -79,11 +89,13 @@ describe('planUpgrade', () => {
     ]);
   });
 
-  it('a moved file takes the project\'s edits to its new path', async () => {
+  it("a moved file takes the project's edits to its new path", async () => {
     const base = { 'src/old.ts': lines(20) };
     const theirs = { 'src/new.ts': lines(20, { 19: 'generator' }) };
     const ours = { 'src/old.ts': lines(20, { 0: 'project' }) };
-    expect(await plan(base, theirs, ours)).toEqual([{ kind: 'moved', path: 'src/new.ts', from: 'src/old.ts', content: lines(20, { 0: 'project', 19: 'generator' }) }]);
+    expect(await plan(base, theirs, ours)).toEqual([
+      { kind: 'moved', path: 'src/new.ts', from: 'src/old.ts', content: lines(20, { 0: 'project', 19: 'generator' }) },
+    ]);
   });
 
   it('a new generated file where the project has one of its own: both kept, as a conflict without a base', async () => {
@@ -92,8 +104,15 @@ describe('planUpgrade', () => {
   });
 
   it('findMoves pairs a dropped path with the most alike new one of the same kind, at least half alike', () => {
-    const base = new Map([['a.ts', lines(10)], ['b.ts', 'nothing alike\n']]);
-    const theirs = new Map([['c.ts', lines(10, { 1: 'x', 2: 'y' })], ['d.md', lines(10)], ['e.ts', 'other\n']]);
+    const base = new Map([
+      ['a.ts', lines(10)],
+      ['b.ts', 'nothing alike\n'],
+    ]);
+    const theirs = new Map([
+      ['c.ts', lines(10, { 1: 'x', 2: 'y' })],
+      ['d.md', lines(10)],
+      ['e.ts', 'other\n'],
+    ]);
     expect(findMoves(base, theirs)).toEqual(new Map([['a.ts', 'c.ts']]));
     expect(similarity('a\nb\nc\nd\n', 'a\nb\nx\ny\n')).toBe(0.5);
   });

@@ -22,7 +22,7 @@ const renameSetting = (version: string, from: string, to: string): UpgradeStep =
 });
 
 describe('upgrade steps', () => {
-  it('runs the steps of the releases after the project\'s version up to the new one, oldest first', () => {
+  it("runs the steps of the releases after the project's version up to the new one, oldest first", () => {
     const steps = ['0.4.0', '0.2.0', '0.3.0', '0.1.0'].map((version) => renameSetting(version, 'A', 'B'));
     expect(stepsBetween('0.1.0', '0.3.0', steps).map((step) => step.version)).toEqual(['0.2.0', '0.3.0']);
     expect(stepsBetween('0.3.0', '0.3.0', steps)).toEqual([]);
@@ -33,15 +33,23 @@ describe('upgrade steps', () => {
     expect(stepsBetween('0.0.0', version)).toHaveLength(STEPS.length);
   });
 
-  it('rename-setting: the fixture input becomes the output; later steps see earlier ones\' changes', async () => {
+  it("rename-setting: the fixture input becomes the output; later steps see earlier ones' changes", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cpa-steps-'));
     await cp(path.join(FIXTURES, 'rename-setting/input'), dir, { recursive: true });
-    const { changes, lines } = await runSteps(dir, [renameSetting('0.3.0', 'THROTTLE_LOGIN', 'THROTTLE_AUTH'), renameSetting('0.4.0', 'THROTTLE_AUTH', 'THROTTLE_SIGNIN')]);
+    const { changes, lines } = await runSteps(dir, [
+      renameSetting('0.3.0', 'THROTTLE_LOGIN', 'THROTTLE_AUTH'),
+      renameSetting('0.4.0', 'THROTTLE_AUTH', 'THROTTLE_SIGNIN'),
+    ]);
     for (const relPath of ['.env.example', 'src/jobs.ts']) {
-      expect({ relPath, content: changes.get(relPath) }).toEqual({ relPath, content: await readFile(path.join(FIXTURES, 'rename-setting/output', relPath), 'utf8') });
+      expect({ relPath, content: changes.get(relPath) }).toEqual({
+        relPath,
+        content: await readFile(path.join(FIXTURES, 'rename-setting/output', relPath), 'utf8'),
+      });
     }
     expect(changes.has('src/untouched.ts')).toBe(false);
-    expect(await readFile(path.join(FIXTURES, 'rename-setting/output/src/untouched.ts'), 'utf8')).toBe(await readFile(path.join(dir, 'src/untouched.ts'), 'utf8'));
+    expect(await readFile(path.join(FIXTURES, 'rename-setting/output/src/untouched.ts'), 'utf8')).toBe(
+      await readFile(path.join(dir, 'src/untouched.ts'), 'utf8'),
+    );
     expect(lines).toEqual([
       '0.3.0: the setting THROTTLE_LOGIN is called THROTTLE_AUTH (.env.example, src/jobs.ts)',
       '0.4.0: the setting THROTTLE_AUTH is called THROTTLE_SIGNIN (.env.example, src/jobs.ts)',

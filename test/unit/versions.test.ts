@@ -23,8 +23,15 @@ describe('version names and release state', () => {
   });
 
   it('tells a misspelt version its spelling', () => {
-    expect(() => assertVersionNames([['--version', 'v3'], ['--from', undefined]])).not.toThrow();
-    expect(() => assertVersionNames([['--version', 'V03']])).toThrow(new UsageError('--version V03: versions are written v3 (a lowercase v and a number); use --version v3.'));
+    expect(() =>
+      assertVersionNames([
+        ['--version', 'v3'],
+        ['--from', undefined],
+      ]),
+    ).not.toThrow();
+    expect(() => assertVersionNames([['--version', 'V03']])).toThrow(
+      new UsageError('--version V03: versions are written v3 (a lowercase v and a number); use --version v3.'),
+    );
     expect(() => assertVersionNames([['--version', 'latest']])).toThrow(/is not a version; versions are v1, v2/);
   });
 });

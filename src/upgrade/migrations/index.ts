@@ -29,14 +29,17 @@ export const STEPS: readonly UpgradeStep[] = [];
 
 /** The steps an upgrade from `from` to `to` runs, oldest release first. */
 export function stepsBetween(from: string, to: string, steps: readonly UpgradeStep[] = STEPS): UpgradeStep[] {
-  return steps.filter((step) => semver.gt(step.version, from) && semver.lte(step.version, to)).sort((a, b) => semver.compare(a.version, b.version));
+  return steps
+    .filter((step) => semver.gt(step.version, from) && semver.lte(step.version, to))
+    .sort((a, b) => semver.compare(a.version, b.version));
 }
 
 const SKIPPED = new Set(['node_modules', '.git', 'dist']);
 
 export function projectFiles(root: string, changed: Map<string, string> = new Map()): ProjectFiles {
   return {
-    read: async (relPath) => changed.get(relPath) ?? (existsSync(path.join(root, relPath)) ? readFile(path.join(root, relPath), 'utf8') : null),
+    read: async (relPath) =>
+      changed.get(relPath) ?? (existsSync(path.join(root, relPath)) ? readFile(path.join(root, relPath), 'utf8') : null),
     list: async (folder = '') => {
       const entries = await readdir(path.join(root, folder), { recursive: true, withFileTypes: true }).catch(() => []);
       return entries

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope, startTestApp, type TestApp } from './support/app.js';
 import { parseRaw, raw, withHost } from './support/raw.js';

@@ -198,7 +198,10 @@ export function readCriteria(spec: ListSpec, query: Record<string, unknown>): Li
       if (typeof text !== 'string' || text === '') continue;
       try {
         const condition = filterCondition(field, lookup, text, param);
-        if (condition) (conditions.push(condition), bound.push(`${param}=${text}`));
+        if (condition) {
+          conditions.push(condition);
+          bound.push(`${param}=${text}`);
+        }
       } catch (error) {
         if (!(error instanceof FieldError)) throw error;
         errors[param] = [error.message];
@@ -208,7 +211,10 @@ export function readCriteria(spec: ListSpec, query: Record<string, unknown>): Li
   const search = valueOf(query.search, true) ?? '';
   try {
     const condition = searchCondition(spec, search);
-    if (condition) (conditions.push(condition), bound.push(`search=${search}`));
+    if (condition) {
+      conditions.push(condition);
+      bound.push(`search=${search}`);
+    }
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     errors.search = [error.message];

@@ -54,7 +54,6 @@ async function newKey(alg: ProviderAlgorithm): Promise<SigningKey> {
 
 export async function startProvider(audience = 'test-api', alg: ProviderAlgorithm = 'RS256'): Promise<TestProvider> {
   const keys: SigningKey[] = [await newKey(alg)];
-  let server: Server | undefined;
   const provider: TestProvider = {
     issuer: '',
     audience,
@@ -77,9 +76,9 @@ export async function startProvider(audience = 'test-api', alg: ProviderAlgorith
       keys.push(await newKey(alg));
     },
     publicJwk: () => keys.at(-1)!.jwk,
-    close: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-  server = createServer((request, response) => {
+  const server: Server = createServer((request, response) => {
     if (provider.down) return void response.writeHead(503).end();
     const json = (body: unknown) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     if (request.url === '/.well-known/openid-configuration') return json({ issuer: provider.issuer, jwks_uri: `${provider.issuer}/jwks` });
@@ -89,7 +88,7 @@ export async function startProvider(audience = 'test-api', alg: ProviderAlgorith
     }
     response.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.unref();
   const address = server.address();
   provider.issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

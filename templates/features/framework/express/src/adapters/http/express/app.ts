@@ -19,7 +19,7 @@ import {
   writeAnswer,
 } from '../../../core/http.js';
 import { compileTrust, linkOrigin } from '../../../core/proxy.js';
-import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
+import { createNativeGate, createRouteHandler, type GateRule } from '../../../core/pipeline.js';
 import type { AuthUser } from '../../../core/routes.js';
 import { unmatchedRequestResolver } from '../../../core/versioning.js';
 import type { Logger } from '../../../logger.js';
