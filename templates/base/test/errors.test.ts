@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorBody } from '../src/core/envelope.js';
 import { toErrorResponse, ApiError, NotFound, Throttled, ValidationError } from '../src/core/errors.js';
 import { parseJsonBody } from '../src/core/http.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { envelope, expectError, startTestApp, type TestApp } from './support/app.js';
 import { probeRegistry } from './support/probe.js';
 
 // One envelope for every error: each status the contract names, over real HTTP.
@@ -20,7 +21,7 @@ describe('error envelope', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await envelope(response)).toEqual({ status: 'error', code: 404, errors: { detail: 'Not found.' } });
+    await expectError(response, 404, { detail: 'Not found.' });
   });
 
   it('echoes a sane X-Request-Id and replaces an insane one', async () => {
@@ -34,7 +35,7 @@ describe('error envelope', () => {
     const response = await app.request('/api/v1/probe/version', { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
-    expect(await envelope(response)).toEqual({ status: 'error', code: 405, errors: { detail: 'Method "DELETE" not allowed.' } });
+    await expectError(response, 405, { detail: 'Method "DELETE" not allowed.' });
   });
 
   it('400 for malformed JSON, saying why', async () => {
@@ -57,12 +58,7 @@ describe('error envelope', () => {
 
   it('415 for a media type the API does not read', async () => {
     const response = await app.request('/api/v1/probe', { method: 'POST', body: '<a/>', headers: { 'Content-Type': 'application/xml' } });
-    expect(response.status).toBe(415);
-    expect(await envelope(response)).toEqual({
-      status: 'error',
-      code: 415,
-      errors: { detail: 'Unsupported media type "application/xml" in request.' },
-    });
+    await expectError(response, 415, { detail: 'Unsupported media type "application/xml" in request.' });
   });
 
   it('400 for a body that tries to poison prototypes', async () => {
@@ -77,9 +73,8 @@ describe('error envelope', () => {
 
   it('500 never leaks the internal message in production', async () => {
     const response = await app.request('/api/v1/probe/boom');
-    expect(response.status).toBe(500);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ status: 'error', code: 500, errors: { detail: 'A server error occurred.' } });
+    await expectError({ status: response.status, body: text }, 500, { detail: 'A server error occurred.' });
     expect(text).not.toContain('secret_internal_column');
   });
 });
@@ -96,7 +91,7 @@ describe('toErrorResponse', () => {
   ])('%s -> %i', (error, status, errors) => {
     const response = toErrorResponse(error);
     expect(response.status).toBe(status);
-    expect(response.body).toEqual({ status: 'error', code: status, errors });
+    expect(response.body).toEqual(errorBody(status, errors));
     expect(response.unexpected).toBe(status >= 500);
   });
 

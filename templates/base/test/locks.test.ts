@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 import { holdWriteLock, LOCK_TIMEOUT_MS } from './support/database.js';
 import { createProbeTable, probeRegistry } from './support/probe.js';
 
@@ -33,11 +33,7 @@ describe('a lock held elsewhere past DATABASE_TIMEOUT_MS', () => {
       for (const { response, ms } of await pending) {
         expect(response.status).toBe(503);
         expect(response.headers.get('retry-after')).toBe('1');
-        expect(await response.json()).toEqual({
-          status: 'error',
-          code: 503,
-          errors: { detail: 'The database is busy; try again shortly.' },
-        });
+        await expectError(response, 503, { detail: 'The database is busy; try again shortly.' });
         expect(ms).toBeLessThan(LOCK_TIMEOUT_MS * 1.5);
       }
     } finally {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 
 describe('operations', () => {
   let app: TestApp;
@@ -75,8 +75,7 @@ describe('operations', () => {
   it('GET /health/ready answers 503 in the envelope when the database is gone', async () => {
     await app.database.close();
     const response = await app.request('/health/ready');
-    expect(response.status).toBe(503);
-    expect(await envelope(response)).toEqual({ status: 'error', code: 503, errors: { detail: 'database is unavailable.' } });
+    await expectError(response, 503, { detail: 'database is unavailable.' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor, offsetPage, parseOffsetRequest } from '../src/core/pagination.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 import { createProbeTable, insertProbeItems, probeRegistry } from './support/probe.js';
 
 interface Page {
@@ -79,8 +79,7 @@ describe('cursor pagination', () => {
     encodeCursor({ createdAt: Date.now(), id: 2147483648 }, false),
   ])('a malformed or tampered cursor (%s) is a 400', async (cursor) => {
     const response = await app.request(`/api/v1/probe/items?cursor=${encodeURIComponent(cursor)}`);
-    expect(response.status).toBe(400);
-    expect(await envelope(response)).toEqual({ status: 'error', code: 400, errors: { detail: 'Invalid cursor' } });
+    await expectError(response, 400, { detail: 'Invalid cursor' });
   });
 });
 

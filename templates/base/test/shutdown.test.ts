@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startTestApp } from './support/app.js';
+import { expectError, startTestApp } from './support/app.js';
 import { probeRegistry } from './support/probe.js';
 
 /** A socket to the app, and everything it has answered so far. */
@@ -37,7 +37,8 @@ describe('shutdown', () => {
     expect(second).toMatch(/\r\nconnection: close\r\n/i);
     expect(second).toMatch(/\r\nx-request-id: \S+\r\n/i);
     expect(second).toMatch(/\r\nx-frame-options: DENY\r\n/i);
-    expect(second).toContain('{"status":"error","code":503,"errors":{"detail":"The server is shutting down; retry shortly."}}');
+    const body = second!.slice(second!.indexOf('\r\n\r\n') + 4);
+    await expectError({ status: Number(second!.slice(0, 3)), body }, 503, { detail: 'The server is shutting down; retry shortly.' });
     await closed;
     expect(app.http.inFlight()).toBe(0);
     await app.close();

@@ -5,7 +5,7 @@ import { MemoryThrottleStore, parseRate, Throttler, type ThrottleStore } from '.
 import { openRedis } from '../src/redis.js';
 import { SetupError, Throttled } from '../src/core/errors.js';
 import { createGate, type PipelineDeps } from '../src/core/pipeline.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 import { probeRegistry } from './support/probe.js';
 
 describe('throttling over HTTP (anon scope: 3/minute)', () => {
@@ -30,11 +30,7 @@ describe('throttling over HTTP (anon scope: 3/minute)', () => {
     const wait = Number(throttled.headers.get('retry-after'));
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(60);
-    expect(await envelope(throttled)).toEqual({
-      status: 'error',
-      code: 429,
-      errors: { detail: `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.` },
-    });
+    await expectError(throttled, 429, { detail: `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.` });
   });
 
   it('a forged X-Forwarded-For buys no fresh quota (TRUST_PROXY off)', async () => {

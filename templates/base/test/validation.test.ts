@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compileSerializer } from '../src/core/serializer.js';
 import { decimal, validate } from '../src/core/validation.js';
 import { ValidationError } from '../src/core/errors.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { envelope, expectError, startTestApp, type TestApp } from './support/app.js';
 import { createProbeTable, probeRegistry } from './support/probe.js';
 
 describe('validation over HTTP', () => {
@@ -17,11 +17,10 @@ describe('validation over HTTP', () => {
 
   it('missing fields: This field is required.', async () => {
     const response = await post({});
-    expect(response.status).toBe(400);
-    expect(await envelope(response)).toEqual({
-      status: 'error',
-      code: 400,
-      errors: { name: ['This field is required.'], quantity: ['This field is required.'], price: ['This field is required.'] },
+    await expectError(response, 400, {
+      name: ['This field is required.'],
+      quantity: ['This field is required.'],
+      price: ['This field is required.'],
     });
   });
 
@@ -53,8 +52,7 @@ describe('validation over HTTP', () => {
     await createProbeTable(app.database);
     expect((await app.request('/api/v1/probe/items', { method: 'POST', body: { name: 'only once' } })).status).toBe(204);
     const duplicate = await app.request('/api/v1/probe/items', { method: 'POST', body: { name: 'only once' } });
-    expect(duplicate.status).toBe(400);
-    expect(await envelope(duplicate)).toEqual({ status: 'error', code: 400, errors: { name: ['This field must be unique.'] } });
+    await expectError(duplicate, 400, { name: ['This field must be unique.'] });
   });
 
   it('a NUL character in a string is a 400 on its field, in a nested one too; in an unknown field it is ignored', async () => {

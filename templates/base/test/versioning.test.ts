@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../src/api/versions.js';
 import { defineRoute } from '../src/core/routes.js';
 import type { RouteFactory } from '../src/core/versioning.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 import { probeRegistry } from './support/probe.js';
 
 describe('URL versioning', () => {
@@ -21,8 +21,7 @@ describe('URL versioning', () => {
 
   it('an unknown version is a 404 saying so', async () => {
     const response = await app.request('/api/v9/probe/version');
-    expect(response.status).toBe(404);
-    expect(await envelope(response)).toEqual({ status: 'error', code: 404, errors: { detail: 'Invalid version in URL path.' } });
+    await expectError(response, 404, { detail: 'Invalid version in URL path.' });
   });
 
   it('a trailing slash is served the same', async () => {

@@ -1,13 +1,12 @@
 /**
  * Every error the API can answer, and the ONE mapping from an error to a status
- * and the envelope `{ status: "error", code, errors }`. Adapters translate their
- * framework's own errors into these types and call `toErrorResponse`; nothing
- * else decides what an error looks like on the wire.
+ * and the envelope (envelope.ts). Adapters translate their framework's own
+ * errors into these types and call `toErrorResponse`; nothing else decides what
+ * an error looks like on the wire.
  */
+import { errorBody, type ErrorBody, type ErrorEnvelope, type FieldErrors } from './envelope.js';
 
-export type FieldErrors = Record<string, string[]>;
-export type ErrorDetail = { detail: string; code?: string };
-export type ErrorBody = FieldErrors | ErrorDetail;
+export type { ErrorBody, ErrorDetail, FieldErrors } from './envelope.js';
 
 /**
  * A mistake in how the app is put together (a route naming a throttle scope config lacks): found while the routes
@@ -197,7 +196,7 @@ export const SERVER_ERROR_DETAIL = 'A server error occurred.';
 export interface ErrorResponse {
   status: number;
   headers: Record<string, string>;
-  body: { status: 'error'; code: number; errors: ErrorBody };
+  body: ErrorEnvelope;
   /** true when the error is ours (a bug or an outage), so it must be logged in full */
   unexpected: boolean;
 }
@@ -212,14 +211,14 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     return {
       status: error.status,
       headers: error.headers,
-      body: { status: 'error', code: error.status, errors: error.errors },
+      body: errorBody(error.status, error.errors),
       unexpected: error.status >= 500,
     };
   }
   return {
     status: 500,
     headers: {},
-    body: { status: 'error', code: 500, errors: { detail: SERVER_ERROR_DETAIL } },
+    body: errorBody(500, { detail: SERVER_ERROR_DETAIL }),
     unexpected: true,
   };
 }

@@ -5,6 +5,7 @@ import secureJson from 'secure-json-parse';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Tracing } from '../observability/tracing.js';
+import { errorBody } from './envelope.js';
 import { BadRequest, ParseError, toErrorResponse, UnsupportedContentEncoding } from './errors.js';
 import type { PipelineDeps, RawResponse } from './pipeline.js';
 import type { MountedRoute } from './routes.js';
@@ -286,7 +287,7 @@ export function writeAnswer(response: ServerResponse, result: RawResponse): void
 export const SHUTTING_DOWN = {
   status: 503,
   headers: { 'Retry-After': '5', Connection: 'close' },
-  body: { status: 'error', code: 503, errors: { detail: 'The server is shutting down; retry shortly.' } },
+  body: errorBody(503, { detail: 'The server is shutting down; retry shortly.' }),
 } as const;
 
 /** `X-Request-Id` is echoed when the client sent a sane one, so a trace spans services. */

@@ -1,30 +1,9 @@
 import { z } from 'zod';
+import { ErrorEnvelope } from './envelope.js';
 import type { Access, MountedRoute, RouteDef } from './routes.js';
 import type { Deprecation } from './versioning.js';
 
 type JsonSchema = Record<string, unknown>;
-
-const envelope: JsonSchema = {
-  type: 'object',
-  required: ['status', 'code', 'errors'],
-  properties: {
-    status: { const: 'error' },
-    code: { type: 'integer', description: 'the HTTP status' },
-    errors: {
-      description: 'field -> messages (nested fields dot-joined), or { detail, code? } for errors not tied to a field',
-      anyOf: [
-        {
-          type: 'object',
-          title: 'ErrorDetail',
-          required: ['detail'],
-          properties: { detail: { type: 'string' }, code: { type: 'string', description: 'a machine code, e.g. token_not_valid' } },
-          additionalProperties: false,
-        },
-        { type: 'object', title: 'FieldErrors', additionalProperties: { type: 'array', items: { type: 'string' } } },
-      ],
-    },
-  },
-};
 
 const RATE_LIMIT_HEADERS = {
   'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
@@ -44,7 +23,8 @@ const HEADERS = {
  * number (`OrderRead2`), so a reference never points at the wrong shape.
  */
 class Components {
-  readonly schemas: Record<string, JsonSchema> = { Error: envelope };
+  // the error envelope as envelope.ts describes it
+  readonly schemas: Record<string, JsonSchema> = { Error: schemaOf(ErrorEnvelope, 'output') };
 
   ref(name: string, schema: JsonSchema): JsonSchema {
     const json = JSON.stringify(schema);

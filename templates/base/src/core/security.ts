@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { errorBody } from './envelope.js';
 
 /**
  * The security headers every response carries, on every framework: one
@@ -57,7 +58,7 @@ export function answerClientError(
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'The request took too long to arrive.']
         : [400, 'Malformed request: the request line or headers could not be parsed.'];
-  const body = JSON.stringify({ status: 'error', code: status, errors: { detail } });
+  const body = JSON.stringify(errorBody(status, { detail }));
   const lines = Object.entries({
     ...headers,
     'Content-Type': 'application/json; charset=utf-8',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 import { createUser, login } from './support/auth.js';
 
 // Conditional requests (contract §10): a strong ETag on every answer carrying one object, 304 for If-None-Match,
@@ -65,7 +65,7 @@ describe('conditional requests: ETag, If-None-Match, If-Match', () => {
     for (const header of [etag, `W/${changed.headers.get('etag')}`, (await product('Other')).etag, 'garbage']) {
       const refused = await patch(id, { stock: 9 }, { 'If-Match': header });
       expect(refused.status, header).toBe(412);
-      expect(await envelope(refused)).toEqual({ status: 'error', code: 412, errors: { detail: 'Precondition failed.' } });
+      await expectError(refused, 412, { detail: 'Precondition failed.' });
     }
     expect(((await (await app.request(`/api/v1/products/${id}`)).json()) as { stock: number }).stock).toBe(7);
     expect((await patch(id, { stock: 8 }, { 'If-Match': '*' })).status).toBe(200);
@@ -124,7 +124,7 @@ describe('conditional requests: ETag, If-None-Match, If-Match', () => {
           token,
         });
         expect(refused.status, method).toBe(428);
-        expect(await envelope(refused)).toEqual({ status: 'error', code: 428, errors: { detail: 'Precondition required.' } });
+        await expectError(refused, 428, { detail: 'Precondition required.' });
       }
       const allowed = await strict.request(`/api/v1/products/${id}`, {
         method: 'PATCH',

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { products } from '../src/resources/products/table.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { envelope, expectError, startTestApp, type TestApp } from './support/app.js';
 import { createUser, login } from './support/auth.js';
 
 describe('orders', () => {
@@ -103,12 +103,7 @@ describe('orders', () => {
     const productId = await newProduct(3);
     await order(alice, { product_id: productId, quantity: 1, shipping_address: 'x' });
     const response = await app.request(`/api/v1/products/${productId}`, { method: 'DELETE', token: clerk });
-    expect(response.status).toBe(409);
-    expect(await envelope(response)).toEqual({
-      status: 'error',
-      code: 409,
-      errors: { detail: 'Other records refer to this one; remove or change them first.' },
-    });
+    await expectError(response, 409, { detail: 'Other records refer to this one; remove or change them first.' });
   });
 
   it('v2 serves orders and /me exactly as v1 does: it inherits what it does not redefine', async () => {

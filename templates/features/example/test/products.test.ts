@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { envelope, expectError, startTestApp, type TestApp } from './support/app.js';
 import { createUser, login } from './support/auth.js';
 
 describe('products', () => {
@@ -41,12 +41,7 @@ describe('products', () => {
         await app.request(`/api/${version}/products/${id}`, { method: 'DELETE', token: userToken }),
       ];
       for (const denied of writes) {
-        expect(denied.status).toBe(403);
-        expect(await envelope(denied)).toEqual({
-          status: 'error',
-          code: 403,
-          errors: { detail: 'You do not have permission to perform this action.' },
-        });
+        await expectError(denied, 403, { detail: 'You do not have permission to perform this action.' });
       }
     }
     // a product that does not exist is still a 404 for staff, and a 403 for a user, who may change none
@@ -119,14 +114,13 @@ describe('products', () => {
 
     expect((await app.request(`/api/v1/products/${id}`, { method: 'DELETE', token })).status).toBe(204);
     const gone = await app.request(`/api/v1/products/${id}`);
-    expect(gone.status).toBe(404);
-    expect(await envelope(gone)).toEqual({ status: 'error', code: 404, errors: { detail: 'Not found.' } });
+    await expectError(gone, 404, { detail: 'Not found.' });
     expect((await app.request('/api/v1/products/not-a-number')).status).toBe(404);
     // past any id column: no object, on every database (never the database's out-of-range error)
     for (const beyond of ['2147483648', '9007199254740993', '99999999999999999999']) {
       const response = await app.request(`/api/v1/products/${beyond}`);
       expect(response.status, beyond).toBe(404);
-      expect(await envelope(response)).toEqual({ status: 'error', code: 404, errors: { detail: 'Not found.' } });
+      await expectError(response, 404, { detail: 'Not found.' });
       expect((await app.request(`/api/v1/products/${beyond}`, { method: 'DELETE', token })).status).toBe(404);
     }
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMany } from '../src/db/ops.js';
 import { DatabaseIdempotencyStore } from '../src/idempotency/store.js';
 import { idempotencyKeys } from '../src/idempotency/table.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { envelope, expectError, startTestApp, type TestApp } from './support/app.js';
 import { createProbeTable, probeItems, probeRegistry } from './support/probe.js';
 
 // Idempotent creates (contract §10): a retry with the same Idempotency-Key and body gets the first answer again,
@@ -43,12 +43,7 @@ describe('Idempotency-Key on creates', () => {
   it('the same key with another body is a 422, and nothing is made', async () => {
     expect((await create('key-other-body', { name: 'first body' })).status).toBe(201);
     const other = await create('key-other-body', { name: 'second body' });
-    expect(other.status).toBe(422);
-    expect(await envelope(other)).toEqual({
-      status: 'error',
-      code: 422,
-      errors: { detail: 'This Idempotency-Key was used with a different request.' },
-    });
+    await expectError(other, 422, { detail: 'This Idempotency-Key was used with a different request.' });
     expect(await named('second body')).toBe(0);
   });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RefreshTokenRepository, UserRepository } from '../src/auth/repository.js';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { checkPassword, hashPassword, passwordProblems, verifyPassword } from '../src/core/auth/passwords.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { envelope, expectError, startTestApp, type TestApp } from './support/app.js';
 import { createUser, login, PASSWORD } from './support/auth.js';
 import { REQUIRED_ENV } from './support/database.js';
 
@@ -70,12 +70,7 @@ describe('JWT auth', () => {
 
   it('no credentials on a protected route: 401', async () => {
     const response = await app.request('/api/v1/me');
-    expect(response.status).toBe(401);
-    expect(await envelope(response)).toEqual({
-      status: 'error',
-      code: 401,
-      errors: { detail: 'Authentication credentials were not provided.' },
-    });
+    await expectError(response, 401, { detail: 'Authentication credentials were not provided.' });
   });
 
   it('refresh rotates: a new refresh token, and the old one is blacklisted', async () => {

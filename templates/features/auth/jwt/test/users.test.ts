@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserRepository } from '../src/auth/repository.js';
-import { envelope, startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 import { login, PASSWORD } from './support/auth.js';
 import { probeRegistry } from './support/probe.js';
 
@@ -43,12 +43,7 @@ describe('users and roles', () => {
     const { access } = await login(app, 'pat');
     expect((await staffOnly()).status).toBe(401);
     const denied = await staffOnly(access);
-    expect(denied.status).toBe(403);
-    expect(await envelope(denied)).toEqual({
-      status: 'error',
-      code: 403,
-      errors: { detail: 'You do not have permission to perform this action.' },
-    });
+    await expectError(denied, 403, { detail: 'You do not have permission to perform this action.' });
 
     const promoted = await command('user-role', 'promote', '--username', 'pat');
     expect(promoted).toMatchObject({ code: 0, stdout: expect.stringMatching(/^"pat" \(id \d+\) is now staff\.\n$/) });

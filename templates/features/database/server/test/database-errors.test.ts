@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorBody } from '../src/core/envelope.js';
 import { toErrorResponse } from '../src/core/errors.js';
 import { DATABASE_SYSTEM } from '../src/db/client.js';
 import { translateDatabaseError } from '../src/db/errors.js';
@@ -25,7 +26,7 @@ describe(`values ${DATABASE_SYSTEM} cannot hold`, () => {
     );
     return toErrorResponse(translateDatabaseError(error));
   };
-  const OUT_OF_RANGE = { status: 'error', code: 400, errors: { non_field_errors: ['A value is out of the range its field can hold.'] } };
+  const OUT_OF_RANGE = errorBody(400, { non_field_errors: ['A value is out of the range its field can hold.'] });
 
   it('each is a 400', async () => {
     const refusals = valueRefusals(app.database, probeItems);

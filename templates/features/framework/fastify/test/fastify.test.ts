@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/app.js';
+import { expectError, startTestApp, type TestApp } from './support/app.js';
 
 /**
  * The API's routes are the Fastify app's own routes: `app.inject()` reaches them without a socket, and a hook added
@@ -30,8 +30,7 @@ describe('the Fastify app', () => {
 
   it("an unknown path answers through inject() in the API's envelope, the hook applied too", async () => {
     const response = await app.http.fastify.inject({ method: 'GET', url: '/api/v1/no-such-thing' });
-    expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ status: 'error', code: 404, errors: { detail: 'Not found.' } });
+    await expectError(response, 404, { detail: 'Not found.' });
     expect(response.headers['x-served-by']).toBe('a-fastify-hook');
   });
 });
