@@ -64,9 +64,10 @@ describe.each(['postgres', 'mysql'] as const)('%s project', (database) => {
   );
 
   it(
-    'typechecks, passes its own tests on the real server five times in a row, builds',
+    'typechecks, lints, passes its own tests on the real server five times in a row, builds',
     async () => {
       await inProject(project, 'npx', ['tsc', '--noEmit']);
+      await inProject(project, 'npm', ['run', 'lint']);
       await testsInARow(project, 5, { DATABASE_URL: SERVERS[database], REDIS_URL: SERVERS.redis });
       await inProject(project, 'npm', ['run', 'build']);
       expect(await inProject(project, 'npx', ['drizzle-kit', 'generate'], { DATABASE_URL: databaseUrl })).toContain('No schema changes');

@@ -43,6 +43,7 @@ beforeAll(async () => {
 
 async function typecheckTestBuild(project: string, database: Database): Promise<void> {
   await inProject(project, 'npx', ['tsc', '--noEmit']);
+  await inProject(project, 'npm', ['run', 'lint']);
   await inProject(project, 'npm', ['test'], database === 'sqlite' ? {} : { DATABASE_URL: SERVERS[database] });
   await inProject(project, 'npm', ['run', 'build']);
 }
@@ -74,9 +75,10 @@ describe('one SQLite project on Fastify, Express and Hono', () => {
     // its own tests run for Express and Hono on PostgreSQL and MySQL above, and on SQLite with Fastify (create.e2e):
     // the database layer is the same whatever the framework, so the runs here would repeat those (CI time)
     it(
-      'typechecks, builds',
+      'typechecks, lints, builds',
       async () => {
         await inProject(project(framework)!, 'npx', ['tsc', '--noEmit']);
+        await inProject(project(framework)!, 'npm', ['run', 'lint']);
         await inProject(project(framework)!, 'npm', ['run', 'build']);
       },
       10 * MINUTES,
@@ -276,7 +278,7 @@ describe.each((['express', 'hono'] as const).flatMap((framework) => SERVER_DATAB
       10 * MINUTES,
     );
 
-    it('typechecks, passes its own tests, builds', () => typecheckTestBuild(project, database), 10 * MINUTES);
+    it('typechecks, lints, passes its own tests, builds', () => typecheckTestBuild(project, database), 10 * MINUTES);
 
     it('serves the contract over HTTP, then stops cleanly on SIGTERM', () => servesContractOn(project, database, name), 3 * MINUTES);
 

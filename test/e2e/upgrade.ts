@@ -83,6 +83,8 @@ export async function upgradeJourney(installed: string, options: UpgradeJourneyO
 
     await inProject(project, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
     await inProject(project, 'npx', ['tsc', '--noEmit']);
+    // the upgrade brought the lint too (eslint.config.js, its packages): the merged code passes it
+    await inProject(project, 'npm', ['run', 'lint']);
     await inProject(project, 'npm', ['test'], options.server ? { DATABASE_URL: options.server.url } : {});
     await inProject(project, 'npm', ['run', 'build']);
     expect(await inProject(project, 'npm', ['run', 'contract:check'])).not.toContain('breaks');
