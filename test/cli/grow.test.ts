@@ -174,7 +174,7 @@ describe('add-resource', () => {
     const test = await readFile(path.join(dir, 'test/categories.test.ts'), 'utf8');
     expect(test).toContain(testTitle);
     expect(test).toContain("await createUser(app, 'alice', { staff: true });");
-    expect(test).toMatch(/token: otherToken \}\)\)\.status\)\.toBe\(403\)|expect\(denied\.status\)\.toBe\(403\)/);
+    expect(test).toMatch(/token: otherToken \}\)\)\.status\)\.toBe\(403\)|await expectError\(denied, 403,/);
     const manifest = JSON.parse(await readFile(path.join(dir, 'create-prod-api.json'), 'utf8')) as {
       resources: Record<string, { access: string }>;
     };
