@@ -1,12 +1,15 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
 import * as prettier from 'prettier';
+import semver from 'semver';
 import tseslint from 'typescript-eslint';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
 import type { Options } from '../../src/options.js';
+import { VERSIONS } from '../../src/features/versions.js';
 import { planProject } from '../../src/plan/build.js';
 import type { FileTree } from '../../src/plan/tree.js';
 
@@ -15,6 +18,8 @@ import type { FileTree } from '../../src/plan/tree.js';
 process.env.CREATE_PROD_API_SPEC = 'file:../create-prod-api';
 
 const TEMPLATE_ESLINT = fileURLToPath(new URL('../../templates/base/eslint.config.js', import.meta.url));
+/** Rendered trees are type-checked here, inside the generator, against its devDependencies of the projects' ranges. */
+const RENDERED = fileURLToPath(new URL('../../.tmp/rendered/', import.meta.url));
 
 const DEFAULTS: Options = {
   framework: 'fastify',
@@ -127,11 +132,49 @@ describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => 
     expect(problems).toEqual([]);
   });
 
+  it('type-checks as its own tsconfig.json says, against the packages it depends on (the e2e installs them)', async () => {
+    const tree = await plan(overrides);
+    const dir = path.join(RENDERED, name);
+    await rm(dir, { recursive: true, force: true });
+    for (const [file, entry] of tree.entries()) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), entry.content);
+    }
+    const config = ts.getParsedCommandLineOfConfigFile(
+      path.join(dir, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    );
+    const program = ts.createProgram({ rootNames: config!.fileNames, options: { ...config!.options, noEmit: true } });
+    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+      const where = diagnostic.file
+        ? `${path.relative(dir, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start!).line + 1} `
+        : '';
+      return `${where}${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+    });
+    expect(problems).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
+
   it('records its options in the manifest', async () => {
     const manifest = JSON.parse(String((await plan(overrides)).get('create-prod-api.json')!.content)) as {
       options: Record<string, unknown>;
     };
     expect(manifest.options).toMatchObject({ framework: 'fastify', database: 'sqlite', ...overrides });
+  });
+});
+
+describe('the packages the rendered trees are type-checked against', () => {
+  it("are versions a generated project's ranges take (src/features/versions.ts)", async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const generator = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const outside: string[] = [];
+    for (const [name, range] of Object.entries(VERSIONS)) {
+      if (!generator.devDependencies[name]) continue;
+      const { version } = JSON.parse(await readFile(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      if (!semver.satisfies(version, range)) outside.push(`${name} ${version} (projects get ${range})`);
+    }
+    expect(outside).toEqual([]);
   });
 });
 
