@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKED, lintProblems, typeProblems } from '../support/project-checks.js';
 import { copyProject, generatedBase, ROOT, runCli, snapshotTree, tempDir } from './helpers.js';
 
 let base: string;
@@ -267,4 +268,46 @@ describe("the user's own edits survive", () => {
     ]);
     await rm(path.dirname(dir), { recursive: true, force: true });
   });
+});
+
+describe('a project grown by every command', () => {
+  it('type-checks and passes its ESLint rules that read no types (the e2e lints grown projects with all of them)', async () => {
+    const dir = path.join(CHECKED, `grown-${process.pid}`);
+    await rm(dir, { recursive: true, force: true });
+    await cp(base, dir, { recursive: true });
+    const commands = [
+      ['add-resource', 'category', '--fields', 'name:string:unique:filter:search:order,slug:string:maxLength=80,description:text?'],
+      [
+        'add-resource',
+        'review',
+        '--fields',
+        'product_id:ref(products),rating:int:min=1:max=5:filter=gte|lte,body:text',
+        '--access',
+        'owner',
+      ],
+      ['add-resource', 'note', '--fields', 'body:text,pinned:boolean:default=false', '--access', 'authenticated'],
+      ['add-resource', 'audit', '--fields', 'action:enum(create|delete),at:datetime:order', '--access', 'staff'],
+      ['add-resource', 'tag', '--fields', 'label:string,ref_id:uuid?', '--access', 'staff-write', '--pagination', 'offset'],
+      ['add-version', 'v3', '--from', 'v2'],
+      ['add-field', 'categories', 'position:int?:min=0:filter', '--version', 'v3'],
+      ['rename-field', 'categories', 'slug', 'handle', '--version', 'v3'],
+      ['remove-field', 'categories', 'description', '--version', 'v3'],
+      ['list-field', 'products', 'stock:filter=gte|lte:order', '--version', 'v3'],
+    ];
+    for (const args of commands) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.exitCode, `${args.join(' ')}\n${result.stderr}`).toBe(0);
+    }
+    const files: [string, string][] = [];
+    for (const folder of ['src', 'test']) {
+      for (const entry of await readdir(path.join(dir, folder), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        files.push([path.relative(dir, file), await readFile(file, 'utf8')]);
+      }
+    }
+    expect(await lintProblems(files, dir)).toEqual([]);
+    expect(typeProblems(dir)).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
 });

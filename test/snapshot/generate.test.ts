@@ -1,25 +1,19 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint, type Linter } from 'eslint';
 import * as prettier from 'prettier';
 import semver from 'semver';
-import tseslint from 'typescript-eslint';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
 import type { Options } from '../../src/options.js';
 import { VERSIONS } from '../../src/features/versions.js';
 import { planProject } from '../../src/plan/build.js';
+import { CHECKED, lintProblems, TEMPLATE_ESLINT, typeProblems } from '../support/project-checks.js';
 import type { FileTree } from '../../src/plan/tree.js';
 
 // How a project names its generator depends on where the generator runs from (a version, or a path to a clone):
 // the snapshot shows a fixed one
 process.env.CREATE_PROD_API_SPEC = 'file:../create-prod-api';
-
-const TEMPLATE_ESLINT = fileURLToPath(new URL('../../templates/base/eslint.config.js', import.meta.url));
-/** Rendered trees are type-checked here, inside the generator, against its devDependencies of the projects' ranges. */
-const RENDERED = fileURLToPath(new URL('../../.tmp/rendered/', import.meta.url));
 
 const DEFAULTS: Options = {
   framework: 'fastify',
@@ -118,41 +112,19 @@ describe.each(Object.entries(CASES))('generated tree: %s', (name, overrides) => 
     // the project's eslint.config.js is the template's, byte for byte: lint with that file, less its type-aware rules
     // (they need the project's installed packages)
     expect(String(tree.get('eslint.config.js')!.content)).toBe(await readFile(TEMPLATE_ESLINT, 'utf8'));
-    const config = ((await import(TEMPLATE_ESLINT)) as { default: Linter.Config[] }).default;
-    const cwd = path.join(path.dirname(TEMPLATE_ESLINT), '.rendered', name);
-    const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [...config, tseslint.configs.disableTypeChecked] });
-    const problems: string[] = [];
-    for (const [file, entry] of tree.entries()) {
-      if (!/\.(ts|js|mjs|cjs)$/.test(file)) continue;
-      for (const result of await eslint.lintText(entry.content.toString(), { filePath: path.join(cwd, file), warnIgnored: false })) {
-        for (const message of result.messages)
-          problems.push(`${file}:${message.line}:${message.column} ${message.message} (${message.ruleId})`);
-      }
-    }
-    expect(problems).toEqual([]);
+    const files = tree.entries().map(([file, entry]): [string, string] => [file, entry.content.toString()]);
+    expect(await lintProblems(files, path.join(CHECKED, name))).toEqual([]);
   });
 
   it('type-checks as its own tsconfig.json says, against the packages it depends on (the e2e installs them)', async () => {
     const tree = await plan(overrides);
-    const dir = path.join(RENDERED, name);
+    const dir = path.join(CHECKED, name);
     await rm(dir, { recursive: true, force: true });
     for (const [file, entry] of tree.entries()) {
       await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
       await writeFile(path.join(dir, file), entry.content);
     }
-    const config = ts.getParsedCommandLineOfConfigFile(
-      path.join(dir, 'tsconfig.json'),
-      {},
-      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
-    );
-    const program = ts.createProgram({ rootNames: config!.fileNames, options: { ...config!.options, noEmit: true } });
-    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-      const where = diagnostic.file
-        ? `${path.relative(dir, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start!).line + 1} `
-        : '';
-      return `${where}${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-    });
-    expect(problems).toEqual([]);
+    expect(typeProblems(dir)).toEqual([]);
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
