@@ -8,6 +8,8 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
     id: 'framework-fastify',
     templates: ['features/framework/fastify'],
     dependencies: pick('fastify'),
+    // test/fastify.test.ts registers it: a @fastify/* plugin applies to the API's routes
+    devDependencies: pick('@fastify/compress'),
   },
   express: {
     id: 'framework-express',

@@ -5,6 +5,7 @@
  * stays on SDK 2.x (exporters 0.2xx): 3.x requires Node 22.15. ESLint stays on 9: 10 requires Node 20.19.
  */
 export const VERSIONS = {
+  '@fastify/compress': '^9.2.0',
   '@eslint/js': '^9.39.5',
   '@opentelemetry/api': '^1.9.0',
   '@opentelemetry/exporter-trace-otlp-http': '^0.223.1',

@@ -107,7 +107,6 @@ it('a project without auth or examples (--auth none --no-example), grown by add-
 
 describe('upgrade of an edited project', () => {
   let dir: string;
-  let before: Map<string, string>;
   let result: Awaited<ReturnType<typeof upgrade>>;
   beforeAll(async () => {
     dir = await project();
@@ -116,7 +115,6 @@ describe('upgrade of an edited project', () => {
     await rm(path.join(dir, '.github/workflows/ci.yml'));
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'our edits');
-    before = await files(dir);
     result = await upgrade(dir);
   }, 120_000);
 
@@ -152,13 +150,18 @@ describe('upgrade of an edited project', () => {
     const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
     expect(readme).toContain('Our shop API.');
     expect(readme).toContain('## Upgrade to a later create-prod-api');
-    expect(result.stdout).toMatch(/merged with your changes \(2\):[\s│]+README\.md[\s│]+package\.json/);
+    expect(result.stdout).toMatch(
+      /merged with your changes \(3\):[\s│]+README\.md[\s│]+package\.json[\s│]+src\/adapters\/http\/fastify\/native\.ts/,
+    );
   });
 
-  it('keeps the deleted file deleted and names it; leaves the hand-written route alone', async () => {
+  it('keeps the deleted file deleted and names it; keeps the hand-written route, the new comment merged above it', async () => {
     expect(existsSync(path.join(dir, '.github/workflows/ci.yml'))).toBe(false);
     expect(result.stdout).toMatch(/kept deleted \(upgrade --restore <path> brings one back\) \(1\):[\s│]+\.github\/workflows\/ci\.yml/);
-    expect((await files(dir)).get('src/adapters/http/fastify/native.ts')).toBe(before.get('src/adapters/http/fastify/native.ts'));
+    const native = (await files(dir)).get('src/adapters/http/fastify/native.ts')!;
+    expect(native).toContain("app.get('/api/v1/reports/daily', { preHandler: guard({ access: 'staff' }) }, async () => ({ orders: 0 }));");
+    expect(native).toContain('applies to the generated routes too');
+    expect(native).not.toMatch(/^[<=>]{7}/m);
   });
 
   it('refuses to start another upgrade, or to continue, while markers remain', async () => {

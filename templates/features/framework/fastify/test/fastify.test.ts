@@ -1,15 +1,19 @@
+import compress from '@fastify/compress';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, startTestApp, type TestApp } from './support/app.js';
 
 /**
- * The API's routes are the Fastify app's own routes: `app.inject()` reaches them without a socket, and a hook added
- * to the app (as a plugin registered with fastify-plugin, or in src/adapters/http/fastify/native.ts) applies to them.
+ * The API's routes are the Fastify app's own routes: `app.inject()` reaches them without a socket, and a hook or a
+ * plugin added to the app in src/adapters/http/fastify/native.ts (here, the test's own nativeRoutes) applies to them.
  */
 describe('the Fastify app', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({
       nativeRoutes: (fastify) => {
+        // compresses answers of 1 KB or more to a client that takes gzip (its default threshold)
+        void fastify.register(compress);
         fastify.addHook('onSend', async (_request, reply, payload) => {
           reply.header('X-Served-By', 'a-fastify-hook');
           return payload;
@@ -32,5 +36,16 @@ describe('the Fastify app', () => {
     const response = await app.http.fastify.inject({ method: 'GET', url: '/api/v1/no-such-thing' });
     await expectError(response, 404, { detail: 'Not found.' });
     expect(response.headers['x-served-by']).toBe('a-fastify-hook');
+  });
+
+  it('a @fastify/* plugin registered there applies to the generated routes: @fastify/compress gzips one', async () => {
+    const response = await app.http.fastify.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: { 'accept-encoding': 'gzip' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(response.rawPayload).toString())).toMatchObject({ openapi: expect.any(String) });
+    // over a socket too, and a client that does not take gzip gets the JSON as it is
+    const plain = await fetch(`${app.url}/api/v1/openapi.json`, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.json()).toMatchObject({ openapi: expect.any(String) });
   });
 });

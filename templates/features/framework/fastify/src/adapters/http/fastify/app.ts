@@ -130,28 +130,6 @@ export function createHttpApp(
     sendError(unmatched(request.method, pathname), request, reply, answerHeaders(options, request));
   });
 
-  for (const mounted of routes) {
-    const handle = createRouteHandler(mounted, pipeline);
-    app.route({
-      method: mounted.route.method,
-      url: mounted.path,
-      handler: async (request, reply) => {
-        const response = await handle({
-          url: absoluteUrl(request.url, publicOrigin ?? linkOrigin(request.raw, trust, pipeline.hostAllowed)),
-          headers: request.headers as Record<string, string | undefined>,
-          cookies: parseCookies(request.headers.cookie),
-          params: request.params as Record<string, string>,
-          query: request.query as Record<string, unknown>,
-          body: request.body,
-          ip: request.ip,
-          requestId: request.id,
-          log: request.log,
-        });
-        return send(reply, response);
-      },
-    });
-  }
-
   app.decorateRequest('user', null);
   const guard: Guard = (rule) => {
     const admit = createNativeGate(rule, pipeline);
@@ -166,6 +144,32 @@ export function createHttpApp(
     };
   };
   addNativeRoutes(app, guard);
+
+  // The API's routes, as a plugin of their own registered after nativeRoutes: a plugin registered there with
+  // fastify-plugin (as the @fastify/* plugins are: @fastify/compress, say) is loaded first, so it applies to them too.
+  void app.register(async (api: FastifyApp) => {
+    for (const mounted of routes) {
+      const handle = createRouteHandler(mounted, pipeline);
+      api.route({
+        method: mounted.route.method,
+        url: mounted.path,
+        handler: async (request, reply) => {
+          const response = await handle({
+            url: absoluteUrl(request.url, publicOrigin ?? linkOrigin(request.raw, trust, pipeline.hostAllowed)),
+            headers: request.headers as Record<string, string | undefined>,
+            cookies: parseCookies(request.headers.cookie),
+            params: request.params as Record<string, string>,
+            query: request.query as Record<string, unknown>,
+            body: request.body,
+            ip: request.ip,
+            requestId: request.id,
+            log: request.log,
+          });
+          return send(reply, response);
+        },
+      });
+    }
+  });
 
   return {
     fastify: app,
