@@ -3,7 +3,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequest, PayloadTooLarge, toErrorResponse, UnsupportedMediaType } from '../../../core/errors.js';
 import {
   absoluteUrl,
@@ -31,9 +31,19 @@ import { hasBody, logCompleted, nodeServer } from '../node-server.js';
 import { nativeRoutes } from './native.js';
 
 export type Env = {
-  Bindings: HttpBindings;
-  /** `user`: the caller, on a native route behind guard(); null when anonymous */
-  Variables: { requestId: string; log: Logger; user: AuthUser | null; answerHeaders: Record<string, string> };
+  /** Node's request and response when @hono/node-server serves the app; absent through `app.request()` or `app.fetch` */
+  Bindings: Partial<HttpBindings>;
+  /**
+   * `user`: the caller, on a native route behind guard(); null when anonymous. `headers`: the request's headers as
+   * Node's lower-case record, whichever way the request came.
+   */
+  Variables: {
+    requestId: string;
+    log: Logger;
+    user: AuthUser | null;
+    answerHeaders: Record<string, string>;
+    headers: IncomingHttpHeaders;
+  };
 };
 
 /** guard({ access, throttle }): a middleware giving a native route the generated routes' gate. */
@@ -43,8 +53,11 @@ export type NativeRoutes = (app: Hono<Env>, guard: Guard) => void;
 
 /**
  * The only file that knows Hono: it mounts the framework-agnostic route
- * definitions as Hono routes served by @hono/node-server, and turns Hono's own
- * errors (body too large, no route) into the API's error types.
+ * definitions as Hono routes, served by @hono/node-server, and turns Hono's own
+ * errors (body too large, no route) into the API's error types. The Hono app
+ * answers on its own too, through `app.request()` in a test or `app.fetch`:
+ * without Node's request it reads the fetch Request and makes the checks the
+ * Node handler below makes before routing (see `fromFetch`).
  */
 export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRoutes = nativeRoutes): HttpApp & { hono: Hono<Env> } {
   const { routes, pipeline, logger } = options;
@@ -58,24 +71,32 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
   const matchedRoutes = new WeakMap<IncomingMessage, string>();
   app.use(async (c, next) => {
     const startedAt = process.hrtime.bigint();
-    const requestId = requestIdFrom(c.env.incoming.headers['x-request-id'], randomUUID);
+    const incoming = c.env?.incoming;
+    const headers = incoming ? incoming.headers : headersOf(c.req.raw);
+    c.set('headers', headers);
+    const requestId = requestIdFrom(headers['x-request-id'], randomUUID);
     c.set('requestId', requestId);
     c.set('log', requestLogger(logger, requestId));
     // set before the response exists: on every response Hono builds (respond() adds them to its own)
     c.header('X-Request-Id', requestId);
-    const incoming = c.env.incoming;
-    const fixed = answerHeaders(options, incoming);
+    const fixed = answerHeaders(options, { method: c.req.method, headers });
     c.set('answerHeaders', fixed);
     for (const [name, value] of Object.entries(fixed)) c.header(name, value);
-    lifecycle.track(incoming, c.env.outgoing);
+    if (incoming && c.env.outgoing) lifecycle.track(incoming, c.env.outgoing);
+    else {
+      const early = earlyAnswer(options, lifecycle, fromFetch(c.req.raw, headers));
+      if (early) return respond(c, early);
+    }
     await next();
     // the route that answered, for the metrics: the handler Hono ran last, unless that was a middleware for every
     // path (a 404); a native route for all methods (app.all) has its own path
     const answered = c.req.matchedRoutes[c.req.routeIndex];
     const everyPath = answered?.method === 'ALL' && (answered.path === '*' || answered.path === '/*');
-    if (answered && !everyPath) matchedRoutes.set(incoming, answered.path);
+    if (incoming && answered && !everyPath) matchedRoutes.set(incoming, answered.path);
     logCompleted(logger, c.get('log'), { method: c.req.method, url: c.req.path }, c.res.status, startedAt);
   });
+  /** The client's address: the socket's peer (or, from a trusted proxy, X-Forwarded-For); unknown without Node's request. */
+  const addressOf = (c: Context<Env>) => (c.env?.incoming ? clientAddress(c.env.incoming, trust, trusting) : '');
   // on the routes that take a body only: reading the limit makes Hono build a fetch Request, which others need not pay
   const limitBody = bodyLimit({
     maxSize: options.bodyLimit,
@@ -88,9 +109,11 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     const handle = createRouteHandler(mounted, pipeline);
     const handler = async (c: Context<Env>) => {
       // headers straight from Node's request: asking Hono for them would build a whole fetch Request per call
-      const incoming = c.env.incoming;
-      const headers = incoming.headers;
-      const url = absoluteUrl(incoming.url ?? '/', publicOrigin ?? linkOrigin(incoming, trust, pipeline.hostAllowed));
+      const incoming = c.env?.incoming;
+      const headers = c.get('headers');
+      const url = incoming
+        ? absoluteUrl(incoming.url ?? '/', publicOrigin ?? linkOrigin(incoming, trust, pipeline.hostAllowed))
+        : fetchUrl(c.req.url, publicOrigin);
       const result = await handle({
         url,
         headers: headers as Record<string, string | undefined>,
@@ -99,7 +122,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
         // from the URL already parsed: Hono's c.req.queries() would parse it again
         query: queryOf(url.searchParams),
         body: mounted.route.body ? await readBody(c) : undefined,
-        ip: clientAddress(incoming, trust, trusting),
+        ip: addressOf(c),
         requestId: c.get('requestId'),
         log: c.get('log'),
       });
@@ -112,11 +135,11 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
   const guard: Guard = (rule) => {
     const admit = createNativeGate(rule, pipeline);
     return async (c, next) => {
-      const headers = c.env.incoming.headers;
+      const headers = c.get('headers');
       const admitted = await admit({
         headers: headers as Record<string, string | undefined>,
         cookies: parseCookies(headers.cookie),
-        ip: clientAddress(c.env.incoming, trust, trusting),
+        ip: addressOf(c),
       });
       c.set('user', admitted.user);
       for (const [name, value] of Object.entries(admitted.headers)) c.header(name, [value].flat().join(', '));
@@ -171,12 +194,14 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
 
 /** Only JSON bodies are read, by the parser every adapter uses; any other media type with a body is a 415. */
 async function readBody(c: Context<Env>): Promise<unknown> {
-  const headers = c.env.incoming.headers;
+  const headers = c.get('headers');
   if (isJsonMediaType(headers['content-type'])) {
     assertIdentityEncoding(headers);
     return parseJsonBody(await bodyText(c));
   }
-  if (hasBody(headers)) throw new UnsupportedMediaType(headers['content-type']?.split(';')[0]?.trim() || 'none');
+  // a fetch Request built in-process has a body without a Content-Length header
+  if (c.env?.incoming ? hasBody(headers) : c.req.raw.body !== null)
+    throw new UnsupportedMediaType(headers['content-type']?.split(';')[0]?.trim() || 'none');
   return undefined;
 }
 
@@ -233,6 +258,30 @@ function errorResponse(c: Context<Env>, error: unknown): Response {
   for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
   c.header('Content-Type', 'application/json; charset=utf-8');
   return withLength(c, JSON.stringify(result.body), result.status);
+}
+
+/** A fetch Request's headers as Node's record: lower-case names, a Host from the URL when none was sent (fetch sets none). */
+function headersOf(request: Request): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = Object.create(null);
+  for (const [name, value] of request.headers) headers[name] = value;
+  headers.host ??= new URL(request.url).host;
+  return headers;
+}
+
+/**
+ * A fetch Request as earlyAnswer() reads a Node request. Its URL was made canonical when the Request was built
+ * (`/api/v1/./x` is `/api/v1/x`); Hono matches routes on that, so the target's own checks see the same path.
+ */
+function fromFetch(request: Request, headers: IncomingHttpHeaders): Parameters<typeof earlyAnswer>[2] {
+  const url = new URL(request.url);
+  const rawHeaders = Object.entries(headers).flatMap(([name, value]) => [name, String(value)]);
+  return { method: request.method, url: `${url.pathname}${url.search}`, headers, rawHeaders, httpVersion: '1.1' };
+}
+
+/** The URL links are built on: the Request's own, on PUBLIC_URL's origin when set. */
+function fetchUrl(requestUrl: string, publicOrigin: string | undefined): URL {
+  const url = new URL(requestUrl);
+  return publicOrigin ? absoluteUrl(`${url.pathname}${url.search}`, publicOrigin) : url;
 }
 
 /** `?a=1&a=2&b=3` as `{ a: ['1', '2'], b: '3' }`, the shape Express and Fastify give. */
