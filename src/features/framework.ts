@@ -16,7 +16,8 @@ const frameworks: Partial<Record<Context['framework'], Feature>> = {
     // the Node server and request helpers Express and Hono share (Fastify has its own)
     templates: ['features/framework/node', 'features/framework/express'],
     dependencies: pick('express'),
-    devDependencies: pick('@types/express'),
+    // test/express.test.ts mounts it: an Express middleware applies to the API's routes
+    devDependencies: pick('@types/express', 'compression', '@types/compression'),
   },
   hono: {
     id: 'framework-hono',

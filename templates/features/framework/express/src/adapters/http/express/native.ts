@@ -10,6 +10,10 @@ import type { Guard } from './app.js';
  *
  * `access` is `public`, `user` or `staff`; `throttle` takes the same rules as a route definition (default: the anon
  * and user scopes). A native route is not in the OpenAPI documents: describe it in your README.
+ *
+ * This router is mounted before the generated routes, so a middleware added here applies to them too:
+ *
+ *   app.use(compression());
  */
 export function nativeRoutes(app: express.Router, guard: Guard): void {
   // none yet: the generated routes are declared in src/api/versions.ts
