@@ -185,8 +185,10 @@ describe('throttle scopes are checked as routes are mounted', () => {
     hostAllowed: null,
   } satisfies PipelineDeps;
 
-  it('a scope config lacks stops the mount with what to add, instead of a 500 at the first request', () => {
+  it('a scope config lacks is a type error, and stops the mount with what to add instead of a 500 at the first request', () => {
+    // @ts-expect-error: 'reports' is not a key of config.throttle and the rule has no rate (the check below is for a cast)
     expect(() => createGate({ access: 'public', throttle: { scope: 'reports' } }, deps)).toThrow(SetupError);
+    // @ts-expect-error: the same, in a list of rules
     expect(() => createGate({ access: 'public', throttle: [{ scope: 'anon' }, { scope: 'reports' }] }, deps)).toThrow(
       'a route throttles by scope "reports", which has no rate: add it to config.throttle (src/config.ts, with its THROTTLE_REPORTS setting)',
     );

@@ -11,7 +11,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { Idempotency } from './idempotency.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
-import { HttpResult, type Access, type AuthUser, type MountedRoute, type RouteDef, type ThrottleRule } from './routes.js';
+import { HttpResult, type Access, type AuthUser, type MountedRoute, type RouteDef } from './routes.js';
 import { compileSerializer } from './serializer.js';
 import type { Throttler } from './throttle.js';
 import { validate } from './validation.js';
@@ -229,16 +229,18 @@ function hostnameOf(host: string | undefined): string {
   }
 }
 
-const ANON: ThrottleRule = { scope: 'anon' };
-const USER: ThrottleRule = { scope: 'user' };
+/** a rule as counted: the defaults below name scopes a project's config may not have (`apikey` without API keys) */
+type CountedRule = { scope: string; rate?: string; byBodyField?: string };
+const ANON: CountedRule = { scope: 'anon' };
+const USER: CountedRule = { scope: 'user' };
 /** a machine client's key: its own scope (THROTTLE_APIKEY), so a CI job never eats its owner's quota */
-const APIKEY: ThrottleRule = { scope: 'apikey' };
+const APIKEY: CountedRule = { scope: 'apikey' };
 
 /**
  * Counts a request under one rule (Throttled past its limit). Of several rules,
  * the RateLimit-* headers are those of the one closest to its limit.
  */
-async function count(throttler: Throttler, rule: ThrottleRule, ident: string, headers: Record<string, string | string[]>): Promise<void> {
+async function count(throttler: Throttler, rule: CountedRule, ident: string, headers: Record<string, string | string[]>): Promise<void> {
   const decision = await throttler.check(rule.scope, ident, rule.rate);
   const shown = headers['RateLimit-Remaining'];
   if (shown === undefined || decision.remaining <= Number(shown)) Object.assign(headers, decision.headers);

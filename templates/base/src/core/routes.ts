@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ThrottleScope } from '../config.js';
 import type { Logger } from '../logger.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -45,16 +46,18 @@ export class HttpResult {
   ) {}
 }
 
-export interface ThrottleRule {
-  scope: string;
-  /** `N/second|minute|hour|day`; defaults to the scope's configured rate */
-  rate?: string;
+/**
+ * A scope of config.throttle (its rate from a THROTTLE_* setting), or a name of the route's own with its rate: a
+ * scope config lacks and no rate is a type error (and, for a cast, stops the start at the mount). `rate` is
+ * `N/second|minute|hour|day`, instead of the scope's configured one when both are there.
+ */
+export type ThrottleRule = ({ scope: ThrottleScope; rate?: string } | { scope: string; rate: string }) & {
   /**
    * count by this field of the validated body instead of by the caller (the
    * login's username: one account's guesses are limited whatever the addresses)
    */
   byBodyField?: string;
-}
+};
 
 export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
   method: HttpMethod;
