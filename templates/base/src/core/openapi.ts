@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorEnvelope } from './envelope.js';
-import type { Access, MountedRoute, RouteDef } from './routes.js';
+import { successStatus, type Access, type MountedRoute, type RouteDef } from './routes.js';
 import type { Deprecation } from './versioning.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -146,17 +146,35 @@ function operationIdOf(route: RouteDef): string {
 
 function responseSchema(route: RouteDef, components: Components, names: SchemaNames): JsonSchema | undefined {
   if (!route.response || route.responseShape === 'empty') return undefined;
-  const item = components.ref(names.response, schemaOf(route.response, 'output'));
+  return bodySchema(route, route.response, (name, schema) => components.ref(names[name], schema));
+}
+
+/**
+ * A route's success status and the JSON schema of its body there, whole (no `$ref`): what the OpenAPI documents
+ * describe, for a framework that serializes by a schema (Fastify compiles its serializer from it).
+ */
+export function successBody(route: RouteDef): { status: number; schema: JsonSchema } | undefined {
+  if (!route.response || route.responseShape === 'empty') return undefined;
+  return { status: successStatus(route), schema: bodySchema(route, route.response, (_name, schema) => schema) };
+}
+
+/** The body's schema: the item, or a page of items; `named` makes a schema a component (the documents) or keeps it inline. */
+function bodySchema(
+  route: RouteDef,
+  response: z.ZodType,
+  named: (name: 'response' | 'page', schema: JsonSchema) => JsonSchema,
+): JsonSchema {
+  const item = named('response', schemaOf(response, 'output'));
   const link = { type: ['string', 'null'], format: 'uri' };
   switch (route.responseShape) {
     case 'cursor-page':
-      return components.ref(names.page, {
+      return named('page', {
         type: 'object',
         required: ['next', 'previous', 'results'],
         properties: { next: link, previous: link, results: { type: 'array', items: item } },
       });
     case 'offset-page':
-      return components.ref(names.page, {
+      return named('page', {
         type: 'object',
         required: ['count', 'next', 'previous', 'results'],
         properties: { count: { type: 'integer' }, next: link, previous: link, results: { type: 'array', items: item } },
@@ -234,7 +252,7 @@ function descriptionOf(route: RouteDef, credentials: Credentials): string {
 function operation(mounted: MountedRoute, authenticates: boolean, components: Components, credentials: Credentials): JsonSchema {
   const { route } = mounted;
   const names = schemaNamesOf(route);
-  const status = String(route.status ?? (route.responseShape === 'empty' ? 204 : 200));
+  const status = String(successStatus(route));
   const body = responseSchema(route, components, names);
   const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const tagged = route.conditional !== undefined && route.responseShape !== 'empty';

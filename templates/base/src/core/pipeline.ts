@@ -11,7 +11,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { Idempotency } from './idempotency.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
-import { HttpResult, type Access, type AuthUser, type MountedRoute, type RouteDef } from './routes.js';
+import { HttpResult, successStatus, type Access, type AuthUser, type MountedRoute, type RouteDef } from './routes.js';
 import { compileSerializer } from './serializer.js';
 import type { Throttler } from './throttle.js';
 import { validate } from './validation.js';
@@ -201,8 +201,7 @@ export function createRouteHandler(mounted: MountedRoute, deps: PipelineDeps): (
             body: result.body === undefined ? undefined : serialize(result.body),
           };
         }
-        const status = route.status ?? (route.responseShape === 'empty' ? 204 : 200);
-        return { status, headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
+        return { status: successStatus(route), headers, body: route.responseShape === 'empty' ? undefined : serialize(result) };
       };
       const key = idempotency ? request.headers['idempotency-key'] : undefined;
       if (key === undefined) return await respond();

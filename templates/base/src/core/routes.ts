@@ -126,3 +126,8 @@ export interface MountedRoute {
   path: string;
   version: string | null;
 }
+
+/** The status a route answers with when it succeeds: its own, else 204 without a body and 200 with one. */
+export function successStatus(route: Pick<RouteDef, 'status' | 'responseShape'>): number {
+  return route.status ?? (route.responseShape === 'empty' ? 204 : 200);
+}

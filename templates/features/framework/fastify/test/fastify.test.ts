@@ -1,4 +1,5 @@
 import compress from '@fastify/compress';
+import type { RouteOptions } from 'fastify';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, startTestApp, type TestApp } from './support/app.js';
@@ -47,5 +48,21 @@ describe('the Fastify app', () => {
     const plain = await fetch(`${app.url}/api/v1/openapi.json`, { headers: { 'Accept-Encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.json()).toMatchObject({ openapi: expect.any(String) });
+  });
+
+  it("a generated route carries its success body's schema (its OpenAPI one), which Fastify serializes that answer by", async () => {
+    const seen: RouteOptions[] = [];
+    const probe = await startTestApp({ nativeRoutes: (fastify) => void fastify.addHook('onRoute', (route) => void seen.push(route)) });
+    try {
+      const live = seen.find((route) => route.url === '/health/live' && route.method === 'GET');
+      expect(live?.schema?.response).toEqual({
+        200: expect.objectContaining({ type: 'object', properties: { status: expect.objectContaining({ type: 'string' }) } }),
+      });
+      const response = await probe.http.fastify.inject({ method: 'GET', url: '/health/live' });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe('{"status":"ok"}');
+    } finally {
+      await probe.close();
+    }
   });
 });

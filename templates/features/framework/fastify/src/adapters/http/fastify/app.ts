@@ -26,6 +26,7 @@ import {
   type HttpApp,
   type HttpAppOptions,
 } from '../../../core/http.js';
+import { successBody } from '../../../core/openapi.js';
 import { compileTrust, linkOrigin } from '../../../core/proxy.js';
 import { createNativeGate, createRouteHandler, type GateRule, type RawResponse } from '../../../core/pipeline.js';
 import type { AuthUser } from '../../../core/routes.js';
@@ -147,12 +148,17 @@ export function createHttpApp(
 
   // The API's routes, as a plugin of their own registered after nativeRoutes: a plugin registered there with
   // fastify-plugin (as the @fastify/* plugins are: @fastify/compress, say) is loaded first, so it applies to them too.
+  // Each carries the schema of its success body, the one its OpenAPI documents give: Fastify serializes that answer
+  // with a serializer compiled from it (fast-json-stringify) instead of JSON.stringify, and a plugin reading route
+  // schemas sees it. Requests are validated by the route definitions, as on every framework, for the same errors.
   void app.register(async (api: FastifyApp) => {
     for (const mounted of routes) {
       const handle = createRouteHandler(mounted, pipeline);
+      const success = successBody(mounted.route);
       api.route({
         method: mounted.route.method,
         url: mounted.path,
+        ...(success ? { schema: { response: { [success.status]: success.schema } } } : {}),
         handler: async (request, reply) => {
           const response = await handle({
             url: absoluteUrl(request.url, publicOrigin ?? linkOrigin(request.raw, trust, pipeline.hostAllowed)),
