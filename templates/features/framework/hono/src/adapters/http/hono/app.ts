@@ -269,8 +269,9 @@ function headersOf(request: Request): IncomingHttpHeaders {
 }
 
 /**
- * A fetch Request as earlyAnswer() reads a Node request. Its URL was made canonical when the Request was built
- * (`/api/v1/./x` is `/api/v1/x`); Hono matches routes on that, so the target's own checks see the same path.
+ * A fetch Request as earlyAnswer() reads a Node request. Its URL's dot segments were resolved when the Request was
+ * built (`/api/v1/./x` is `/api/v1/x`) and Hono decodes %-escapes as it matches, so the path checked here is the path
+ * routed; the Node handler makes a target canonical itself (canonicalTarget) before Hono sees it.
  */
 function fromFetch(request: Request, headers: IncomingHttpHeaders): Parameters<typeof earlyAnswer>[2] {
   const url = new URL(request.url);
