@@ -194,6 +194,13 @@ describe('throttle scopes are checked as routes are mounted', () => {
     );
   });
 
+  it('a rule whose own rate is malformed stops the mount too, instead of a 500 at each request', () => {
+    expect(() => createGate({ access: 'public', throttle: { scope: 'reports', rate: '10 per minute' } }, deps)).toThrow(
+      'a route throttles by scope "reports" at rate "10 per minute", which is not N/second|minute|hour|day (e.g. 100/hour).',
+    );
+    expect(() => createGate({ access: 'public', throttle: { scope: 'anon', rate: '' } }, deps)).toThrow(SetupError);
+  });
+
   it('a configured scope, a rule with its own rate, or no throttle mount as they are', () => {
     expect(() => createGate({ access: 'public', throttle: { scope: 'user' } }, deps)).not.toThrow();
     expect(() => createGate({ access: 'public', throttle: { scope: 'reports', rate: '5/minute' } }, deps)).not.toThrow();

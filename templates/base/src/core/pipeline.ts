@@ -13,7 +13,7 @@ import type { Idempotency } from './idempotency.js';
 import type { CursorPage, OffsetPage } from './pagination.js';
 import { HttpResult, successStatus, type Access, type AuthUser, type MountedRoute, type RouteDef } from './routes.js';
 import { compileSerializer } from './serializer.js';
-import type { Throttler } from './throttle.js';
+import { RATE_PATTERN, type Throttler } from './throttle.js';
 import { validate } from './validation.js';
 import { deprecationHeaders, type VersionRegistry } from './versioning.js';
 
@@ -88,6 +88,12 @@ export function createGate(
   const byCaller = rules?.filter((item) => !item.byBodyField);
   const throttler = rule.throttle === false ? null : deps.throttler;
   // a scope without a rate would be a 500 at the route's first request: the start stops instead, saying what to add
+  const malformed = rules?.find((item) => item.rate !== undefined && !RATE_PATTERN.test(item.rate.trim()));
+  if (malformed) {
+    throw new SetupError(
+      `a route throttles by scope "${malformed.scope}" at rate "${malformed.rate}", which is not N/second|minute|hour|day (e.g. 100/hour).`,
+    );
+  }
   const unknown = throttler && rules?.find((item) => !item.rate && !throttler.has(item.scope));
   if (unknown) {
     throw new SetupError(

@@ -49,7 +49,8 @@ export class HttpResult {
 /**
  * A scope of config.throttle (its rate from a THROTTLE_* setting), or a name of the route's own with its rate: a
  * scope config lacks and no rate is a type error (and, for a cast, stops the start at the mount). `rate` is
- * `N/second|minute|hour|day`, instead of the scope's configured one when both are there.
+ * `N/second|minute|hour|day`, instead of the scope's configured one when both are there; a malformed one also stops
+ * the start at the mount.
  */
 export type ThrottleRule = ({ scope: ThrottleScope; rate?: string } | { scope: string; rate: string }) & {
   /**
