@@ -1,4 +1,5 @@
 import compression from 'compression';
+import express from 'express';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -6,26 +7,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, startTestApp, type TestApp } from './support/app.js';
 
 /**
- * The API's routes are the Express app's own: a middleware added in src/adapters/http/express/native.ts (here, the
- * test's own nativeRoutes) runs for them, and the app serves on a server of your own (`createServer(app)`).
+ * The API's routes are the Express app's own: a middleware added to `before` in src/adapters/http/express/native.ts
+ * (here, the test's own nativeRoutes) runs for them, and the app serves on a server of your own (`createServer(app)`).
  */
 describe('the Express app', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({
-      nativeRoutes: (router) => {
+      nativeRoutes: (app, _guard, before) => {
         // compresses answers of 1 KB or more to a client that takes gzip (its default threshold)
-        router.use(compression());
-        router.use((_request, response, next) => {
+        before.use(compression());
+        before.use((_request, response, next) => {
           response.setHeader('X-Served-By', 'an-express-middleware');
           next();
         });
+        // a router-level middleware of the owner's own routes, which must not reach the generated ones: were it run
+        // for them, it would read their JSON bodies first (a 415) and stamp their answers
+        app.use(express.json());
+        app.use((_request, response, next) => {
+          response.setHeader('X-Owner-Routes', 'yes');
+          next();
+        });
+        app.post('/api/v1/native/echo', (request, response) => void response.json(request.body));
       },
     });
   });
   afterAll(() => app.close());
 
-  it('a middleware mounted there applies to the generated routes: compression() gzips one', async () => {
+  it('a middleware on `before` applies to the generated routes: compression() gzips one', async () => {
     const response = await raw(app.url, '/api/v1/openapi.json', { 'Accept-Encoding': 'gzip' });
     expect(response.status).toBe(200);
     expect(response.headers['content-encoding']).toBe('gzip');
@@ -50,6 +59,16 @@ describe('the Express app', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it("the owner's routes come after the generated ones: their router's middleware reaches theirs only", async () => {
+    const generated = await fetch(`${app.url}/api/v1/openapi.json`);
+    expect(generated.status).toBe(200);
+    expect(generated.headers.get('x-owner-routes')).toBeNull();
+    const theirs = await app.request('/api/v1/native/echo', { method: 'POST', body: { hello: 'world' } });
+    expect(theirs.status).toBe(200);
+    expect(await theirs.json()).toEqual({ hello: 'world' });
+    expect(theirs.headers.get('x-owner-routes')).toBe('yes');
   });
 });
 

@@ -35,8 +35,11 @@ export interface Locals {
 
 /** guard({ access, throttle }): a middleware giving a native route the generated routes' gate. */
 export type Guard = (rule: GateRule) => (request: Request, response: Response<unknown, Locals>, next: NextFunction) => Promise<void>;
-/** Adds your own Express routes (src/adapters/http/express/native.ts). */
-export type NativeRoutes = (app: express.Router, guard: Guard) => void;
+/**
+ * Adds your own Express routes (src/adapters/http/express/native.ts) to `app`, mounted after the generated routes,
+ * and middleware that runs for every request, the generated routes included, to `before`, mounted before them.
+ */
+export type NativeRoutes = (app: express.Router, guard: Guard, before: express.Router) => void;
 
 /**
  * The only file that knows Express: it mounts the framework-agnostic route
@@ -118,13 +121,14 @@ export function createHttpApp(
       next();
     };
   };
-  // Their own router, mounted before the generated routes: a middleware added there (`app.use(compression())`) runs
-  // for the generated routes too, as an Express middleware mounted before the routes does; a request no route of
-  // theirs matches passes on to the generated ones.
+  // The owner's two routers: `before`, mounted ahead of the generated routes, for middleware that runs for them too
+  // (`before.use(compression())`); `native`, after them, for routes of their own, so a router-level middleware there
+  // (`app.use(express.json())` for a webhook) never reaches a generated route.
+  const before = express.Router({ strict: false, caseSensitive: true });
   const native = express.Router({ strict: false, caseSensitive: true });
-  addNativeRoutes(native, guard);
-  // left out while it holds nothing: Express would walk the empty router on every request (measured: 1-3 % of a list)
-  if (native.stack.length > 0) app.use(native);
+  addNativeRoutes(native, guard, before);
+  // left out while it holds nothing: Express walks even an empty router on every request (measured: 1-3 % of a list)
+  if (before.stack.length > 0) app.use(before);
 
   const router = express.Router({ strict: false, caseSensitive: true });
   for (const mounted of routes) {
@@ -146,6 +150,7 @@ export function createHttpApp(
     });
   }
   app.use(router);
+  app.use(native);
 
   app.use((request: Request, response: Response<unknown, Locals>) => sendError(unmatched(request.method, request.path), response));
   app.use((error: unknown, _request: Request, response: Response<unknown, Locals>, _next: NextFunction) =>

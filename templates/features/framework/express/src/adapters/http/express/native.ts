@@ -11,10 +11,11 @@ import type { Guard } from './app.js';
  * `access` is `public`, `user` or `staff`; `throttle` takes the same rules as a route definition (default: the anon
  * and user scopes). A native route is not in the OpenAPI documents: describe it in your README.
  *
- * This router is mounted before the generated routes, so a middleware added here applies to them too:
+ * `app` is mounted after the generated routes. Middleware that should run for every request, the generated routes
+ * included, goes on `before`, mounted ahead of them:
  *
- *   app.use(compression());
+ *   before.use(compression());
  */
-export function nativeRoutes(app: express.Router, guard: Guard): void {
+export function nativeRoutes(app: express.Router, guard: Guard, before: express.Router): void {
   // none yet: the generated routes are declared in src/api/versions.ts
 }

@@ -69,6 +69,8 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
   const lifecycle = new Lifecycle();
   /** the route pattern each request was answered by, read by observeResponse when its response has gone out */
   const matchedRoutes = new WeakMap<IncomingMessage, string>();
+  /** the requests the Node handler below has checked before routing; any other (app.fetch, served by another server) is checked here */
+  const checked = new WeakSet<IncomingMessage>();
   app.use(async (c, next) => {
     const startedAt = process.hrtime.bigint();
     const incoming = c.env?.incoming;
@@ -82,11 +84,11 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
     const fixed = answerHeaders(options, { method: c.req.method, headers });
     c.set('answerHeaders', fixed);
     for (const [name, value] of Object.entries(fixed)) c.header(name, value);
-    if (incoming && c.env.outgoing) lifecycle.track(incoming, c.env.outgoing);
-    else {
-      const early = earlyAnswer(options, lifecycle, fromFetch(c.req.raw, headers));
+    if (!incoming || !checked.has(incoming)) {
+      const early = earlyAnswer(options, lifecycle, incoming ?? fromFetch(c.req.raw, headers));
       if (early) return respond(c, early);
     }
+    if (incoming && c.env.outgoing) lifecycle.track(incoming, c.env.outgoing);
     await next();
     // the route that answered, for the metrics: the handler Hono ran last, unless that was a middleware for every
     // path (a 404); a native route for all methods (app.all) has its own path
@@ -113,7 +115,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
       const headers = c.get('headers');
       const url = incoming
         ? absoluteUrl(incoming.url ?? '/', publicOrigin ?? linkOrigin(incoming, trust, pipeline.hostAllowed))
-        : fetchUrl(c.req.url, publicOrigin);
+        : fetchUrl(c.req.url, headers.host, publicOrigin);
       const result = await handle({
         url,
         headers: headers as Record<string, string | undefined>,
@@ -175,6 +177,7 @@ export function createHttpApp(options: HttpAppOptions, addNativeRoutes: NativeRo
       incoming.url = canonicalTarget(incoming.url ?? '/');
       const early = earlyAnswer(options, lifecycle, incoming);
       observeResponse(options, incoming, outgoing, () => matchedRoutes.get(incoming));
+      checked.add(incoming);
       if (!early) return void listener(incoming, outgoing);
       outgoing.setHeader('X-Request-Id', requestId());
       for (const [name, value] of Object.entries(answerHeaders(options, incoming))) outgoing.setHeader(name, value);
@@ -279,10 +282,13 @@ function fromFetch(request: Request, headers: IncomingHttpHeaders): Parameters<t
   return { method: request.method, url: `${url.pathname}${url.search}`, headers, rawHeaders, httpVersion: '1.1' };
 }
 
-/** The URL links are built on: the Request's own, on PUBLIC_URL's origin when set. */
-function fetchUrl(requestUrl: string, publicOrigin: string | undefined): URL {
+/**
+ * The URL links are built on: PUBLIC_URL's origin when set, else the Request's scheme and its Host header (the one
+ * ALLOWED_HOSTS judged, as on Node), never a host only the Request's URL names.
+ */
+function fetchUrl(requestUrl: string, host: string | undefined, publicOrigin: string | undefined): URL {
   const url = new URL(requestUrl);
-  return publicOrigin ? absoluteUrl(`${url.pathname}${url.search}`, publicOrigin) : url;
+  return absoluteUrl(`${url.pathname}${url.search}`, publicOrigin ?? `${url.protocol}//${host ?? url.host}`);
 }
 
 /** `?a=1&a=2&b=3` as `{ a: ['1', '2'], b: '3' }`, the shape Express and Fastify give. */
