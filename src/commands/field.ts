@@ -25,6 +25,7 @@ import { assertIdentifiersFit, assertNewFieldName, parseFields, type Field } fro
 import { resourceNames, type ResourceNames } from '../resource/names.js';
 import {
   addFieldTo,
+  isFields,
   listEntry,
   readKeys,
   removeFieldFrom,
@@ -136,6 +137,9 @@ export async function runFieldChange(
     if (column === undefined && field!.unique) assertIdentifiersFit([`${names.table}_${field!.name}_unique`]);
     addFieldTo(schemas, code);
     if (code.write.includes('decimal(')) ensureNamedImport(schemas.file, 'decimal', '../../../core/validation.js');
+    for (const helper of ['decimalText', 'instant']) {
+      if (isFields(schemas) && code.entry.includes(helper)) ensureNamedImport(schemas.file, helper, '../../../core/fields.js');
+    }
     if (column === undefined) {
       ensureColumn(table, field!.prop, code.column, code.columnHelpers);
       migration = `add_${names.table}_${field!.name}`;

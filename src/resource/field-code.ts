@@ -1,5 +1,7 @@
-// What one field becomes in each generated file: its column, its write and read
-// schema, how a row presents it, and the values the generated tests send.
+// What one field becomes in each generated file: its column, its line of a
+// version's defineFields (its read and write schema), the same as the separate
+// schemas of a version written before defineFields (read, write, patch, present),
+// and the values the generated tests send.
 // The strings are TypeScript; Prettier lays them out afterwards.
 import { DEFAULT_LENGTH, INT_LIMIT, type Field } from './fields.js';
 
@@ -17,6 +19,8 @@ export interface FieldCode {
   readonly read: string;
   /** the read value, from `row` */
   readonly present: string;
+  /** its one line in a version's `defineFields`: `{ read: z.int32(), write: z.int32().min(0) }` */
+  readonly entry: string;
   /** a valid value in the tests, from the counter `i` (0-9) and, for a ref, the referenced id `ref` */
   readonly sample: string;
   /** values the write schema must refuse with a 400 on this field */
@@ -32,9 +36,15 @@ export function fieldCode(field: Field, refTable?: string): FieldCode {
   const base = writeOf(field);
   const required = !field.optional && field.default === undefined;
   // optional fields take null to clear them; defaulted ones are left to the column's default when absent
-  const write = field.optional ? `${base}.nullable().optional()` : required ? base : `${base}.optional()`;
+  const writing = (schema: string) => (field.optional ? `${schema}.nullable().optional()` : required ? schema : `${schema}.optional()`);
+  const reading = (schema: string) => (field.optional ? `${schema}.nullable()` : schema);
+  const write = writing(base);
   const patch = field.optional ? `${base}.nullable().optional()` : `${base}.optional()`;
-  const read = field.optional ? `${readOf(field)}.nullable()` : readOf(field);
+  const read = reading(readOf(field));
+  // in defineFields, a decimal's read schema and a datetime's write schema are core's (core/fields.ts), so each field
+  // stays one line; a version written before defineFields may be in a project without that file
+  const entryRead = field.type === 'decimal' ? reading('decimalText') : read;
+  const entryWrite = field.type === 'datetime' ? writing('instant()') : write;
   return {
     name: field.name,
     prop: field.prop,
@@ -44,6 +54,7 @@ export function fieldCode(field: Field, refTable?: string): FieldCode {
     patch,
     read,
     present: presentOf(field),
+    entry: `{ read: ${entryRead}, write: ${entryWrite} }`,
     sample: sampleOf(field),
     invalid: invalidOf(field),
     required,

@@ -1,7 +1,10 @@
-// One version's schemas.ts of a resource, as the field commands see it: the
-// read schema, the write and patch schemas (a z.object, perhaps followed by a
-// .transform onto the table's properties) and the presenter. Each edit is
-// idempotent: a field already there (or already gone) is left as it is.
+// One version's schemas.ts of a resource, as the field commands see it. Two shapes:
+// - `<camel> = defineFields<Row>()({ name: { read, write }, ... })`, one line a field
+//   (what add-resource writes since defineFields);
+// - the split one of projects made before it: the read schema, the write and patch
+//   schemas (a z.object, perhaps followed by a .transform onto the table's
+//   properties) and the presenter, each naming every field.
+// Each edit is idempotent: a field already there (or already gone) is left as it is.
 import { insertProperty, removeProperty } from '../edit/object-items.js';
 import { AnchorError } from '../edit/registry.js';
 import {
@@ -12,6 +15,7 @@ import {
   type ObjectLiteralExpression,
   type SourceFile,
 } from '../edit/ts-morph.js';
+import { propOf } from './fields.js';
 
 /** `.transform((body) => ({ prop: body.name }))` or `.transform(({ name }) => ({ prop: name }))` */
 interface Transform {
@@ -28,21 +32,37 @@ interface InputSchema {
   readonly transform?: Transform;
 }
 
-export interface VersionSchemas {
+interface Common {
   readonly file: SourceFile;
   /** the resource's camelCase name, which its schemas are named by */
   readonly camel: string;
+  /** the `fields` of `<camel>List = defineList({ fields: { ... } })`; undefined in a version written before lists were declared */
+  readonly list?: ObjectLiteralExpression;
+}
+
+/** `<camel> = defineFields<Row>()({ ... })`: the object of its fields, one entry each. */
+export interface FieldsSchemas extends Common {
+  readonly fields: ObjectLiteralExpression;
+}
+
+/** The shape before defineFields: a read, a write and a patch schema and a presenter. */
+export interface SplitSchemas extends Common {
   readonly read: ObjectLiteralExpression;
   readonly write: InputSchema;
   /** undefined when the patch schema is the write schema's `.partial()`: it follows the write schema */
   readonly patch?: InputSchema;
   /** the object the presenter returns */
   readonly present: ObjectLiteralExpression;
-  /** the `fields` of `<camel>List = defineList({ fields: { ... } })`; undefined in a version written before lists were declared */
-  readonly list?: ObjectLiteralExpression;
 }
 
-/** Finds the parts of `file` (the resource's `<camel>Read`, `<camel>Write`, `<camel>Patch` and `present`), or says what is missing. */
+export type VersionSchemas = FieldsSchemas | SplitSchemas;
+
+export const isFields = (schemas: VersionSchemas): schemas is FieldsSchemas => 'fields' in schemas;
+
+/**
+ * Finds the parts of `file`: the resource's `<camel> = defineFields<Row>()({ ... })`, or else its `<camel>Read`,
+ * `<camel>Write`, `<camel>Patch` and `present`; or says what is missing.
+ */
 export function versionSchemas(file: SourceFile, camel: string): VersionSchemas {
   const where = file.getFilePath().slice(1);
   const missing = (what: string): never => {
@@ -50,6 +70,12 @@ export function versionSchemas(file: SourceFile, camel: string): VersionSchemas 
       `${where} has no ${what}, which the field commands edit; restore that shape (a file add-resource writes shows it) or make the change by hand.`,
     );
   };
+  const list = listFields(file.getVariableDeclaration(`${camel}List`)?.getInitializer());
+  const declared = file.getVariableDeclaration(camel);
+  if (declared) {
+    const fields = fieldsObject(declared.getInitializer()) ?? missing(`\`${camel} = defineFields<Row>()({ ... })\``);
+    return { file, camel, fields, ...(list ? { list } : {}) };
+  }
   const initializer = (name: string) => file.getVariableDeclaration(name)?.getInitializer() ?? missing(`\`export const ${name} = ...\``);
 
   const read = zodObject(initializer(`${camel}Read`)).object ?? missing(`\`${camel}Read = z.object({ ... })\``);
@@ -67,8 +93,17 @@ export function versionSchemas(file: SourceFile, camel: string): VersionSchemas 
     .map((statement) => unparen(statement.getExpression()))
     .find((expression) => expression && Node.isObjectLiteralExpression(expression));
   const present = returned && Node.isObjectLiteralExpression(returned) ? returned : missing('`return { ... }` in present()');
-  const list = listFields(file.getVariableDeclaration(`${camel}List`)?.getInitializer());
   return { file, camel, read, write, ...(patch ? { patch } : {}), present, ...(list ? { list } : {}) };
+}
+
+/** `defineFields<Row>()({ ... })`'s object. */
+function fieldsObject(expression: Expression | undefined): ObjectLiteralExpression | undefined {
+  const call = unparen(expression);
+  if (!call || !Node.isCallExpression(call)) return undefined;
+  const inner = unparen(call.getExpression());
+  if (!inner || !Node.isCallExpression(inner) || inner.getExpression().getText() !== 'defineFields') return undefined;
+  const argument = unparen(call.getArguments()[0]);
+  return argument && Node.isObjectLiteralExpression(argument) ? argument : undefined;
 }
 
 /** `defineList({ fields: { ... } })`'s fields object. */
@@ -106,12 +141,31 @@ export function setListEntry(schemas: VersionSchemas, name: string, declaration:
 
 /** The keys a client reads. */
 export function readKeys(schemas: VersionSchemas): string[] {
-  return keysOf(schemas.read);
+  return keysOf(isFields(schemas) ? schemas.fields : schemas.read);
 }
 
 /** The keys a client may write. */
 export function writeKeys(schemas: VersionSchemas): string[] {
-  return keysOf(schemas.write.object);
+  if (!isFields(schemas)) return keysOf(schemas.write.object);
+  // an entry that is not written out (`name: sharedName`) may be written too, as far as we can tell
+  return keysOf(schemas.fields).filter((key) => {
+    const entry = entryOf(schemas.fields, key);
+    return !entry || findKey(entry, 'write') !== undefined;
+  });
+}
+
+/** The `{ read, write, ... }` of a field in defineFields, when written out there. */
+function entryOf(fields: ObjectLiteralExpression, key: string): ObjectLiteralExpression | undefined {
+  const property = findKey(fields, key);
+  const value = property && Node.isPropertyAssignment(property) ? unparen(property.getInitializer()) : undefined;
+  return value && Node.isObjectLiteralExpression(value) ? value : undefined;
+}
+
+/** The row property a field of defineFields reads and writes: its `source`, else its name in camelCase. */
+function sourceOf(fields: ObjectLiteralExpression, key: string): string {
+  const source = entryOf(fields, key) && findKey(entryOf(fields, key)!, 'source');
+  const value = source && Node.isPropertyAssignment(source) ? unparen(source.getInitializer()) : undefined;
+  return value && Node.isStringLiteral(value) ? value.getLiteralValue() : propOf(key);
 }
 
 export interface FieldSource {
@@ -121,10 +175,13 @@ export interface FieldSource {
   readonly write: string;
   readonly patch: string;
   readonly present: string;
+  /** its line in defineFields: `{ read: ..., write: ... }` */
+  readonly entry: string;
 }
 
 /** The table property the write schema fills from the field: its key itself without a transform, else the transform's mapping. */
 export function writtenProp(schemas: VersionSchemas, name: string): string | undefined {
+  if (isFields(schemas)) return writeKeys(schemas).includes(name) ? sourceOf(schemas.fields, name) : undefined;
   const { transform } = schemas.write;
   if (!transform) return writeKeys(schemas).includes(name) ? name : undefined;
   const { property } = mappingOf(transform, name);
@@ -135,16 +192,21 @@ export function writtenProp(schemas: VersionSchemas, name: string): string | und
  * Each step below finds its nodes afresh: a text edit of the file (how items are
  * put in and taken out, keeping the user's layout) retires every node read before.
  */
-type Step = (parts: VersionSchemas) => void;
+type Step<Parts extends VersionSchemas = SplitSchemas> = (parts: Parts) => void;
 
-function run(schemas: VersionSchemas, steps: readonly Step[]): VersionSchemas {
-  for (const step of steps) step(versionSchemas(schemas.file, schemas.camel));
+function run<Parts extends VersionSchemas>(schemas: Parts, steps: readonly Step<Parts>[]): VersionSchemas {
+  for (const step of steps) step(versionSchemas(schemas.file, schemas.camel) as Parts);
   return versionSchemas(schemas.file, schemas.camel);
 }
 
 const INPUTS = ['write', 'patch'] as const;
 
 export function addFieldTo(schemas: VersionSchemas, field: FieldSource): VersionSchemas {
+  if (isFields(schemas)) {
+    // a property other than the name's own needs saying (a name the table had under another property)
+    const entry = field.prop === propOf(field.name) ? field.entry : field.entry.replace(/ }$/, `, source: '${field.prop}' }`);
+    return run(schemas, [(parts) => ensureKey(parts.fields, field.name, entry, 'created_at')]);
+  }
   return run(schemas, [
     // without a transform a key is its table property: a field whose property differs (unit_cost -> unitCost) needs
     // the mapping, or its value would never reach the column
@@ -165,6 +227,9 @@ export function addFieldTo(schemas: VersionSchemas, field: FieldSource): Version
 }
 
 export function removeFieldFrom(schemas: VersionSchemas, name: string): VersionSchemas {
+  if (isFields(schemas)) {
+    return run(schemas, [(parts) => removeKey(parts.fields, name), (parts) => parts.list && removeKey(parts.list, name)]);
+  }
   return run(schemas, [
     (parts) => removeKey(parts.read, name),
     (parts) => parts.list && removeKey(parts.list, name),
@@ -178,6 +243,22 @@ export function removeFieldFrom(schemas: VersionSchemas, name: string): VersionS
 
 /** The field is called `to` in this version and still fills the same property of the table. */
 export function renameFieldIn(schemas: VersionSchemas, from: string, to: string): VersionSchemas {
+  if (isFields(schemas)) {
+    return run(schemas, [
+      // the renamed field still reads and writes its property: its entry names it unless the new name is its own
+      (parts) => {
+        const entry = findKey(parts.fields, from) && entryOf(parts.fields, from);
+        if (!entry) return;
+        const source = sourceOf(parts.fields, from);
+        const said = findKey(entry, 'source');
+        if (source === propOf(to)) {
+          if (said) removeProperty(said);
+        } else if (!said) insertProperty(entry, `source: '${source}'`);
+      },
+      (parts) => renameKey(parts.fields, from, to),
+      (parts) => parts.list && renameKey(parts.list, from, to),
+    ]);
+  }
   return run(schemas, [
     // without a transform a field's key is its property: a renamed one needs a mapping back
     ...INPUTS.map((which): Step => (parts) => {
@@ -329,7 +410,7 @@ function renameMapping(transform: Transform, from: string, to: string): void {
 }
 
 /** `.transform((body) => ({ key: body.key, ... }))` after a schema that had none: each key was its own property. */
-function addTransform(schemas: VersionSchemas, schema: InputSchema, why: string): void {
+function addTransform(schemas: SplitSchemas, schema: InputSchema, why: string): void {
   const declaration = schemas.file.getVariableDeclarationOrThrow(schema.name);
   if (schemas.patch === undefined && schema === schemas.write) {
     throw new AnchorError(

@@ -105,7 +105,15 @@ export function resourceView(spec: ResourceSpec) {
       drizzleImports: [...drizzle].sort().join(', '),
       byId: owner ? `and(eq(${names.pluralCamel}.id, id), eq(${names.pluralCamel}.userId, userId))` : `eq(${names.pluralCamel}.id, id)`,
     },
-    schemas: { usesDecimal: spec.fields.some((field) => field.type === 'decimal') },
+    schemas: {
+      usesDecimal: spec.fields.some((field) => field.type === 'decimal'),
+      // what the fields import from core/fields.ts besides defineFields
+      fieldHelpers: [
+        ...(spec.fields.some((field) => field.type === 'decimal') ? ['decimalText'] : []),
+        'defineFields',
+        ...(spec.fields.some((field) => field.type === 'datetime') ? ['instant'] : []),
+      ].join(', '),
+    },
     test: testView(spec, fields),
   };
 }

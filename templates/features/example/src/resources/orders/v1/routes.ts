@@ -12,11 +12,5 @@ export const ordersV1: RouteFactory<RouteDeps> = ({ db }) =>
     tag: 'orders',
     access: { read: 'user', write: 'user' },
     service: new OrderService(new OrderRepository(db)),
-    schemas: {
-      read: schemas.orderRead,
-      write: schemas.orderWrite,
-      patch: schemas.orderPatch,
-      present: schemas.present,
-      list: schemas.orderList,
-    },
+    schemas: { ...schemas.order, list: schemas.orderList },
   });

@@ -12,11 +12,5 @@ export const productsV1: RouteFactory<RouteDeps> = ({ db }) =>
     tag: 'products',
     access: { read: 'public', write: 'staff' },
     service: new ProductService(new ProductRepository(db)),
-    schemas: {
-      read: schemas.productRead,
-      write: schemas.productWrite,
-      patch: schemas.productPatch,
-      present: schemas.present,
-      list: schemas.productList,
-    },
+    schemas: { ...schemas.product, list: schemas.productList },
   });

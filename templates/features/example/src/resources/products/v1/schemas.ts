@@ -1,16 +1,20 @@
 import { z } from 'zod';
+import { decimalText, defineFields } from '../../../core/fields.js';
 import { defineList } from '../../../core/lists.js';
 import { decimal } from '../../../core/validation.js';
 import { products, type ProductRow } from '../table.js';
 
-/** v1 read schema: what a client receives. Released: fields may be added, never removed or retyped. */
-export const productRead = z.object({
-  id: z.int32(),
-  name: z.string(),
-  price: z.string().meta({ description: 'decimal with two places, e.g. "12.50"' }),
-  stock: z.int32(),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+/**
+ * v1 fields, one line each: what a client reads and what it may write (the partial update takes any of them; unknown
+ * fields are dropped). Released: fields may be added, never removed or retyped.
+ */
+export const product = defineFields<ProductRow>()({
+  id: { read: z.int32() },
+  name: { read: z.string(), write: z.string().trim().min(1).max(200) },
+  price: { read: decimalText, write: decimal({ places: 2, maxDigits: 10, min: 0 }) },
+  stock: { read: z.int32(), write: z.int32().min(0) },
+  created_at: { read: z.iso.datetime() },
+  updated_at: { read: z.iso.datetime() },
 });
 
 /** v1 list: what clients may filter, search and order by (`?price__gte=10&search=lamp&ordering=-price`). */
@@ -23,40 +27,3 @@ export const productList = defineList({
   },
   ordering: '-created_at',
 });
-
-/** v1 write schema: what a client may send. Unknown fields are dropped. */
-export const productWrite = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    price: decimal({ places: 2, maxDigits: 10, min: 0 }),
-    stock: z.int32().min(0),
-  })
-  .transform((body) => ({
-    name: body.name,
-    price: body.price,
-    stock: body.stock,
-  }));
-
-/** v1 partial update: any of the write fields. */
-export const productPatch = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    price: decimal({ places: 2, maxDigits: 10, min: 0 }).optional(),
-    stock: z.int32().min(0).optional(),
-  })
-  .transform((body) => ({
-    name: body.name,
-    price: body.price,
-    stock: body.stock,
-  }));
-
-export function present(row: ProductRow): z.input<typeof productRead> {
-  return {
-    id: row.id,
-    name: row.name,
-    price: row.price,
-    stock: row.stock,
-    created_at: row.createdAt.toISOString(),
-    updated_at: row.updatedAt.toISOString(),
-  };
-}

@@ -1,16 +1,21 @@
 import { z } from 'zod';
+import { defineFields } from '../../../core/fields.js';
 import { defineList } from '../../../core/lists.js';
 import { decimal } from '../../../core/validation.js';
 import { products, type ProductRow } from '../table.js';
 
-/** v2 read schema: `price` became an object with its currency, a change v1 clients never see. */
-export const productRead = z.object({
-  id: z.int32(),
-  name: z.string(),
-  price: z.object({ amount: z.string(), currency: z.string().length(3) }),
-  stock: z.int32(),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+/** v2 fields: `price` is read as an object with its currency, a change v1 clients never see. */
+export const product = defineFields<ProductRow>()({
+  id: { read: z.int32() },
+  name: { read: z.string(), write: z.string().trim().min(1).max(200) },
+  price: {
+    read: z.object({ amount: z.string(), currency: z.string().length(3) }),
+    write: decimal({ places: 2, maxDigits: 10, min: 0 }),
+    present: (row) => ({ amount: row.price, currency: 'USD' }),
+  },
+  stock: { read: z.int32(), write: z.int32().min(0) },
+  created_at: { read: z.iso.datetime() },
+  updated_at: { read: z.iso.datetime() },
 });
 
 /** v2 list: what clients may filter, search and order by (`?price__gte=10&search=lamp&ordering=-price`). */
@@ -23,39 +28,3 @@ export const productList = defineList({
   },
   ordering: '-created_at',
 });
-
-export const productWrite = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    price: decimal({ places: 2, maxDigits: 10, min: 0 }),
-    stock: z.int32().min(0),
-  })
-  .transform((body) => ({
-    name: body.name,
-    price: body.price,
-    stock: body.stock,
-  }));
-
-/** v2 partial update: any of the write fields. */
-export const productPatch = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    price: decimal({ places: 2, maxDigits: 10, min: 0 }).optional(),
-    stock: z.int32().min(0).optional(),
-  })
-  .transform((body) => ({
-    name: body.name,
-    price: body.price,
-    stock: body.stock,
-  }));
-
-export function present(row: ProductRow): z.input<typeof productRead> {
-  return {
-    id: row.id,
-    name: row.name,
-    price: { amount: row.price, currency: 'USD' },
-    stock: row.stock,
-    created_at: row.createdAt.toISOString(),
-    updated_at: row.updatedAt.toISOString(),
-  };
-}

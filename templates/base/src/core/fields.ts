@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * One field of a version, declared once: what a client reads and, unless it is read-only, what a client may write.
+ * The partial update, the mapping onto the table's properties and how a row presents it all follow from it.
+ */
+export interface FieldDef<Row> {
+  /** what a client receives */
+  read: z.ZodType;
+  /** what a client may send to create one (`.optional()` when it may be left out); none: read-only */
+  write?: z.ZodType;
+  /** the row's property the field reads and writes, when it is not the field's name in camelCase (a renamed field) */
+  source?: string;
+  /** what the client reads, when it is not the property as stored (a Date is sent as its ISO string, a missing value as null) */
+  present?: (row: Row) => unknown;
+}
+
+/** `unit_price` -> `unitPrice`: the property a field's column has in the table's rows. */
+type Camel<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+type SourceOf<K, F> = F extends { source: infer S extends string } ? S : Camel<K & string>;
+type ReadOf<F> = F extends { read: infer R extends z.ZodType } ? R : never;
+type WriteOf<F> = F extends { write: infer W extends z.ZodType } ? W : never;
+type WriteKeys<Fields> = { [K in keyof Fields]: Fields[K] extends { write: z.ZodType } ? K : never }[keyof Fields];
+
+/** What a stored value is sent as: a Date as its ISO string, undefined as null. */
+type Presented<V> = V extends Date ? string : V extends undefined ? null : V;
+
+/** The write schema's output: each writable field under its property. */
+export type Columns<Fields> = { [K in WriteKeys<Fields> as SourceOf<K, Fields[K]>]: z.output<WriteOf<Fields[K]>> };
+type WriteInput<Fields> = { [K in WriteKeys<Fields>]: z.input<WriteOf<Fields[K]>> };
+type ReadShape<Fields> = { [K in keyof Fields]: ReadOf<Fields[K]> };
+
+/**
+ * What each field must be: a field whose row property is missing, or whose stored value its read schema does not take,
+ * needs a `present` (the type error names the field), and a `present` must return what the read schema takes.
+ */
+type Checked<Row, Fields> = {
+  [K in keyof Fields]: Fields[K] extends { present: (row: Row) => unknown }
+    ? FieldDef<Row> & { present: (row: Row) => z.input<ReadOf<Fields[K]>> }
+    : SourceOf<K, Fields[K]> extends keyof Row
+      ? Presented<Row[SourceOf<K, Fields[K]>]> extends z.input<ReadOf<Fields[K]>>
+        ? FieldDef<Row>
+        : FieldDef<Row> & { present: (row: Row) => z.input<ReadOf<Fields[K]>> }
+      : FieldDef<Row> & { present: (row: Row) => z.input<ReadOf<Fields[K]>> };
+};
+
+/** One version's serializers, from its fields: the read schema, the write and partial update schemas, and the presenter. */
+export interface VersionFields<Row, Fields> {
+  read: z.ZodObject<{ [K in keyof ReadShape<Fields>]: ReadShape<Fields>[K] }>;
+  /** create: the body checked, then handed on as the table's properties */
+  write: z.ZodType<Columns<Fields>, WriteInput<Fields>>;
+  /** partial update: any of the write fields */
+  patch: z.ZodType<Partial<Columns<Fields>>, Partial<WriteInput<Fields>>>;
+  present: (row: Row) => z.input<VersionFields<Row, Fields>['read']>;
+}
+
+/** How a decimal is read: its exact text (a JSON number would lose digits past 15 or so). */
+export const decimalText = z.string().meta({ description: 'decimal with two places, e.g. "12.50"' });
+
+/** How an instant is written: an ISO date-time with its offset, stored as that instant (a Date). */
+export const instant = () => z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * A version's fields, one line each (`stock: { read: z.int32(), write: z.int32().min(0) }`), in the order a client
+ * reads them. The row type comes first (`defineFields<ProductRow>()({ ... })`), so the fields are checked against it:
+ * a field with no property of that name, or one whose value its read schema does not take, needs its own `present`.
+ */
+export function defineFields<Row>() {
+  return <const Fields extends Checked<Row, Fields>>(fields: Fields): VersionFields<Row, Fields> => {
+    const all = Object.entries(fields as Record<string, FieldDef<Row>>);
+    const writable = all.filter(([, field]) => field.write !== undefined);
+    const body = z.object(Object.fromEntries(writable.map(([name, field]) => [name, field.write!])));
+    // every writable field is handed on, undefined when the client left it out (the repository leaves those alone)
+    const mapping = writable.map(([name, field]) => [name, field.source ?? camel(name)] as const);
+    const toColumns = (input: Record<string, unknown>) => {
+      const columns: Record<string, unknown> = {};
+      for (const [name, property] of mapping) columns[property] = input[name];
+      return columns;
+    };
+    const readers = all.map(([name, field]): readonly [string, (row: Row) => unknown] => {
+      if (field.present) return [name, field.present];
+      const property = (field.source ?? camel(name)) as keyof Row;
+      return [name, (row) => presented(row[property])];
+    });
+    return {
+      read: z.object(Object.fromEntries(all.map(([name, field]) => [name, field.read]))),
+      write: body.transform(toColumns),
+      patch: body.partial().transform(toColumns),
+      present: (row: Row) => {
+        const out: Record<string, unknown> = {};
+        for (const [name, read] of readers) out[name] = read(row);
+        return out;
+      },
+    } as unknown as VersionFields<Row, Fields>;
+  };
+}
+
+function presented(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return value ?? null;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { decimalText, defineFields, instant } from '../src/core/fields.js';
+import { decimal } from '../src/core/validation.js';
+
+// a row as a table gives it: camelCase properties, Dates, nulls
+interface ItemRow {
+  id: number;
+  name: string;
+  unitPrice: string;
+  dueAt: Date | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+const item = defineFields<ItemRow>()({
+  id: { read: z.int32() },
+  title: { read: z.string(), write: z.string().trim().min(1), source: 'name' },
+  unit_price: { read: decimalText, write: decimal({ places: 2, maxDigits: 10 }) },
+  due_at: { read: z.iso.datetime().nullable(), write: instant().nullable().optional() },
+  note: { read: z.string().nullable(), write: z.string().nullable().optional() },
+  label: { read: z.string(), present: (row) => `#${row.id} ${row.name}` },
+  created_at: { read: z.iso.datetime() },
+});
+
+const row: ItemRow = {
+  id: 7,
+  name: 'Lamp',
+  unitPrice: '12.50',
+  dueAt: new Date('2026-01-10T12:30:00.000Z'),
+  note: null,
+  createdAt: new Date('2026-01-01T00:00:00.000Z'),
+};
+
+describe('defineFields: one line a field', () => {
+  it('the write schema checks the body and hands on the table properties (camelCase, or the source)', () => {
+    expect(item.write.parse({ title: ' Lamp ', unit_price: '12.50', due_at: '2026-01-10T13:30:00+01:00', id: 9, label: 'x' })).toEqual({
+      name: 'Lamp',
+      unitPrice: '12.50',
+      dueAt: new Date('2026-01-10T12:30:00.000Z'),
+      note: undefined,
+    });
+    // read-only fields are never taken from a client; required ones are required
+    expect(item.write.safeParse({ unit_price: '1.00' }).success).toBe(false);
+  });
+
+  it('the partial update takes any of the write fields, checked the same way', () => {
+    expect(item.patch.parse({ note: 'fragile' })).toEqual({ name: undefined, unitPrice: undefined, dueAt: undefined, note: 'fragile' });
+    expect(item.patch.safeParse({ unit_price: '1.234' }).success).toBe(false);
+    expect(item.patch.parse({})).toEqual({ name: undefined, unitPrice: undefined, dueAt: undefined, note: undefined });
+  });
+
+  it('a row is presented in the fields order: Dates as ISO strings, a field of its own by its present()', () => {
+    const presented = item.present(row);
+    expect(presented).toEqual({
+      id: 7,
+      title: 'Lamp',
+      unit_price: '12.50',
+      due_at: '2026-01-10T12:30:00.000Z',
+      note: null,
+      label: '#7 Lamp',
+      created_at: '2026-01-01T00:00:00.000Z',
+    });
+    expect(Object.keys(presented)).toEqual(['id', 'title', 'unit_price', 'due_at', 'note', 'label', 'created_at']);
+    expect(item.read.parse(presented)).toEqual(presented);
+  });
+
+  it('a field the row cannot present as its read schema says is a type error until it has a present()', () => {
+    defineFields<ItemRow>()({
+      // @ts-expect-error the row has no property `colour`
+      colour: { read: z.string() },
+    });
+    defineFields<ItemRow>()({
+      // @ts-expect-error createdAt is a Date, presented as a string, which z.int32() does not take
+      created_at: { read: z.int32() },
+    });
+    defineFields<ItemRow>()({
+      // @ts-expect-error present() returns a number where the read schema takes a string
+      label: { read: z.string(), present: (row) => row.id },
+    });
+  });
+});
