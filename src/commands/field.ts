@@ -125,6 +125,14 @@ export async function runFieldChange(
           `(in a version that is not released), or choose another name.`,
       );
     }
+    // a field renamed in this version still writes the column under its old name: a second field on it would fight it
+    const writer = writeKeys(schemas).find((key) => key !== field!.name && writtenProp(schemas, key) === field!.prop);
+    if (writer !== undefined) {
+      throw new UsageError(
+        `add-field: ${version}'s ${names.pluralKebab} field ${writer} writes the column ${field!.prop} already (a renamed field); ` +
+          `rename-field ${change.resource} ${writer} ${field!.name} to call it ${field!.name} again, or choose another name.`,
+      );
+    }
     // a new response field, or a new optional request field, is compatible; a request field clients must now send is not
     if (code.required && !writeKeys(schemas).includes(field!.name)) {
       refuseOnReleased(target, `adding the required field ${field!.name}`, `add-field ${change.resource} ${change.spec}`);
@@ -137,9 +145,7 @@ export async function runFieldChange(
     if (column === undefined && field!.unique) assertIdentifiersFit([`${names.table}_${field!.name}_unique`]);
     addFieldTo(schemas, code);
     if (code.write.includes('decimal(')) ensureNamedImport(schemas.file, 'decimal', '../../../core/validation.js');
-    for (const helper of ['decimalText', 'instant']) {
-      if (isFields(schemas) && code.entry.includes(helper)) ensureNamedImport(schemas.file, helper, '../../../core/fields.js');
-    }
+    if (isFields(schemas)) for (const helper of code.entryHelpers) ensureNamedImport(schemas.file, helper, '../../../core/fields.js');
     if (column === undefined) {
       ensureColumn(table, field!.prop, code.column, code.columnHelpers);
       migration = `add_${names.table}_${field!.name}`;

@@ -21,6 +21,8 @@ export interface FieldCode {
   readonly present: string;
   /** its one line in a version's `defineFields`: `{ read: z.int32(), write: z.int32().min(0) }` */
   readonly entry: string;
+  /** what that line takes from core/fields.ts */
+  readonly entryHelpers: readonly string[];
   /** a valid value in the tests, from the counter `i` (0-9) and, for a ref, the referenced id `ref` */
   readonly sample: string;
   /** values the write schema must refuse with a 400 on this field */
@@ -55,6 +57,7 @@ export function fieldCode(field: Field, refTable?: string): FieldCode {
     read,
     present: presentOf(field),
     entry: `{ read: ${entryRead}, write: ${entryWrite} }`,
+    entryHelpers: field.type === 'decimal' ? ['decimalText'] : field.type === 'datetime' ? ['instant'] : [],
     sample: sampleOf(field),
     invalid: invalidOf(field),
     required,

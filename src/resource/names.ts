@@ -43,6 +43,13 @@ const RESERVED = new Set([
   'schema',
   'migration',
   'migrations',
+  // what a version's schemas.ts imports, beside the resource's `<singular> = defineFields(...)`
+  'z',
+  'decimal',
+  'decimalText',
+  'instant',
+  'defineFields',
+  'defineList',
   // JavaScript keywords: the names become identifiers
   'break',
   'case',

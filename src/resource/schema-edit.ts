@@ -247,8 +247,16 @@ export function renameFieldIn(schemas: VersionSchemas, from: string, to: string)
     return run(schemas, [
       // the renamed field still reads and writes its property: its entry names it unless the new name is its own
       (parts) => {
-        const entry = findKey(parts.fields, from) && entryOf(parts.fields, from);
-        if (!entry) return;
+        if (!findKey(parts.fields, from)) return;
+        const entry = entryOf(parts.fields, from);
+        // a field declared elsewhere (`name: nameField`, `name,`) would read and write another property once renamed
+        if (!entry) {
+          if (propOf(to) === sourceOf(parts.fields, from)) return;
+          throw new AnchorError(
+            `${parts.file.getFilePath().slice(1)}: ${from} is not written out as { read, write } in ${parts.camel}'s defineFields, so its ` +
+              `renamed entry could not say which property it still reads and writes; write it out there and run the command again.`,
+          );
+        }
         const source = sourceOf(parts.fields, from);
         const said = findKey(entry, 'source');
         if (source === propOf(to)) {

@@ -155,6 +155,18 @@ describe('field commands', () => {
     expect(again.stdout).toContain('Nothing to change');
   });
 
+  it('a field on the column a renamed field still writes is refused, naming the rename that would undo it', async () => {
+    const dir = await project();
+    expect((await runCli(['rename-field', 'products', 'name', 'title', '--version', 'v2'], { cwd: dir })).exitCode).toBe(0);
+    const before = await snapshotTree(dir);
+    const result = await runCli(['add-field', 'products', 'name:string?', '--version', 'v2'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      "v2's products field title writes the column name already (a renamed field); rename-field products title name to call it name again",
+    );
+    expect(await snapshotTree(dir)).toEqual(before);
+  });
+
   it('--dry-run prints the diff and writes nothing', async () => {
     const dir = await project();
     const before = await snapshotTree(dir);

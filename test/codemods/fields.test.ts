@@ -111,4 +111,16 @@ describe('anchors the field commands need', () => {
     );
     expect(file.getFullText()).toBe(text);
   });
+
+  it('a defineFields entry declared elsewhere cannot be renamed onto another property: refused, file untouched', () => {
+    const text = readFileSync(path.join(FIXTURES, 'rename-fields/input.ts'), 'utf8').replace(
+      '  display_name: { read: z.string(), write: z.string().trim().min(1).max(80) },',
+      '  display_name: displayName,',
+    );
+    const file = openSources().load('src/resources/x/v1/schemas.ts', text);
+    expect(() => renameFieldIn(versionSchemas(file, 'category'), 'display_name', 'label')).toThrow(
+      "display_name is not written out as { read, write } in category's defineFields",
+    );
+    expect(file.getFullText()).toBe(text);
+  });
 });

@@ -65,6 +65,22 @@ describe('defineFields: one line a field', () => {
     expect(item.read.parse(presented)).toEqual(presented);
   });
 
+  it('a .default() of the create schema fills in a create, never a partial update', () => {
+    const counted = defineFields<{ stock: number }>()({ stock: { read: z.int32(), write: z.int32().default(0) } });
+    expect(counted.write.parse({})).toEqual({ stock: 0 });
+    expect(counted.patch.parse({})).toEqual({ stock: undefined });
+    expect(counted.patch.parse({ stock: 3 })).toEqual({ stock: 3 });
+  });
+
+  it('two fields writing one property stop the start, naming both', () => {
+    expect(() =>
+      defineFields<ItemRow>()({
+        title: { read: z.string(), write: z.string(), source: 'name' },
+        name: { read: z.string(), write: z.string().optional() },
+      }),
+    ).toThrow('defineFields: the fields title and name both write the property name; give one another source.');
+  });
+
   it('a field the row cannot present as its read schema says is a type error until it has a present()', () => {
     defineFields<ItemRow>()({
       // @ts-expect-error the row has no property `colour`
@@ -77,6 +93,21 @@ describe('defineFields: one line a field', () => {
     defineFields<ItemRow>()({
       // @ts-expect-error present() returns a number where the read schema takes a string
       label: { read: z.string(), present: (row) => row.id },
+    });
+  });
+
+  it('a field that writes is a type error unless the row has its property and takes its value', () => {
+    defineFields<ItemRow>()({
+      // @ts-expect-error `units` is no property of the row, whatever its present() reads (a `source` was meant)
+      units: { read: z.string(), write: z.string(), present: (row) => row.name },
+    });
+    defineFields<ItemRow>()({
+      // @ts-expect-error the row's note is a string, not a number
+      note: { read: z.string().nullable(), write: z.int32() },
+    });
+    defineFields<ItemRow>()({
+      // @ts-expect-error a misspelt key would leave the field read-only without a word
+      note: { read: z.string().nullable(), wirte: z.string() },
     });
   });
 });

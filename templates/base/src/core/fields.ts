@@ -7,7 +7,7 @@ import { z } from 'zod';
 export interface FieldDef<Row> {
   /** what a client receives */
   read: z.ZodType;
-  /** what a client may send to create one (`.optional()` when it may be left out); none: read-only */
+  /** what a client may send to create one (`.optional()` when it may be left out; a `.default()` applies to creates only); none: read-only */
   write?: z.ZodType;
   /** the row's property the field reads and writes, when it is not the field's name in camelCase (a renamed field) */
   source?: string;
@@ -30,18 +30,30 @@ export type Columns<Fields> = { [K in WriteKeys<Fields> as SourceOf<K, Fields[K]
 type WriteInput<Fields> = { [K in WriteKeys<Fields>]: z.input<WriteOf<Fields[K]>> };
 type ReadShape<Fields> = { [K in keyof Fields]: ReadOf<Fields[K]> };
 
-/**
- * What each field must be: a field whose row property is missing, or whose stored value its read schema does not take,
- * needs a `present` (the type error names the field), and a `present` must return what the read schema takes.
- */
+/** The read side: a field whose row property is missing, or whose stored value its read schema does not take, needs a `present`, which must return what the read schema takes. */
+type Reading<Row, K, F> = F extends { present: (row: Row) => unknown }
+  ? { present: (row: Row) => z.input<ReadOf<F>> }
+  : SourceOf<K, F> extends keyof Row
+    ? Presented<Row[SourceOf<K, F>]> extends z.input<ReadOf<F>>
+      ? unknown
+      : { present: (row: Row) => z.input<ReadOf<F>> }
+    : { present: (row: Row) => z.input<ReadOf<F>> };
+
+/** The write side: a writable field writes a property the row has (a `present` does not change which), with a value it takes. */
+type Writing<Row, K, F> = F extends { write: z.ZodType }
+  ? SourceOf<K, F> extends keyof Row
+    ? Exclude<z.output<WriteOf<F>>, undefined> extends Row[SourceOf<K, F>]
+      ? unknown
+      : { write: z.ZodType<Row[SourceOf<K, F>] | undefined> }
+    : { source: keyof Row & string }
+  : unknown;
+
+/** No key a field does not have: a misspelt `wirte` would otherwise make the field read-only without a word. */
+type Known<Row, F> = { [P in Exclude<keyof F, keyof FieldDef<Row>>]: never };
+
+/** What each field must be; a type error names the field and the part of it that is wrong. */
 type Checked<Row, Fields> = {
-  [K in keyof Fields]: Fields[K] extends { present: (row: Row) => unknown }
-    ? FieldDef<Row> & { present: (row: Row) => z.input<ReadOf<Fields[K]>> }
-    : SourceOf<K, Fields[K]> extends keyof Row
-      ? Presented<Row[SourceOf<K, Fields[K]>]> extends z.input<ReadOf<Fields[K]>>
-        ? FieldDef<Row>
-        : FieldDef<Row> & { present: (row: Row) => z.input<ReadOf<Fields[K]>> }
-      : FieldDef<Row> & { present: (row: Row) => z.input<ReadOf<Fields[K]>> };
+  [K in keyof Fields]: FieldDef<Row> & Reading<Row, K, Fields[K]> & Writing<Row, K, Fields[K]> & Known<Row, Fields[K]>;
 };
 
 /** One version's serializers, from its fields: the read schema, the write and partial update schemas, and the presenter. */
@@ -60,7 +72,19 @@ export const decimalText = z.string().meta({ description: 'decimal with two plac
 /** How an instant is written: an ISO date-time with its offset, stored as that instant (a Date). */
 export const instant = () => z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
-const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+/** The runtime twin of `Camel`: each part after an underscore capitalised (`unit_price` -> `unitPrice`). */
+const camel = (name: string) =>
+  name
+    .split('_')
+    .map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('');
+
+/** A partial update leaves out what the client left out: a `.default()` of the create schema must not fill it in. */
+function optionalInUpdate(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodOptional) return optionalInUpdate(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) return (schema.unwrap() as z.ZodType).optional();
+  return schema.optional();
+}
 
 /**
  * A version's fields, one line each (`stock: { read: z.int32(), write: z.int32().min(0) }`), in the order a client
@@ -71,9 +95,14 @@ export function defineFields<Row>() {
   return <const Fields extends Checked<Row, Fields>>(fields: Fields): VersionFields<Row, Fields> => {
     const all = Object.entries(fields as Record<string, FieldDef<Row>>);
     const writable = all.filter(([, field]) => field.write !== undefined);
-    const body = z.object(Object.fromEntries(writable.map(([name, field]) => [name, field.write!])));
     // every writable field is handed on, undefined when the client left it out (the repository leaves those alone)
     const mapping = writable.map(([name, field]) => [name, field.source ?? camel(name)] as const);
+    // two fields writing one property: the later one's undefined would overwrite the other's value
+    for (const [name, property] of mapping) {
+      const first = mapping.find(([, other]) => other === property)![0];
+      if (first !== name)
+        throw new Error(`defineFields: the fields ${first} and ${name} both write the property ${property}; give one another source.`);
+    }
     const toColumns = (input: Record<string, unknown>) => {
       const columns: Record<string, unknown> = {};
       for (const [name, property] of mapping) columns[property] = input[name];
@@ -86,8 +115,8 @@ export function defineFields<Row>() {
     });
     return {
       read: z.object(Object.fromEntries(all.map(([name, field]) => [name, field.read]))),
-      write: body.transform(toColumns),
-      patch: body.partial().transform(toColumns),
+      write: z.object(Object.fromEntries(writable.map(([name, field]) => [name, field.write!]))).transform(toColumns),
+      patch: z.object(Object.fromEntries(writable.map(([name, field]) => [name, optionalInUpdate(field.write!)]))).transform(toColumns),
       present: (row: Row) => {
         const out: Record<string, unknown> = {};
         for (const [name, read] of readers) out[name] = read(row);
