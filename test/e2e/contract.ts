@@ -17,7 +17,8 @@ interface Edit {
 const CASES: { name: string; edits: Edit[]; named?: RegExp[] }[] = [
   {
     name: 'a read field removed',
-    edits: [{ file: 'src/resources/products/v1/schemas.ts', from: '  stock: z.int32(),\n', to: '' }],
+    // the field's line gone: read and write at once
+    edits: [{ file: 'src/resources/products/v1/schemas.ts', from: '  stock: { read: z.int32(), write: z.int32().min(0) },\n', to: '' }],
     named: [/GET \/api\/v1\/products\s+response\s+results\[\]\.stock\s+removed/],
   },
   {
@@ -25,8 +26,8 @@ const CASES: { name: string; edits: Edit[]; named?: RegExp[] }[] = [
     edits: [
       {
         file: 'src/resources/orders/v1/schemas.ts',
-        from: "    quantity: z.int().min(1, 'Quantity must be at least 1.').max(100, 'Maximum order quantity is 100.'),\n    shipping",
-        to: '    quantity: z.string(),\n    shipping',
+        from: "write: z.int().min(1, 'Quantity must be at least 1.').max(100, 'Maximum order quantity is 100.') },",
+        to: 'write: z.string() },',
       },
     ],
     // v2 serves v1's orders (it does not redefine them): the change is caught there too
@@ -41,8 +42,8 @@ const CASES: { name: string; edits: Edit[]; named?: RegExp[] }[] = [
     edits: [
       {
         file: 'src/resources/products/v1/schemas.ts',
-        from: '  name: z.string().trim().min(1).max(200),',
-        to: '  name: z.string().trim().min(1).max(100),',
+        from: '  name: { read: z.string(), write: z.string().trim().min(1).max(200) },',
+        to: '  name: { read: z.string(), write: z.string().trim().min(1).max(100) },',
       },
     ],
     named: [/POST \/api\/v1\/products\s+request\s+name\s+maxLength 200 -> 100/],
@@ -62,8 +63,8 @@ const COMPATIBLE: Edit[] = [
   // a new optional request field, and v2 gains an endpoint of its own
   {
     file: 'src/resources/products/v1/schemas.ts',
-    from: '  stock: z.int32().min(0),\n',
-    to: '  stock: z.int32().min(0),\n  note: z.string().optional(),\n',
+    from: '  stock: { read: z.int32(), write: z.int32().min(0) },\n',
+    to: '  stock: { read: z.int32(), write: z.int32().min(0) },\n  note: { read: z.string().nullable(), write: z.string().optional() },\n',
   },
   {
     file: 'src/api/versions.ts',

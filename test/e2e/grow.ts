@@ -50,8 +50,9 @@ export async function growJourney(project: string, options: GrowOptions = {}): P
     await cli(['add-resource', 'category', '--version', 'v3', '--from', 'v1']);
     const v3Schemas = path.join(project, 'src/resources/categories/v3/schemas.ts');
     const text = await readFile(v3Schemas, 'utf8');
-    expect(text).toContain('name: z.string().trim().min(1).max(255),');
-    await writeFile(v3Schemas, text.replace('name: z.string().trim().min(1).max(255),', 'name: z.string().trim().min(1).max(20),'));
+    const line = 'name: { read: z.string(), write: z.string().trim().min(1).max(255) },';
+    expect(text).toContain(line);
+    await writeFile(v3Schemas, text.replace(line, 'name: { read: z.string(), write: z.string().trim().min(1).max(20) },'));
     await contractCheck();
     // the field commands, each followed by contract:check (v1 and v2 are released; v3 is not)
     // filtered and ordered: a nullable ordering, with its index in the same migration
