@@ -71,8 +71,9 @@ export function versionSchemas(file: SourceFile, camel: string): VersionSchemas 
     );
   };
   const list = listFields(file.getVariableDeclaration(`${camel}List`)?.getInitializer());
+  // a `<camel>` of another kind (the owner's own constant in a split-shape file) leaves the split shape to be found
   const declared = file.getVariableDeclaration(camel);
-  if (declared) {
+  if (declared?.getInitializer()?.getText().includes('defineFields')) {
     const fields = fieldsObject(declared.getInitializer()) ?? missing(`\`${camel} = defineFields<Row>()({ ... })\``);
     return { file, camel, fields, ...(list ? { list } : {}) };
   }
