@@ -107,12 +107,8 @@ export function resourceView(spec: ResourceSpec) {
     },
     schemas: {
       usesDecimal: spec.fields.some((field) => field.type === 'decimal'),
-      // what the fields import from core/fields.ts besides defineFields
-      fieldHelpers: [
-        ...(spec.fields.some((field) => field.type === 'decimal') ? ['decimalText'] : []),
-        'defineFields',
-        ...(spec.fields.some((field) => field.type === 'datetime') ? ['instant'] : []),
-      ].join(', '),
+      // what schemas.ts imports from core/fields.ts: defineFields and what the fields' lines take
+      fieldHelpers: [...new Set(['defineFields', ...fields.flatMap((field) => field.entryHelpers)])].sort().join(', '),
     },
     test: testView(spec, fields),
   };
