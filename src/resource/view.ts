@@ -67,7 +67,9 @@ export function resourceView(spec: ResourceSpec) {
   ];
 
   const drizzle = new Set(['and', 'eq']);
-  drizzle.add(cursor ? 'sql' : 'count');
+  // sql for the placeholders of the prepared detail (and the cursor list's); count for the offset list's total
+  drizzle.add('sql');
+  if (!cursor) drizzle.add('count');
 
   return {
     name: names.kebab,
@@ -104,6 +106,10 @@ export function resourceView(spec: ResourceSpec) {
     repository: {
       drizzleImports: [...drizzle].sort().join(', '),
       byId: owner ? `and(eq(${names.pluralCamel}.id, id), eq(${names.pluralCamel}.userId, userId))` : `eq(${names.pluralCamel}.id, id)`,
+      // the detail's condition with placeholders, for the statement prepared once
+      byIdPrepared: owner
+        ? `and(eq(${names.pluralCamel}.id, sql.placeholder('id')), eq(${names.pluralCamel}.userId, sql.placeholder('userId')))`
+        : `eq(${names.pluralCamel}.id, sql.placeholder('id'))`,
     },
     schemas: {
       usesDecimal: spec.fields.some((field) => field.type === 'decimal'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decimalText, defineFields, instant } from '../src/core/fields.js';
+import { decimalText, defineFields, instant, isoString } from '../src/core/fields.js';
 import { decimal } from '../src/core/validation.js';
 
 // a row as a table gives it: camelCase properties, Dates, nulls
@@ -63,6 +63,21 @@ describe('defineFields: one line a field', () => {
     });
     expect(Object.keys(presented)).toEqual(['id', 'title', 'unit_price', 'due_at', 'note', 'label', 'created_at']);
     expect(item.read.parse(presented)).toEqual(presented);
+  });
+
+  it('a Date is written exactly as toISOString() writes it, at every edge of the calendar', () => {
+    const edges = ['0000-01-01T00:00:00.000Z', '0999-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '2000-02-29T09:05:03.007Z'];
+    const dates = [
+      ...edges.map((text) => new Date(text)),
+      new Date('9999-12-31T23:59:59.999Z'),
+      new Date(-1),
+      new Date(-1e15),
+      new Date(1e15),
+    ];
+    // a day and a bit apart, across leap years and every month, millisecond digits included
+    for (let time = Date.UTC(1899, 0, 1); time < Date.UTC(2101, 0, 1); time += 86_400_000 * 3 + 3_723_001) dates.push(new Date(time));
+    for (const date of dates) expect(isoString(date)).toBe(date.toISOString());
+    expect(() => isoString(new Date(Number.NaN))).toThrow(RangeError);
   });
 
   it('a .default() of the create schema fills in a create, never a partial update', () => {

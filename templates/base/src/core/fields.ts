@@ -127,6 +127,20 @@ export function defineFields<Row>() {
 }
 
 function presented(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return isoString(value);
   return value ?? null;
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `date.toISOString()`, written out in less than half its time: V8's own is slow enough to show in a list's cost,
+ * which calls it for every date of every row. Years before 0 or after 9999 (six digits and a sign) and invalid
+ * dates go to toISOString itself; test/fields.test.ts holds the two to the same text.
+ */
+export function isoString(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return date.toISOString();
+  const ms = date.getUTCMilliseconds();
+  return `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.${String(ms).padStart(3, '0')}Z`;
 }

@@ -2,14 +2,23 @@ import { and, eq, sql } from 'drizzle-orm';
 import { atVersion, nextVersion } from '../../core/conditional.js';
 import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { deleteCount, insertReturning, statement, updateReturning } from '../../db/ops.js';
+import { deleteCount, insertReturning, prepared, statement, updateReturning } from '../../db/ops.js';
 import { products, type ProductInput, type ProductRow } from './table.js';
 
 export class ProductRepository {
+  // the detail is built once and prepared, not per request: building it costs more than the database's answer
+  private readonly byId;
   // the list is the hottest query: prepared once per shape (its filters, ordering, cursor), not built per request
   private readonly page;
 
   constructor(private readonly db: Db) {
+    this.byId = prepared(
+      db
+        .select()
+        .from(products)
+        .where(eq(products.id, sql.placeholder('id')))
+        .limit(1),
+    );
     this.page = listStatements(products.id, ({ where, orderBy }) =>
       statement(
         db
@@ -28,7 +37,7 @@ export class ProductRepository {
   }
 
   async get(id: number): Promise<ProductRow | undefined> {
-    const [row] = await this.db.select().from(products).where(eq(products.id, id)).limit(1);
+    const [row] = await this.byId({ id });
     return row;
   }
 
