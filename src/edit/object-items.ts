@@ -2,7 +2,7 @@
 // literal's own layout (one per line, or all on one line). ts-morph's
 // insertPropertyAssignment and remove() reflow the neighbours: a comment of the
 // user's after an item can end up before a doubled comma, or on another line.
-import { SyntaxKind, type Node, type ObjectLiteralElementLike, type ObjectLiteralExpression } from './ts-morph.js';
+import { Node, SyntaxKind, type Expression, type ObjectLiteralElementLike, type ObjectLiteralExpression } from './ts-morph.js';
 
 /** `item` (e.g. `name: z.string()`) before `before`, or after the last property when `before` is undefined. */
 export function insertProperty(object: ObjectLiteralExpression, item: string, before?: ObjectLiteralElementLike): void {
@@ -64,6 +64,53 @@ export function removeProperty(property: ObjectLiteralElementLike): void {
   if (comma) file.removeText(start, nextNonSpace(text, comma.getEnd()));
   else if (index > 0) file.removeText(commaAfter(properties[index - 1]!)!.getPos(), property.getEnd());
   else file.removeText(start, property.getEnd());
+}
+
+/** The expression inside any parentheses: `(x)` is `x`. */
+export function unparen(expression: Node | undefined): Expression | undefined {
+  let current = expression;
+  while (current && Node.isParenthesizedExpression(current)) current = current.getExpression();
+  return current as Expression | undefined;
+}
+
+/** The keys of an object literal's `key: value` and shorthand `key` properties, in order. */
+export function keysOf(object: ObjectLiteralExpression): string[] {
+  return object.getProperties().flatMap((property) => {
+    if (Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property)) return [keyOf(property)];
+    return [];
+  });
+}
+
+/** A property's key as its text names it: `'a-b'` is `a-b`. */
+export function keyOf(property: Node): string {
+  const nameNode = (property as unknown as { getNameNode(): Node }).getNameNode();
+  return Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText();
+}
+
+export function findKey(object: ObjectLiteralExpression, key: string): ObjectLiteralElementLike | undefined {
+  return object
+    .getProperties()
+    .find((property) => (Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property)) && keyOf(property) === key);
+}
+
+/** `key: initializer`, before `before` when that key is there (a field goes above the timestamps), else last. */
+export function ensureKey(object: ObjectLiteralExpression, key: string, initializer: string, before?: string): void {
+  if (findKey(object, key)) return;
+  insertProperty(object, `${key}: ${initializer}`, before === undefined ? undefined : findKey(object, before));
+}
+
+export function removeKey(object: ObjectLiteralExpression, key: string): void {
+  const property = findKey(object, key);
+  if (property) removeProperty(property);
+}
+
+/** `from: ...` as `to: ...` (a shorthand `from` as `to: from`), unless `to` is there already. */
+export function renameKey(object: ObjectLiteralExpression, from: string, to: string): void {
+  if (findKey(object, to)) return;
+  const property = findKey(object, from);
+  if (!property) return;
+  if (Node.isShorthandPropertyAssignment(property)) property.replaceWithText(`${to}: ${from}`);
+  else (property as unknown as { getNameNode(): Node }).getNameNode().replaceWithText(to);
 }
 
 function commaAfter(node: Node): Node | undefined {
