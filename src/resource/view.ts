@@ -106,7 +106,7 @@ export function resourceView(spec: ResourceSpec) {
     repository: {
       drizzleImports: [...drizzle].sort().join(', '),
       byId: owner ? `and(eq(${names.pluralCamel}.id, id), eq(${names.pluralCamel}.userId, userId))` : `eq(${names.pluralCamel}.id, id)`,
-      // the detail's condition with placeholders, for the statement prepared once
+      // the detail's condition with placeholders, for the statement built once
       byIdPrepared: owner
         ? `and(eq(${names.pluralCamel}.id, sql.placeholder('id')), eq(${names.pluralCamel}.userId, sql.placeholder('userId')))`
         : `eq(${names.pluralCamel}.id, sql.placeholder('id'))`,

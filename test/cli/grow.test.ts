@@ -288,6 +288,8 @@ describe('a project grown by every command', () => {
       ['add-resource', 'note', '--fields', 'body:text,pinned:boolean:default=false', '--access', 'authenticated'],
       ['add-resource', 'audit', '--fields', 'action:enum(create|delete),at:datetime:order', '--access', 'staff'],
       ['add-resource', 'tag', '--fields', 'label:string,ref_id:uuid?', '--access', 'staff-write', '--pagination', 'offset'],
+      // every branch of the repository's template at once: offset, owner, a reference
+      ['add-resource', 'wish', '--fields', 'product_id:ref(products),note:text?', '--access', 'owner', '--pagination', 'offset'],
       ['add-version', 'v3', '--from', 'v2'],
       ['add-field', 'categories', 'position:int?:min=0:filter', '--version', 'v3'],
       ['rename-field', 'categories', 'slug', 'handle', '--version', 'v3'],

@@ -110,5 +110,5 @@ export function prepared<R>(query: {
   return (values) => (statement ??= query.prepare()).execute(values);
 }
 
-/** A statement built once and run with new values, for queries of many shapes (a list's): here, `prepared` itself. */
+/** A statement built once and run with new values, for a list's queries and a resource's detail: here, `prepared` itself. */
 export const statement = prepared;

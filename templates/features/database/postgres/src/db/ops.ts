@@ -83,7 +83,10 @@ export function prepared<R>(query: {
 
 /**
  * A statement built once (drizzle's work) and run with new values, without a name on the server: for queries of
- * many shapes (a list's filters and orderings), whose named statements would pile up on every connection.
+ * many shapes (a list's filters and orderings), whose named statements would pile up on every connection, and for
+ * the resources' own reads (a detail): a migration may change a column's type while an older process still serves,
+ * and a named statement's plan would then fail ("cached plan must not change result type") on every connection
+ * that had prepared it, until that process restarts.
  */
 export function statement<R>(query: {
   prepare(name?: string): { execute(values?: Record<string, unknown>): Promise<R[]> };

@@ -183,5 +183,5 @@ export function prepared<R>(query: {
   return async (values) => (statement ??= query.prepare()).all(values);
 }
 
-/** A statement built once and run with new values, for queries of many shapes (a list's): here, `prepared` itself. */
+/** A statement built once and run with new values, for a list's queries and a resource's detail: here, `prepared` itself. */
 export const statement = prepared;

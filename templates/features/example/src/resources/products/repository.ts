@@ -2,17 +2,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import { atVersion, nextVersion } from '../../core/conditional.js';
 import { listStatements, type CursorListRequest } from '../../core/lists.js';
 import type { Db } from '../../db/client.js';
-import { deleteCount, insertReturning, prepared, statement, updateReturning } from '../../db/ops.js';
+import { deleteCount, insertReturning, statement, updateReturning } from '../../db/ops.js';
 import { products, type ProductInput, type ProductRow } from './table.js';
 
 export class ProductRepository {
-  // the detail is built once and prepared, not per request: building it costs more than the database's answer
+  // the detail is built once, not per request: building it costs more than the database's answer
   private readonly byId;
   // the list is the hottest query: prepared once per shape (its filters, ordering, cursor), not built per request
   private readonly page;
 
   constructor(private readonly db: Db) {
-    this.byId = prepared(
+    this.byId = statement(
       db
         .select()
         .from(products)
