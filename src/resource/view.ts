@@ -67,7 +67,7 @@ export function resourceView(spec: ResourceSpec) {
   ];
 
   const drizzle = new Set(['and', 'eq']);
-  // sql for the placeholders of the prepared detail (and the cursor list's); count for the offset list's total
+  // sql for the placeholders of the detail's statement (and the cursor list's); count for the offset list's total
   drizzle.add('sql');
   if (!cursor) drizzle.add('count');
 
@@ -107,7 +107,7 @@ export function resourceView(spec: ResourceSpec) {
       drizzleImports: [...drizzle].sort().join(', '),
       byId: owner ? `and(eq(${names.pluralCamel}.id, id), eq(${names.pluralCamel}.userId, userId))` : `eq(${names.pluralCamel}.id, id)`,
       // the detail's condition with placeholders, for the statement built once
-      byIdPrepared: owner
+      byIdPlaceholders: owner
         ? `and(eq(${names.pluralCamel}.id, sql.placeholder('id')), eq(${names.pluralCamel}.userId, sql.placeholder('userId')))`
         : `eq(${names.pluralCamel}.id, sql.placeholder('id'))`,
     },
